@@ -1,0 +1,1 @@
+"""Cross-cutting mechanisms every RSO service imports. No domain nouns live here."""

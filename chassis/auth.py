@@ -1,0 +1,185 @@
+"""Bearer-token authentication: every service validates the gateway's RS256 JWTs itself.
+
+Keys come from the gateway's JWKS, cached and refetched when a token names an unknown `kid`, so a
+key rotation at the gateway needs no restart here. Tenant and roles come only from the token.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+
+import requests
+from flask import current_app, g, request
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
+
+from chassis import context
+from chassis.problems import Forbidden, Unauthorized
+
+ALGORITHM = "RS256"
+log = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass(frozen=True)
+class Principal:
+    """Who is calling: taken from a validated access token, never from headers or bodies."""
+
+    sub: str
+    tenant: str
+    roles: frozenset[str]
+    scopes: frozenset[str]
+    token_id: str | None = None
+    client_id: str | None = None
+    expires_at: int | None = None
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+
+class JWKSKeySource:
+    """The gateway's public keys, fetched lazily and refreshed on an unknown `kid`.
+
+    A refetch happens at most once per `min_refresh_seconds`, so a flood of tokens with made-up key
+    ids cannot turn every request into a call to the gateway.
+    """
+
+    def __init__(self, jwks_url: str, *, min_refresh_seconds: float = 5.0, timeout: float = 3.0):
+        self.jwks_url = jwks_url
+        self.min_refresh_seconds = min_refresh_seconds
+        self.timeout = timeout
+        self._keys: KeySet | None = None
+        self._fetched_at = float("-inf")
+        self._lock = threading.Lock()
+
+    def key_for(self, kid: str | None):
+        if not kid:
+            raise Unauthorized("Token header has no key id")
+        key = self._lookup(kid)
+        if key is None and self._refresh_allowed():
+            self._refresh()
+            key = self._lookup(kid)
+        if key is None:
+            raise Unauthorized("Token signed by an unknown key")
+        return key
+
+    def _lookup(self, kid: str):
+        keys = self._keys
+        if keys is None:
+            return None
+        return next((key for key in keys.keys if key.kid == kid), None)
+
+    def _refresh_allowed(self) -> bool:
+        return time.monotonic() - self._fetched_at >= self.min_refresh_seconds
+
+    def _refresh(self) -> None:
+        with self._lock:
+            if not self._refresh_allowed():
+                return
+            self._fetched_at = time.monotonic()
+            try:
+                response = requests.get(self.jwks_url, timeout=self.timeout)
+                response.raise_for_status()
+                self._keys = KeySet.import_key_set(response.json())
+            except (requests.RequestException, ValueError, JoseError) as error:
+                log.warning("could not fetch JWKS from %s: %s", self.jwks_url, error)
+
+
+class TokenValidator:
+    def __init__(self, keys: JWKSKeySource, *, issuer: str, audience: str, leeway: int = 30):
+        self.keys = keys
+        self.claims = jwt.JWTClaimsRegistry(
+            leeway=leeway,
+            iss={"essential": True, "value": issuer},
+            aud={"essential": True, "value": audience},
+            exp={"essential": True},
+            sub={"essential": True},
+            tenant={"essential": True},
+        )
+
+    def validate(self, raw_token: str) -> Principal:
+        try:
+            token = jwt.decode(raw_token, self._resolve_key, algorithms=[ALGORITHM])
+            self.claims.validate(token.claims)
+        except Unauthorized:
+            raise
+        except (JoseError, ValueError, TypeError) as error:
+            raise Unauthorized(_describe(error)) from error
+        if token.header.get("alg") != ALGORITHM:
+            raise Unauthorized("Unsupported token algorithm")
+        claims = token.claims
+        return Principal(
+            sub=str(claims["sub"]),
+            tenant=str(claims["tenant"]),
+            roles=frozenset(claims.get("roles") or ()),
+            scopes=frozenset(str(claims.get("scope") or "").split()),
+            token_id=claims.get("jti"),
+            client_id=claims.get("client_id"),
+            expires_at=claims.get("exp"),
+        )
+
+    def _resolve_key(self, guest):
+        header = guest.headers()
+        if header.get("alg") != ALGORITHM:
+            raise Unauthorized("Unsupported token algorithm")
+        return self.keys.key_for(header.get("kid"))
+
+
+def _describe(error: Exception) -> str:
+    name = type(error).__name__
+    return {
+        "ExpiredTokenError": "Token has expired",
+        "BadSignatureError": "Token signature is invalid",
+        "InvalidClaimError": f"Token claim is invalid: {getattr(error, 'claim', '')}".rstrip(": "),
+        "MissingClaimError": f"Token claim is missing: {getattr(error, 'claim', '')}".rstrip(": "),
+    }.get(name, "Token is malformed or not acceptable")
+
+
+def bearer_token() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        raise Unauthorized("Bearer token required", error="invalid_request")
+    return value.strip()
+
+
+def authenticate() -> Principal:
+    """Validate this request's bearer token (once per request) and bind its tenant to the context."""
+    principal = g.get("principal")
+    if principal is None:
+        validator: TokenValidator = current_app.extensions["rso.token_validator"]
+        principal = validator.validate(bearer_token())
+        g.principal = principal
+        context.tenant.set(principal.tenant)
+    return principal
+
+
+def current_principal() -> Principal:
+    return authenticate()
+
+
+def require(*, roles: Iterable[str] = (), scopes: Iterable[str] = ()) -> Callable:
+    """Decorate a view: a valid token is needed; with `roles`, one of them; with `scopes`, all of them."""
+    needed_roles = frozenset(roles)
+    needed_scopes = frozenset(scopes)
+
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def guarded(*args, **kwargs):
+            principal = authenticate()
+            missing_scopes = needed_scopes - principal.scopes
+            if missing_scopes:
+                raise Forbidden("Token lacks required scope", required_scopes=sorted(missing_scopes))
+            if needed_roles and not principal.roles.intersection(needed_roles):
+                raise Forbidden("Caller lacks a required role", required_roles=sorted(needed_roles))
+            return view(*args, **kwargs)
+
+        guarded._rso_auth = True
+        return guarded
+
+    return decorator

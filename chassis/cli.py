@@ -1,0 +1,87 @@
+"""`python -m <service> web|worker|relay|dead-letters`: the processes every service runs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import threading
+from collections.abc import Callable
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+from chassis import runtime
+from chassis.messaging.consumer import Subscriptions, Worker, list_dead_letters, replay_dead_letters
+from chassis.messaging.relay import OutboxRelay
+from chassis.settings import ServiceSettings
+
+AppFactory = Callable[[ServiceSettings], Flask]
+
+
+class _GunicornServer(BaseApplication):
+    """Serve the app with gunicorn; each worker builds its own app after the fork (pymongo is not fork-safe)."""
+
+    def __init__(self, factory: AppFactory, settings: ServiceSettings):
+        self.factory = factory
+        self.settings = settings
+        super().__init__()
+
+    def load_config(self) -> None:
+        self.cfg.set("bind", f"{self.settings.host}:{self.settings.port}")
+        self.cfg.set("workers", self.settings.web_workers)
+        self.cfg.set("worker_class", "gthread")
+        self.cfg.set("threads", 8)
+        self.cfg.set("timeout", 60)
+        self.cfg.set("graceful_timeout", 10)
+        self.cfg.set("proc_name", f"rso-{self.settings.service_name}-web")
+
+    def load(self) -> Flask:
+        return self.factory(self.settings)
+
+
+def _stop_on_signals() -> threading.Event:
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    return stop
+
+
+def main(service: str, factory: AppFactory, subscriptions: Subscriptions, argv: list[str] | None = None,
+         extra_commands: dict[str, Callable[[ServiceSettings, argparse.Namespace], int]] | None = None,
+         configure_parser: Callable[[argparse._SubParsersAction], None] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=f"python -m {service}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("web", help="serve the HTTP API with gunicorn")
+    commands.add_parser("worker", help="consume events for this service's handlers")
+    commands.add_parser("relay", help="publish events waiting in this service's outbox")
+    dead = commands.add_parser("dead-letters", help="inspect or replay events that failed every attempt")
+    dead.add_argument("action", choices=["list", "replay"])
+    dead.add_argument("--handler", help="only this handler's dead letters")
+    dead.add_argument("--event-id", help="only this event (replay)")
+    if configure_parser:
+        configure_parser(commands)
+    args = parser.parse_args(argv)
+    settings = ServiceSettings.from_env(service)
+
+    if args.command == "web":
+        _GunicornServer(factory, settings).run()
+        return 0
+    runtime.bootstrap(settings)
+    if args.command == "worker":
+        Worker(settings, subscriptions).run(_stop_on_signals())
+        return 0
+    if args.command == "relay":
+        OutboxRelay(settings).run(_stop_on_signals())
+        return 0
+    if args.command == "dead-letters":
+        if args.action == "list":
+            for letter in list_dead_letters(settings, subscriptions, args.handler):
+                print(json.dumps(letter.__dict__))
+            return 0
+        count = replay_dead_letters(settings, subscriptions, args.handler, args.event_id)
+        print(f"replayed {count} dead letter(s)")
+        return 0
+    return (extra_commands or {})[args.command](settings, args)
+
+

@@ -1,0 +1,129 @@
+"""MongoDB access for a service: one connection per process, one database per service, transactions.
+
+mongoengine 0.29 has no transaction API, so `transaction()` keeps the active pymongo session in a
+context variable and every document deriving from `chassis.db.Document` gets a collection wrapper
+that passes that session to each pymongo call mongoengine makes. Code inside a transaction is plain
+mongoengine: `doc.save()`, `Model.objects(...).update_one(...)`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+import mongoengine
+from pymongo.client_session import ClientSession
+from pymongo.collection import Collection
+from pymongo.read_concern import ReadConcern
+from pymongo.write_concern import WriteConcern
+
+from chassis.settings import ServiceSettings
+
+T = TypeVar("T")
+
+_active_session: contextvars.ContextVar[ClientSession | None] = contextvars.ContextVar(
+    "mongo_session", default=None
+)
+
+# Collection methods that accept `session=`; calls to them join the active transaction.
+_SESSION_METHODS = frozenset({
+    "aggregate", "bulk_write", "count_documents", "delete_many", "delete_one", "distinct", "find",
+    "find_one", "find_one_and_delete", "find_one_and_replace", "find_one_and_update", "insert_many",
+    "insert_one", "replace_one", "update_many", "update_one",
+})
+
+
+class SessionBoundCollection:
+    """A pymongo Collection that joins the transaction active in the current context, if any."""
+
+    def __init__(self, collection: Collection):
+        self._collection = collection
+
+    def with_options(self, *args, **kwargs) -> SessionBoundCollection:
+        return SessionBoundCollection(self._collection.with_options(*args, **kwargs))
+
+    def __getattr__(self, name: str):
+        attribute = getattr(self._collection, name)
+        if name not in _SESSION_METHODS:
+            return attribute
+
+        def call(*args, **kwargs):
+            session = _active_session.get()
+            if session is not None:
+                kwargs.setdefault("session", session)
+            return attribute(*args, **kwargs)
+
+        return call
+
+
+class Document(mongoengine.Document):
+    """Base of every stored document: its collection joins `transaction()` automatically."""
+
+    meta = {"abstract": True}
+
+    @classmethod
+    def _get_collection(cls):
+        return SessionBoundCollection(super()._get_collection())
+
+
+def connect(settings: ServiceSettings) -> None:
+    """Connect this process's default mongoengine alias to the service's own database."""
+    mongoengine.disconnect()
+    mongoengine.connect(
+        db=settings.mongodb_database,
+        host=settings.mongodb_uri,
+        uuidRepresentation="standard",
+        tz_aware=True,
+        serverSelectionTimeoutMS=settings.mongodb_timeout_ms,
+        connectTimeoutMS=settings.mongodb_timeout_ms,
+    )
+
+
+def database():
+    return mongoengine.get_db()
+
+
+def ping() -> None:
+    """Raise if the database does not answer."""
+    mongoengine.get_connection().admin.command("ping")
+
+
+def in_transaction() -> bool:
+    return _active_session.get() is not None
+
+
+def transaction(work: Callable[[], T]) -> T:
+    """Run `work()` in one multi-document transaction, retried on transient errors; return its result.
+
+    Nested calls join the outer transaction. The callback may run more than once, so it must not
+    have side effects outside the database (publishing is the outbox relay's job, never the caller's).
+    """
+    if in_transaction():
+        return work()
+    client = mongoengine.get_connection()
+    with client.start_session() as session:
+
+        def callback(bound_session: ClientSession) -> T:
+            token = _active_session.set(bound_session)
+            try:
+                return work()
+            finally:
+                _active_session.reset(token)
+
+        return session.with_transaction(
+            callback,
+            read_concern=ReadConcern("snapshot"),
+            write_concern=WriteConcern("majority"),
+        )
+
+
+@contextlib.contextmanager
+def no_transaction() -> Iterator[None]:
+    """Run a block outside any active transaction (e.g. reads that must see committed data only)."""
+    token = _active_session.set(None)
+    try:
+        yield
+    finally:
+        _active_session.reset(token)

@@ -1,0 +1,41 @@
+"""Structured JSON logs carrying the service name and the request/correlation/tenant context."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from pythonjsonlogger.json import JsonFormatter
+
+from chassis import context
+
+
+class ContextFilter(logging.Filter):
+    def __init__(self, service: str):
+        super().__init__()
+        self.service = service
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.service = self.service
+        record.request_id = context.request_id.get()
+        record.correlation_id = context.correlation_id.get()
+        record.tenant = context.tenant.get()
+        return True
+
+
+def configure_logging(service: str, *, level: str = "INFO", json_output: bool = True) -> None:
+    """Send every log record of this process to stderr, as one JSON object a line."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(ContextFilter(service))
+    if json_output:
+        handler.setFormatter(JsonFormatter(
+            "%(asctime)s %(levelname)s %(name)s %(message)s %(service)s %(request_id)s %(correlation_id)s "
+            "%(tenant)s",
+            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+        ))
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(service)s] %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    logging.getLogger("pika").setLevel(logging.WARNING)

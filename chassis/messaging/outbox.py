@@ -1,0 +1,58 @@
+"""Transactional outbox: an event is stored with the state change that caused it, in one transaction.
+
+The relay (`chassis.messaging.relay`) publishes stored events afterwards, so a request never waits for
+the broker and an event is never lost when the broker is down.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import mongoengine as me
+
+from chassis import context, db, runtime
+from chassis.messaging.envelope import make_envelope
+
+
+class OutboxMessage(db.Document):
+    meta = {
+        "collection": "outbox",
+        "indexes": [{"fields": ["published_at", "created_at"]}],
+    }
+
+    id = me.StringField(primary_key=True)
+    routing_key = me.StringField(required=True)
+    envelope = me.DictField(required=True)
+    created_at = me.DateTimeField(required=True)
+    published_at = me.DateTimeField(null=True, default=None)
+
+
+class OutsideTransaction(RuntimeError):
+    """emit() was called outside chassis.db.transaction(): the event could be lost or orphaned."""
+
+
+def emit(event_type: str, data: dict[str, Any], *, tenant: str | None = None, dataversion: str = "1",
+         ) -> dict[str, Any]:
+    """Record an event in the outbox as part of the current transaction; return its envelope.
+
+    `tenant` defaults to the caller's tenant from the current request or event.
+    """
+    if not db.in_transaction():
+        raise OutsideTransaction(f"emit({event_type!r}) must run inside chassis.db.transaction()")
+    envelope = make_envelope(
+        event_type, data, source=runtime.settings().service_name,
+        tenant=tenant if tenant is not None else context.tenant.get(), dataversion=dataversion,
+    )
+    OutboxMessage(
+        id=envelope["id"], routing_key=event_type, envelope=envelope, created_at=dt.datetime.now(dt.UTC),
+    ).save(force_insert=True)
+    return envelope
+
+
+def pending(limit: int) -> list[OutboxMessage]:
+    return list(OutboxMessage.objects(published_at=None).order_by("created_at").limit(limit))
+
+
+def mark_published(message: OutboxMessage) -> None:
+    OutboxMessage.objects(id=message.id, published_at=None).update_one(set__published_at=dt.datetime.now(dt.UTC))

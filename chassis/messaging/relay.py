@@ -1,0 +1,58 @@
+"""The outbox relay: publishes stored events with publisher confirms, then marks them published.
+
+Delivery is at-least-once: a crash between the broker's confirm and the mark republishes the event,
+which the consumers' inbox makes harmless. When the broker is unreachable the relay backs off and
+retries; events simply wait in the outbox.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+
+from pymongo.errors import PyMongoError
+
+from chassis.messaging import outbox
+from chassis.messaging.connection import CONNECTION_ERRORS, ConfirmingPublisher
+from chassis.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+MAX_BACKOFF_SECONDS = 10.0
+
+
+class OutboxRelay:
+    def __init__(self, settings: ServiceSettings):
+        self.settings = settings
+        self.publisher = ConfirmingPublisher(settings.amqp_url, settings.events_exchange)
+
+    def publish_pending(self) -> int:
+        """Publish every pending event, oldest first; return how many were published."""
+        published = 0
+        while True:
+            batch = outbox.pending(self.settings.relay_batch_size)
+            for message in batch:
+                self.publisher.publish(
+                    message.routing_key,
+                    json.dumps(message.envelope).encode(),
+                    message_id=message.id,
+                )
+                outbox.mark_published(message)
+                published += 1
+            if len(batch) < self.settings.relay_batch_size:
+                return published
+
+    def run(self, stop: threading.Event) -> None:
+        backoff = self.settings.relay_poll_seconds
+        while not stop.is_set():
+            try:
+                published = self.publish_pending()
+                backoff = self.settings.relay_poll_seconds
+                if published:
+                    log.info("relayed events", extra={"count": published})
+                    continue
+            except (*CONNECTION_ERRORS, PyMongoError) as error:
+                log.warning("cannot relay now, events wait in the outbox: %s", error)
+                backoff = min(max(backoff * 2, 0.5), MAX_BACKOFF_SECONDS)
+            stop.wait(backoff)
+        self.publisher.close()

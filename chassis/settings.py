@@ -1,0 +1,75 @@
+"""Environment variables into one frozen dataclass per service.
+
+Defaults match the local runner (`infra/run`): SecantusDB on 27017, RabbitMQ on 5672, the gateway on 8000.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+
+DEFAULT_PORTS = {"gateway": 8000, "roster": 8001, "training": 8002, "joint_action": 8003}
+
+
+def _env_bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclasses.dataclass(frozen=True)
+class ServiceSettings:
+    """Everything a service reads from its environment. Field `x` comes from variable `X`."""
+
+    service_name: str
+    host: str = "127.0.0.1"
+    port: int = 8000
+    mongodb_uri: str = "mongodb://127.0.0.1:27017"
+    mongodb_database: str = ""
+    mongodb_timeout_ms: int = 5000
+    amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/%2F"
+    events_exchange: str = "rso.events"
+    oauth_issuer: str = "http://127.0.0.1:8000"
+    oauth_audience: str = "rso-platform"
+    jwks_url: str = "http://127.0.0.1:8000/.well-known/jwks.json"
+    jwks_min_refresh_seconds: float = 5.0
+    log_level: str = "INFO"
+    log_json: bool = True
+    web_workers: int = 2
+    max_request_bytes: int = 1_048_576
+    consumer_prefetch: int = 10
+    consumer_max_attempts: int = 4
+    consumer_retry_delays_ms: tuple[int, ...] = (1000, 5000, 30000)
+    relay_poll_seconds: float = 0.2
+    relay_batch_size: int = 100
+
+    def __post_init__(self) -> None:
+        if not self.mongodb_database:
+            object.__setattr__(self, "mongodb_database", self.service_name)
+
+    @classmethod
+    def from_env(cls, service_name: str, environ: Mapping[str, str] | None = None, **overrides):
+        """Build settings from `environ` (default: the process environment); `overrides` win."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, object] = {"service_name": service_name, "port": DEFAULT_PORTS.get(service_name, 8000)}
+        for field in dataclasses.fields(cls):
+            if field.name == "service_name":
+                continue
+            raw = environ.get(field.name.upper())
+            if raw is None:
+                continue
+            values[field.name] = _parse(field, raw)
+        values.update(overrides)
+        return cls(**values)
+
+
+def _parse(field: dataclasses.Field, raw: str):
+    kind = field.type if isinstance(field.type, str) else getattr(field.type, "__name__", str(field.type))
+    if kind == "int":
+        return int(raw)
+    if kind == "float":
+        return float(raw)
+    if kind == "bool":
+        return _env_bool(raw)
+    if kind.startswith("tuple"):
+        return tuple(int(part) for part in raw.split(",") if part.strip())
+    return raw

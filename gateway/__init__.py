@@ -1,0 +1,19 @@
+"""RSO Gateway: Identity, tokens, tenant administration and the single entry point."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from chassis.app import create_service_app
+from chassis.settings import ServiceSettings
+
+SERVICE = "gateway"
+
+
+def create_app(settings: ServiceSettings | None = None) -> Flask:
+    settings = settings or ServiceSettings.from_env(SERVICE)
+    return create_service_app(
+        settings,
+        title="RSO Gateway",
+        description="Identity, tokens, tenant administration and the single entry point.",
+    )

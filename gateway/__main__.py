@@ -1,0 +1,15 @@
+"""`python -m gateway web|worker|relay|dead-letters`."""
+
+import sys
+
+from chassis.cli import main as run_command
+from gateway import SERVICE, create_app
+from gateway.subscriptions import subscriptions
+
+
+def main() -> int:
+    return run_command(SERVICE, create_app, subscriptions)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

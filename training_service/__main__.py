@@ -1,0 +1,15 @@
+"""`python -m training_service web|worker|relay|dead-letters`."""
+
+import sys
+
+from chassis.cli import main as run_command
+from training_service import SERVICE, create_app
+from training_service.subscriptions import subscriptions
+
+
+def main() -> int:
+    return run_command(SERVICE, create_app, subscriptions)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
