@@ -172,10 +172,11 @@ def _install_request_hooks(app: Flask, accepted_media_types: frozenset[str]) -> 
         request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else context.new_id()
         g.request_id = request_id
         g.started_at = time.perf_counter()
-        context.request_id.set(request_id)
-        context.correlation_id.set(request_id)
-        context.causation_id.set(None)
-        context.tenant.set(None)
+        _set_request_context(request_id=request_id, correlation_id=request_id)
+
+    @app.teardown_request
+    def unbind_request_context(_error):
+        _set_request_context()
 
     @app.before_request
     def reject_unsupported_body():
@@ -203,6 +204,14 @@ def _install_request_hooks(app: Flask, accepted_media_types: frozenset[str]) -> 
                        "duration_ms": round((time.perf_counter() - started) * 1000, 2)},
             )
         return response
+
+
+def _set_request_context(*, request_id: str | None = None, correlation_id: str | None = None) -> None:
+    """Worker threads serve many requests: nothing of one request's context may leak into the next."""
+    context.request_id.set(request_id)
+    context.correlation_id.set(correlation_id)
+    context.causation_id.set(None)
+    context.tenant.set(None)
 
 
 def _unexpected_error(error: Exception) -> Response:

@@ -8,14 +8,14 @@ mongoengine: `doc.save()`, `Model.objects(...).update_one(...)`.
 
 from __future__ import annotations
 
-import contextlib
 import contextvars
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TypeVar
 
 import mongoengine
 from pymongo.client_session import ClientSession
 from pymongo.collection import Collection
+from pymongo.errors import PyMongoError
 from pymongo.read_concern import ReadConcern
 from pymongo.write_concern import WriteConcern
 
@@ -109,6 +109,11 @@ def transaction(work: Callable[[], T]) -> T:
             token = _active_session.set(bound_session)
             try:
                 return work()
+            except mongoengine.errors.OperationError as error:
+                transient = _transient_cause(error)
+                if transient is not None:
+                    raise transient from error
+                raise
             finally:
                 _active_session.reset(token)
 
@@ -119,11 +124,9 @@ def transaction(work: Callable[[], T]) -> T:
         )
 
 
-@contextlib.contextmanager
-def no_transaction() -> Iterator[None]:
-    """Run a block outside any active transaction (e.g. reads that must see committed data only)."""
-    token = _active_session.set(None)
-    try:
-        yield
-    finally:
-        _active_session.reset(token)
+def _transient_cause(error: Exception) -> PyMongoError | None:
+    """mongoengine wraps pymongo errors, hiding the label that makes `with_transaction` retry."""
+    cause = error.__cause__ or error.__context__
+    if isinstance(cause, PyMongoError) and cause.has_error_label("TransientTransactionError"):
+        return cause
+    return None

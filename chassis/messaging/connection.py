@@ -35,8 +35,22 @@ def ping_broker(amqp_url: str) -> None:
     connect(amqp_url, timeout=2.0).close()
 
 
+UNROUTED_LIMIT = 100_000
+
+
 def declare_exchange(channel: BlockingChannel, exchange: str) -> None:
-    channel.exchange_declare(exchange=exchange, exchange_type="topic", durable=True)
+    """The events exchange, whose unroutable messages (no queue bound yet) are kept, not dropped.
+
+    They land in `<exchange>.unrouted` (the newest UNROUTED_LIMIT), where an operator can see an
+    event type nobody consumes, or one published before its consumer's queue was ever declared.
+    """
+    unrouted = f"{exchange}.unrouted"
+    channel.exchange_declare(exchange=unrouted, exchange_type="fanout", durable=True)
+    channel.queue_declare(queue=unrouted, durable=True,
+                          arguments={"x-max-length": UNROUTED_LIMIT, "x-overflow": "drop-head"})
+    channel.queue_bind(queue=unrouted, exchange=unrouted)
+    channel.exchange_declare(exchange=exchange, exchange_type="topic", durable=True,
+                             arguments={"alternate-exchange": unrouted})
 
 
 class ConfirmingPublisher:

@@ -26,7 +26,7 @@ from pika.adapters.blocking_connection import BlockingChannel
 
 from chassis import context, db
 from chassis.messaging.connection import CONNECTION_ERRORS, connect, declare_exchange
-from chassis.messaging.envelope import Event
+from chassis.messaging.envelope import Event, MalformedEvent
 from chassis.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -142,6 +142,7 @@ class Worker:
     def __init__(self, settings: ServiceSettings, subscriptions: Subscriptions):
         self.settings = settings
         self.subscriptions = subscriptions
+        self.ready = threading.Event()  # set once every queue is declared, bound and consumed
 
     def run(self, stop: threading.Event) -> None:
         backoff = 0.5
@@ -169,9 +170,11 @@ class Worker:
                     on_message_callback=self._callback(handler, queues, publish_channel),
                 )
             log.info("consuming", extra={"queues": [q.main for q in topology.values()]})
+            self.ready.set()
             while not stop.is_set():
                 connection.process_data_events(time_limit=0.2)
         finally:
+            self.ready.clear()
             if connection.is_open:
                 with contextlib.suppress(CONNECTION_ERRORS):
                     connection.close()
@@ -182,7 +185,7 @@ class Worker:
             attempt = int(headers.get(ATTEMPT_HEADER, 1))
             try:
                 event = Event.from_bytes(body)
-            except (ValueError, TypeError) as error:
+            except MalformedEvent as error:
                 self._forward(publish_channel, queues.dead, body, properties, headers,
                               error=f"malformed event: {error}")
                 channel.basic_ack(method.delivery_tag)

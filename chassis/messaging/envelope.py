@@ -37,6 +37,10 @@ class EnvelopeSchema(ma.Schema):
     dataversion = ma.fields.String(load_default="1")
 
 
+class MalformedEvent(ValueError):
+    """A message that is not a valid RSO CloudEvents envelope."""
+
+
 @dataclasses.dataclass(frozen=True)
 class Event:
     """A received event, as handlers see it."""
@@ -53,7 +57,10 @@ class Event:
 
     @classmethod
     def from_envelope(cls, envelope: dict[str, Any]) -> Event:
-        loaded = EnvelopeSchema().load(envelope)
+        try:
+            loaded = EnvelopeSchema().load(envelope)
+        except ma.ValidationError as error:
+            raise MalformedEvent(str(error.messages)) from error
         return cls(
             id=loaded["id"], type=loaded["type"], source=loaded["source"], time=loaded["time"],
             data=loaded["data"], tenant=loaded["tenantid"], correlation_id=loaded["correlationid"],
@@ -62,7 +69,13 @@ class Event:
 
     @classmethod
     def from_bytes(cls, body: bytes) -> Event:
-        return cls.from_envelope(json.loads(body))
+        try:
+            envelope = json.loads(body)
+        except ValueError as error:
+            raise MalformedEvent(f"not JSON: {error}") from error
+        if not isinstance(envelope, dict):
+            raise MalformedEvent("not a JSON object")
+        return cls.from_envelope(envelope)
 
 
 def make_envelope(event_type: str, data: dict[str, Any], *, source: str, tenant: str | None,

@@ -1,0 +1,100 @@
+"""Real infrastructure for tests: a MongoDB-compatible server and a RabbitMQ vhost of the test run's own."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+
+import pymongo
+
+from chassis.messaging.connection import ping_broker
+
+DEFAULT_MONGODB_URI = "mongodb://127.0.0.1:27017"
+DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def mongo_answers(uri: str, timeout_ms: int = 1500) -> bool:
+    client = pymongo.MongoClient(uri, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms)
+    try:
+        client.admin.command("ping")
+        return True
+    except pymongo.errors.PyMongoError:
+        return False
+    finally:
+        client.close()
+
+
+@contextlib.contextmanager
+def mongodb() -> Iterator[str]:
+    """The MongoDB at MONGODB_URI if one answers; otherwise an embedded SecantusDB for this run only."""
+    uri = os.environ.get("MONGODB_URI", DEFAULT_MONGODB_URI)
+    if mongo_answers(uri):
+        yield uri
+        return
+    executable = Path(sys.executable).with_name("secantusd-py")
+    if not executable.exists():
+        raise RuntimeError(f"no MongoDB at {uri} and no SecantusDB at {executable}: pip install -e '.[dev]'")
+    storage = tempfile.mkdtemp(prefix="rso-test-mongo-")
+    port = free_port()
+    log_path = Path(storage) / "server.log"
+    with open(log_path, "wb") as log:
+        server = subprocess.Popen(
+            [str(executable), "--host", "127.0.0.1", "--port", str(port), "--storage-path", storage + "/data"],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )
+    uri = f"mongodb://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while not mongo_answers(uri, 500):
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"SecantusDB did not start: {log_path.read_text()[-2000:]}")
+            time.sleep(0.2)
+        yield uri
+    finally:
+        server.terminate()
+        try:
+            server.wait(15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        shutil.rmtree(storage, ignore_errors=True)
+
+
+def _rabbitmqctl(*args: str) -> None:
+    executable = shutil.which("rabbitmqctl") or "/usr/sbin/rabbitmqctl"
+    if not os.path.exists(executable):
+        raise RuntimeError("rabbitmqctl not found: tests need a local RabbitMQ (apt-get install -y rabbitmq-server)")
+    subprocess.run([executable, "-q", *args], check=True, capture_output=True, timeout=60)
+
+
+@contextlib.contextmanager
+def rabbitmq_vhost(name: str) -> Iterator[str]:
+    """A fresh vhost on the broker at AMQP_URL, deleted afterwards; yields its AMQP URL."""
+    base = os.environ.get("AMQP_URL", DEFAULT_AMQP_URL)
+    try:
+        ping_broker(base)
+    except Exception as error:
+        raise RuntimeError(
+            f"RabbitMQ does not answer at {base} ({error}); start it: rabbitmq-server -detached") from error
+    parts = urllib.parse.urlsplit(base)
+    user = urllib.parse.unquote(parts.username or "guest")
+    _rabbitmqctl("add_vhost", name)
+    try:
+        _rabbitmqctl("set_permissions", "-p", name, user, ".*", ".*", ".*")
+        yield urllib.parse.urlunsplit(parts._replace(path="/" + urllib.parse.quote(name, safe="")))
+    finally:
+        _rabbitmqctl("delete_vhost", name)

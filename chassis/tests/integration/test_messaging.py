@@ -1,0 +1,180 @@
+"""Events are never lost and never applied twice: outbox + relay, inbox, retries, dead letters, reconnects."""
+
+import json
+import subprocess
+import urllib.parse
+
+import pika
+import pytest
+
+from chassis import context
+from chassis.messaging.connection import ConfirmingPublisher
+from chassis.messaging.consumer import Worker, list_dead_letters, replay_dead_letters
+from chassis.messaging.outbox import OutboxMessage, OutsideTransaction, emit
+from chassis.messaging.relay import OutboxRelay
+from chassis.testing.events import deliver, emitted, envelope, running, wait_until
+from chassis.testing.infrastructure import free_port
+from chassis.tests import sample_service
+from chassis.tests.sample_service import Note, Tally
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def settings(app, make_settings):
+    return make_settings(sample_service.SERVICE)
+
+
+def create_note(client, auth_headers, title="n", tenant="THA", **extra):
+    response = client.post("/notes", json={"title": title, **extra},
+                           headers=auth_headers(tenant=tenant, roles=["writer"]))
+    return response
+
+
+def tally(tenant: str) -> int:
+    record = Tally.objects(id=tenant).first()
+    return record.count if record else 0
+
+
+def publish(settings, event_envelope: dict) -> None:
+    publisher = ConfirmingPublisher(settings.amqp_url, settings.events_exchange)
+    publisher.publish(event_envelope["type"], json.dumps(event_envelope).encode(), message_id=event_envelope["id"])
+    publisher.close()
+
+
+def test_state_change_and_event_commit_together(client, auth_headers):
+    created = create_note(client, auth_headers, title="first")
+    assert created.status_code == 201
+    [event] = emitted("sample.note.created")
+    assert event["data"]["note_id"] == created.get_json()["id"]
+    assert event["tenantid"] == "THA"
+    assert event["specversion"] == "1.0" and event["source"] == "sample"
+    assert event["correlationid"] == created.headers["X-Request-ID"]
+
+
+def test_a_failed_request_leaves_neither_state_nor_event(client, auth_headers):
+    assert create_note(client, auth_headers, fail_after_write=True).status_code == 500
+    assert Note.across_tenants("test").count() == 0
+    assert emitted() == []
+
+
+def test_emitting_outside_a_transaction_is_refused(app):
+    with pytest.raises(OutsideTransaction):
+        emit("sample.note.created", {})
+
+
+def test_broker_down_request_succeeds_event_waits_then_is_delivered(client, auth_headers, settings, make_settings):
+    dead_broker = make_settings(sample_service.SERVICE, amqp_url=f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F")
+    with running(OutboxRelay(dead_broker)):
+        assert create_note(client, auth_headers).status_code == 201
+        wait_until(lambda: OutboxMessage.objects.count() == 1, message="event stored")
+    assert OutboxMessage.objects(published_at=None).count() == 1  # still waiting
+
+    with running(Worker(settings, sample_service.subscriptions)), running(OutboxRelay(settings)):
+        wait_until(lambda: tally("THA") == 1, message="the event to reach the handler")
+        wait_until(lambda: OutboxMessage.objects(published_at=None).count() == 0, message="outbox drained")
+
+
+def test_a_redelivered_event_changes_state_once(settings, app):
+    event = envelope("sample.note.created", {"note_id": "n1"}, tenant="IDN")
+    with running(Worker(settings, sample_service.subscriptions)):
+        publish(settings, event)
+        publish(settings, event)
+        wait_until(lambda: tally("IDN") >= 1, message="first delivery")
+        publish(settings, event)
+        wait_until(lambda: _queue_is_drained(settings, "sample.count_notes"), message="queue drained")
+    assert tally("IDN") == 1
+
+
+def test_in_process_delivery_is_idempotent_too(app):
+    event = envelope("sample.note.created", {"note_id": "n2"}, tenant="MYS")
+    assert deliver(sample_service.subscriptions, event) == ["count_notes"]
+    assert deliver(sample_service.subscriptions, event) == []
+    assert tally("MYS") == 1
+
+
+def test_a_failing_handler_ends_in_the_dead_letter_queue_and_replay_works(settings, app):
+    sample_service.failing_handler_switch["fail"] = True
+    event = envelope("sample.note.flagged", {"note_id": "n3"}, tenant="PHL")
+    try:
+        with running(Worker(settings, sample_service.subscriptions)):
+            publish(settings, event)
+            letters = wait_until(lambda: list_dead_letters(settings, sample_service.subscriptions, "flag_note"),
+                                 message="the event to be dead-lettered")
+        [letter] = letters
+        assert letter.event_id == event["id"]
+        assert letter.attempts == settings.consumer_max_attempts
+        assert "this handler is broken" in letter.error
+        assert tally("flagged:PHL") == 0
+
+        sample_service.failing_handler_switch["fail"] = False
+        assert replay_dead_letters(settings, sample_service.subscriptions, "flag_note") == 1
+        with running(Worker(settings, sample_service.subscriptions)):
+            wait_until(lambda: tally("flagged:PHL") == 1, message="the replayed event to be applied")
+        assert list_dead_letters(settings, sample_service.subscriptions) == []
+    finally:
+        sample_service.failing_handler_switch["fail"] = True
+
+
+def test_worker_and_relay_survive_the_broker_dropping_every_connection(client, auth_headers, settings):
+    with running(Worker(settings, sample_service.subscriptions)), running(OutboxRelay(settings)):
+        assert create_note(client, auth_headers, tenant="AUS").status_code == 201
+        wait_until(lambda: tally("AUS") == 1, message="first event")
+        _close_all_connections(settings)
+        assert create_note(client, auth_headers, tenant="AUS").status_code == 201
+        wait_until(lambda: tally("AUS") == 2, timeout=30, message="event after the broker dropped connections")
+    assert tally("AUS") == 2
+
+
+def test_events_carry_causation_from_the_event_being_handled(app):
+    cause = envelope("sample.note.created", {"note_id": "n4"}, tenant="THA")
+    from chassis import db
+
+    with context.bound(tenant="THA", correlation_id=cause["correlationid"], causation_id=cause["id"]):
+        effect = db.transaction(lambda: emit("sample.note.checked", {"note_id": "n4"}))
+    assert effect["causationid"] == cause["id"]
+    assert effect["correlationid"] == cause["correlationid"]
+
+
+def _queue_is_drained(settings, queue: str) -> bool:
+    return _message_count(settings, queue) == 0
+
+
+def _close_all_connections(settings) -> None:
+    vhost = urllib.parse.unquote(urllib.parse.urlsplit(settings.amqp_url).path.lstrip("/"))
+    subprocess.run(["rabbitmqctl", "-q", "close_all_connections", "-p", vhost, "test: broker restart"],
+                   check=True, capture_output=True, timeout=60)
+
+
+def test_an_event_no_queue_is_bound_for_yet_is_kept_not_dropped(settings, app):
+    before = _message_count(settings, "rso.events.unrouted")
+    publish(settings, envelope("sample.note.archived", {"note_id": "n5"}, tenant="THA"))
+    assert _message_count(settings, "rso.events.unrouted") == before + 1
+
+
+def _message_count(settings, queue: str) -> int:
+    connection = pika.BlockingConnection(pika.URLParameters(settings.amqp_url))
+    try:
+        return connection.channel().queue_declare(queue=queue, passive=True).method.message_count
+    finally:
+        connection.close()
+
+
+def test_a_malformed_message_is_dead_lettered_without_retries(settings, app):
+    with running(Worker(settings, sample_service.subscriptions)):
+        publisher = ConfirmingPublisher(settings.amqp_url, settings.events_exchange)
+        publisher.publish("sample.note.created", b"{not an event", message_id="junk-1")
+        publisher.close()
+        [letter] = wait_until(lambda: list_dead_letters(settings, sample_service.subscriptions, "count_notes"),
+                              message="the malformed message to be dead-lettered")
+    assert letter.attempts == 1
+    assert letter.error.startswith("malformed event")
+    _purge(settings, "sample.count_notes.dead")
+
+
+def _purge(settings, queue: str) -> None:
+    connection = pika.BlockingConnection(pika.URLParameters(settings.amqp_url))
+    try:
+        connection.channel().queue_purge(queue)
+    finally:
+        connection.close()

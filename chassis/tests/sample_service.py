@@ -1,0 +1,94 @@
+"""A tiny service used only by the chassis tests: every chassis mechanism, no RSO domain."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+import mongoengine as me
+from bson import ObjectId
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from chassis import db
+from chassis.app import create_service_app
+from chassis.auth import require
+from chassis.messaging import Event, emit
+from chassis.messaging.consumer import Subscriptions
+from chassis.problems import NotFound
+from chassis.settings import ServiceSettings
+from chassis.tenancy import TenantOwnedDocument
+
+SERVICE = "sample"
+
+
+class Note(TenantOwnedDocument):
+    meta = {"collection": "notes"}
+    title = me.StringField(required=True, max_length=200)
+
+
+class Tally(db.Document):
+    """How many note events a handler applied, per tenant: shows whether an event was applied twice."""
+
+    meta = {"collection": "tallies"}
+    id = me.StringField(primary_key=True)
+    count = me.IntField(default=0)
+
+
+class NoteIn(ma.Schema):
+    title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    fail_after_write = ma.fields.Boolean(load_default=False)
+
+
+class NoteOut(ma.Schema):
+    id = ma.fields.String()
+    title = ma.fields.String()
+    tenant = ma.fields.String()
+
+
+blueprint = Blueprint("notes", __name__, url_prefix="/notes")
+
+
+@blueprint.route("")
+class Notes(MethodView):
+    @require(roles=["writer"])
+    @blueprint.arguments(NoteIn)
+    @blueprint.response(201, NoteOut)
+    def post(self, data):
+        def write():
+            note = Note(title=data["title"]).save()
+            emit("sample.note.created", {"note_id": str(note.id), "title": note.title})
+            if data["fail_after_write"]:
+                raise RuntimeError("failure after the write, before commit")
+            return note
+
+        return db.transaction(write)
+
+
+@blueprint.route("/<note_id>")
+class NoteById(MethodView):
+    @require()
+    @blueprint.response(200, NoteOut)
+    def get(self, note_id):
+        note = Note.objects(id=note_id).first() if ObjectId.is_valid(note_id) else None
+        if note is None:
+            raise NotFound(f"No note {note_id}")
+        return note
+
+
+subscriptions = Subscriptions(SERVICE)
+failing_handler_switch = {"fail": True}
+
+
+@subscriptions.on("sample.note.created")
+def count_notes(event: Event) -> None:
+    Tally.objects(id=event.tenant).upsert_one(inc__count=1)
+
+
+@subscriptions.on("sample.note.flagged")
+def flag_note(event: Event) -> None:
+    if failing_handler_switch["fail"]:
+        raise RuntimeError("this handler is broken")
+    Tally.objects(id=f"flagged:{event.tenant}").upsert_one(inc__count=1)
+
+
+def create_app(settings: ServiceSettings):
+    return create_service_app(settings, title="Sample", blueprints=[blueprint])
