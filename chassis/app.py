@@ -198,7 +198,8 @@ def _install_request_hooks(app: Flask, accepted_media_types: frozenset[str]) -> 
             response.headers[REQUEST_ID_HEADER] = request_id
         started = g.get("started_at")
         if started is not None:
-            access_log.info(
+            access_log.log(
+                logging.DEBUG if request.path.startswith("/health/") else logging.INFO,
                 "request",
                 extra={"method": request.method, "path": request.path, "status": response.status_code,
                        "duration_ms": round((time.perf_counter() - started) * 1000, 2)},

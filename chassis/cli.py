@@ -35,6 +35,7 @@ class _GunicornServer(BaseApplication):
         self.cfg.set("timeout", 60)
         self.cfg.set("graceful_timeout", 10)
         self.cfg.set("proc_name", f"rso-{self.settings.service_name}-web")
+        self.cfg.set("control_socket_disable", True)  # four services on one host would share ~/.gunicorn
 
     def load(self) -> Flask:
         return self.factory(self.settings)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import mongoengine
+import pymongo
 from pymongo.client_session import ClientSession
 from pymongo.collection import Collection
 from pymongo.errors import PyMongoError
@@ -83,6 +84,18 @@ def connect(settings: ServiceSettings) -> None:
 
 def database():
     return mongoengine.get_db()
+
+
+def server_answers(uri: str, timeout_ms: int = 1500) -> bool:
+    """Whether a MongoDB server answers a ping at `uri` (used before any connection is configured)."""
+    client = pymongo.MongoClient(uri, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms)
+    try:
+        client.admin.command("ping")
+        return True
+    except PyMongoError:
+        return False
+    finally:
+        client.close()
 
 
 def ping() -> None:

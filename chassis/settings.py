@@ -10,6 +10,8 @@ import os
 from collections.abc import Mapping
 
 DEFAULT_PORTS = {"gateway": 8000, "roster": 8001, "training": 8002, "joint_action": 8003}
+DEFAULT_MONGODB_URI = "mongodb://127.0.0.1:27017"
+DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
 
 
 def _env_bool(value: str) -> bool:
@@ -23,10 +25,11 @@ class ServiceSettings:
     service_name: str
     host: str = "127.0.0.1"
     port: int = 8000
-    mongodb_uri: str = "mongodb://127.0.0.1:27017"
-    mongodb_database: str = ""
+    mongodb_uri: str = DEFAULT_MONGODB_URI
+    database_prefix: str = ""
+    mongodb_database: str = ""  # default: database_prefix + service_name
     mongodb_timeout_ms: int = 5000
-    amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/%2F"
+    amqp_url: str = DEFAULT_AMQP_URL
     events_exchange: str = "rso.events"
     oauth_issuer: str = "http://127.0.0.1:8000"
     oauth_audience: str = "rso-platform"
@@ -44,7 +47,7 @@ class ServiceSettings:
 
     def __post_init__(self) -> None:
         if not self.mongodb_database:
-            object.__setattr__(self, "mongodb_database", self.service_name)
+            object.__setattr__(self, "mongodb_database", self.database_prefix + self.service_name)
 
     @classmethod
     def from_env(cls, service_name: str, environ: Mapping[str, str] | None = None, **overrides):

@@ -14,12 +14,9 @@ import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
-import pymongo
-
+from chassis.db import server_answers
 from chassis.messaging.connection import ping_broker
-
-DEFAULT_MONGODB_URI = "mongodb://127.0.0.1:27017"
-DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
+from chassis.settings import DEFAULT_AMQP_URL, DEFAULT_MONGODB_URI
 
 
 def free_port() -> int:
@@ -28,22 +25,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def mongo_answers(uri: str, timeout_ms: int = 1500) -> bool:
-    client = pymongo.MongoClient(uri, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms)
-    try:
-        client.admin.command("ping")
-        return True
-    except pymongo.errors.PyMongoError:
-        return False
-    finally:
-        client.close()
-
-
 @contextlib.contextmanager
 def mongodb() -> Iterator[str]:
     """The MongoDB at MONGODB_URI if one answers; otherwise an embedded SecantusDB for this run only."""
     uri = os.environ.get("MONGODB_URI", DEFAULT_MONGODB_URI)
-    if mongo_answers(uri):
+    if server_answers(uri):
         yield uri
         return
     executable = Path(sys.executable).with_name("secantusd-py")
@@ -60,7 +46,7 @@ def mongodb() -> Iterator[str]:
     uri = f"mongodb://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
-        while not mongo_answers(uri, 500):
+        while not server_answers(uri, 500):
             if server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"SecantusDB did not start: {log_path.read_text()[-2000:]}")
             time.sleep(0.2)

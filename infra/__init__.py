@@ -1,0 +1,1 @@
+"""Local runner and container definitions for the whole platform."""

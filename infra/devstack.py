@@ -1,0 +1,238 @@
+"""`rso-dev`: run the whole platform on this machine (SecantusDB, RabbitMQ and every process of infra/Procfile)."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+import pika
+import pika.exceptions
+from pymongo.uri_parser import parse_uri
+
+from chassis.db import server_answers as mongo_answers
+from chassis.settings import DEFAULT_AMQP_URL, DEFAULT_MONGODB_URI, DEFAULT_PORTS
+
+ROOT = Path(__file__).resolve().parents[1]
+VAR = ROOT / "var"
+VENV_BIN = Path(sys.executable).parent
+PROCFILE = ROOT / "infra" / "Procfile"
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+SERVICES = DEFAULT_PORTS
+CLEAN_STOP_CODES = {0, 128 + signal.SIGINT, 128 + signal.SIGTERM, -signal.SIGINT, -signal.SIGTERM}
+
+
+class DevstackError(Exception):
+    """A step failed in a way the user has to fix; the message says how."""
+
+
+def _wait_until(check, seconds: float, interval: float = 0.3, give_up=lambda: False) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        if give_up():
+            return False
+        time.sleep(interval)
+    return check()
+
+
+def _tail(path: Path, lines: int = 20) -> str:
+    if not path.exists():
+        return f"({path} does not exist)"
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def _redacted(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
+def _recorded_secantusd(pid_file: Path) -> tuple[int, list[str]] | None:
+    """The pid and arguments of the SecantusDB recorded in `pid_file`, if it still runs."""
+    with contextlib.suppress(OSError, ValueError):
+        pid = int(pid_file.read_text())
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+        if any("secantusd" in arg for arg in argv[:2]):
+            return pid, argv
+    return None
+
+
+def ensure_mongo(uri: str) -> None:
+    if mongo_answers(uri):
+        return
+    where = _redacted(uri)
+    host, port = parse_uri(uri)["nodelist"][0]
+    if host not in LOCAL_HOSTS:
+        raise DevstackError(f"MongoDB does not answer at {where} and {host} is not this machine: start it there")
+    log_path, pid_file = VAR / "log" / "mongo.log", VAR / "run" / "mongo.pid"
+    recorded = _recorded_secantusd(pid_file)
+    if recorded is not None:
+        pid, argv = recorded
+        starting_here = "--port" in argv and argv[argv.index("--port") + 1] == str(port)
+        if starting_here and _wait_until(lambda: mongo_answers(uri, 500), 30):
+            return
+        raise DevstackError(
+            f"SecantusDB (pid {pid}, storage {VAR / 'mongo'}) runs but does not answer at {where}; "
+            f"stop it with `kill {pid}` and retry. Log tail:\n{_tail(log_path)}"
+        )
+    for directory in (VAR / "mongo", log_path.parent, pid_file.parent):
+        directory.mkdir(parents=True, exist_ok=True)
+    command = [str(VENV_BIN / "secantusd-py"), "--host", "127.0.0.1", "--port", str(port),
+               "--storage-path", str(VAR / "mongo")]
+    print(f"rso-dev: starting SecantusDB on 127.0.0.1:{port} (log: {log_path})", flush=True)
+    with open(log_path, "ab") as log:
+        server = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log,
+                                  stderr=subprocess.STDOUT, start_new_session=True)
+    pid_file.write_text(str(server.pid))
+    if not _wait_until(lambda: mongo_answers(uri, 500), 30, give_up=lambda: server.poll() is not None):
+        raise DevstackError(f"SecantusDB did not answer at {where} within 30 s. Log ({log_path}):\n{_tail(log_path)}")
+
+
+def broker_answers(url: str) -> bool:
+    """Whether RabbitMQ accepts a connection; raises if it answers but refuses these credentials or vhost."""
+    parameters = pika.URLParameters(url)
+    parameters.connection_attempts = 1
+    parameters.socket_timeout = 1.5
+    parameters.blocked_connection_timeout = 1.5
+    parameters.stack_timeout = 3
+    logging.getLogger("pika").setLevel(logging.CRITICAL)
+    try:
+        pika.BlockingConnection(parameters).close()
+        return True
+    except (pika.exceptions.ProbableAuthenticationError, pika.exceptions.ProbableAccessDeniedError) as error:
+        raise DevstackError(f"RabbitMQ at {_redacted(url)} refuses the user or vhost ({error!r})") from error
+    except (pika.exceptions.AMQPError, OSError):
+        return False
+
+
+def _rabbitmq_server() -> str | None:
+    return shutil.which("rabbitmq-server", path=os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin"]))
+
+
+def _install_rabbitmq() -> None:
+    print("rso-dev: installing rabbitmq-server with apt-get", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["apt-get", "update"], ["apt-get", "install", "-y", "rabbitmq-server"]):
+        if subprocess.run(command, env=env, stdin=subprocess.DEVNULL).returncode != 0:
+            raise DevstackError(f"`{' '.join(command)}` failed; install RabbitMQ yourself and retry")
+
+
+def ensure_broker(url: str) -> None:
+    if broker_answers(url):
+        return
+    where, host = _redacted(url), pika.URLParameters(url).host
+    if host not in LOCAL_HOSTS:
+        raise DevstackError(f"RabbitMQ does not answer at {where} and {host} is not this machine: start it there")
+    is_root = os.geteuid() == 0
+    manual = "sudo apt-get install -y rabbitmq-server && sudo rabbitmq-server -detached"
+    if _rabbitmq_server() is None:
+        if not is_root:
+            raise DevstackError(f"RabbitMQ is not installed. Install and start it with:\n  {manual}")
+        _install_rabbitmq()
+        if _wait_until(lambda: broker_answers(url), 10):
+            return
+    print("rso-dev: starting RabbitMQ (rabbitmq-server -detached)", flush=True)
+    started = subprocess.run([_rabbitmq_server() or "rabbitmq-server", "-detached"], stdin=subprocess.DEVNULL,
+                             start_new_session=True)
+    if started.returncode != 0 and not is_root:
+        raise DevstackError("could not start RabbitMQ as this user; run:\n  sudo rabbitmq-server -detached")
+    if not _wait_until(lambda: broker_answers(url), 60, interval=1):
+        raise DevstackError(f"RabbitMQ did not accept connections at {where} within 60 s; see /var/log/rabbitmq/")
+
+
+def _ports(environ) -> dict[str, int]:
+    return {name: int(environ.get(f"{name.upper()}_PORT", default)) for name, default in SERVICES.items()}
+
+
+def _process_environment(ports: dict[str, int]) -> dict[str, str]:
+    """The environment of every process: ports, and URLs that follow the gateway's port unless set already."""
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(VENV_BIN), env.get("PATH", "")])
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    gateway = f"http://127.0.0.1:{ports['gateway']}"
+    env.setdefault("OAUTH_ISSUER", gateway)
+    env.setdefault("JWKS_URL", f"{gateway}/.well-known/jwks.json")
+    for name, port in ports.items():
+        env[f"{name.upper()}_PORT"] = str(port)
+        if name != "gateway":
+            env.setdefault(f"{name.upper()}_URL", f"http://127.0.0.1:{port}")
+    return env
+
+
+def _print_urls(ports: dict[str, int]) -> None:
+    print(f"rso-dev: gateway at http://127.0.0.1:{ports['gateway']}")
+    for name, port in ports.items():
+        base = f"http://127.0.0.1:{port}"
+        print(f"  {name:<13} {base}  docs {base}/docs  openapi {base}/openapi.json")
+    print("rso-dev: starting every process of infra/Procfile; Ctrl-C stops them all", flush=True)
+
+
+def _run_procfile(env: dict[str, str]) -> int:
+    """Run honcho until it stops; SIGINT/SIGTERM are passed on to it so it stops every process."""
+    honcho: subprocess.Popen | None = None
+    stop_requested = False
+
+    def forward(signum, _frame):
+        nonlocal stop_requested
+        stop_requested = True
+        if honcho is not None:
+            with contextlib.suppress(ProcessLookupError):
+                honcho.send_signal(signum)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, forward)
+    honcho = subprocess.Popen([str(VENV_BIN / "honcho"), "-f", str(PROCFILE), "-d", str(ROOT), "start"],
+                              cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
+    returncode = honcho.wait()
+    if stop_requested and returncode in CLEAN_STOP_CODES:
+        print("rso-dev: every process stopped", flush=True)
+        return 0
+    print(f"rso-dev: a process exited on its own, so honcho stopped the others (exit code {returncode})",
+          file=sys.stderr, flush=True)
+    return returncode if returncode > 0 else 128 - returncode
+
+
+def run(mongodb_uri: str, amqp_url: str) -> int:
+    ensure_mongo(mongodb_uri)
+    ensure_broker(amqp_url)
+    ports = _ports(os.environ)
+    _print_urls(ports)
+    return _run_procfile(_process_environment(ports))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="rso-dev", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("ensure-mongo", help="start SecantusDB in var/ unless a MongoDB answers at MONGODB_URI")
+    commands.add_parser("ensure-broker", help="start (or install) RabbitMQ unless one answers at AMQP_URL")
+    commands.add_parser("run", help="ensure-mongo, ensure-broker, then run every process until Ctrl-C")
+    args = parser.parse_args(argv)
+    mongodb_uri = os.environ.get("MONGODB_URI", DEFAULT_MONGODB_URI)
+    amqp_url = os.environ.get("AMQP_URL", DEFAULT_AMQP_URL)
+    try:
+        if args.command == "ensure-mongo":
+            ensure_mongo(mongodb_uri)
+        elif args.command == "ensure-broker":
+            ensure_broker(amqp_url)
+        else:
+            return run(mongodb_uri, amqp_url)
+    except DevstackError as error:
+        print(f"rso-dev: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""Every service, the gateway included, keeps the platform's edge contract from day one."""
+
+import pytest
+
+import gateway
+import joint_action_service
+import roster_service
+import training_service
+from chassis.testing.infrastructure import free_port
+
+SERVICES = [gateway, roster_service, training_service, joint_action_service]
+pytestmark = [pytest.mark.integration, pytest.mark.parametrize("service", SERVICES, ids=lambda s: s.SERVICE)]
+
+
+def test_ready_with_database_and_broker_up(make_app, service):
+    client = make_app(service.create_app, service.SERVICE).test_client()
+    assert client.get("/health/live").status_code == 200
+    ready = client.get("/health/ready")
+    assert ready.status_code == 200, ready.get_json()
+
+
+def test_not_ready_naming_the_broker_when_it_is_down(make_app, service):
+    app = make_app(service.create_app, service.SERVICE, amqp_url=f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F")
+    response = app.test_client().get("/health/ready")
+    assert response.status_code == 503
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json()["failing"] == ["broker"]
+
+
+def test_not_ready_naming_the_database_when_it_is_down(make_app, service):
+    app = make_app(service.create_app, service.SERVICE, mongodb_uri=f"mongodb://127.0.0.1:{free_port()}",
+                   mongodb_timeout_ms=300)
+    response = app.test_client().get("/health/ready")
+    assert response.status_code == 503
+    assert response.get_json()["failing"] == ["database"]
+
+
+def test_openapi_document_is_served(make_app, service):
+    client = make_app(service.create_app, service.SERVICE).test_client()
+    spec = client.get("/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.")
+    assert spec["info"]["title"]
+    assert "/health/ready" in spec["paths"]
