@@ -48,7 +48,8 @@ def _stop_on_signals() -> threading.Event:
     return stop
 
 
-def main(service: str, factory: AppFactory, subscriptions: Subscriptions, argv: list[str] | None = None,
+def main(service: str, factory: AppFactory, subscriptions: Subscriptions, argv: list[str] | None = None, *,
+         settings_class: type[ServiceSettings] = ServiceSettings,
          extra_commands: dict[str, Callable[[ServiceSettings, argparse.Namespace], int]] | None = None,
          configure_parser: Callable[[argparse._SubParsersAction], None] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=f"python -m {service}")
@@ -63,7 +64,7 @@ def main(service: str, factory: AppFactory, subscriptions: Subscriptions, argv: 
     if configure_parser:
         configure_parser(commands)
     args = parser.parse_args(argv)
-    settings = ServiceSettings.from_env(service)
+    settings = settings_class.from_env(service)
 
     if args.command == "web":
         _GunicornServer(factory, settings).run()

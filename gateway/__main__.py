@@ -4,11 +4,12 @@ import sys
 
 from chassis.cli import main as run_command
 from gateway import SERVICE, create_app
+from gateway.settings import GatewaySettings
 from gateway.subscriptions import subscriptions
 
 
 def main() -> int:
-    return run_command(SERVICE, create_app, subscriptions)
+    return run_command(SERVICE, create_app, subscriptions, settings_class=GatewaySettings)
 
 
 if __name__ == "__main__":

@@ -53,7 +53,7 @@ def token_issuer():
 
 @pytest.fixture
 def make_settings(rso_mongodb_uri, rso_amqp_url, token_issuer, rso_run_id) -> Callable[..., ServiceSettings]:
-    def make(service: str, **overrides) -> ServiceSettings:
+    def make(service: str, settings_class: type[ServiceSettings] = ServiceSettings, **overrides) -> ServiceSettings:
         values = {
             "mongodb_uri": rso_mongodb_uri,
             "mongodb_database": f"rso_test_{rso_run_id}_{service}",
@@ -69,7 +69,7 @@ def make_settings(rso_mongodb_uri, rso_amqp_url, token_issuer, rso_run_id) -> Ca
             "relay_poll_seconds": 0.05,
         }
         values.update(overrides)
-        return ServiceSettings.from_env(service, environ={}, **values)
+        return settings_class.from_env(service, environ={}, **values)
 
     return make
 
@@ -88,8 +88,9 @@ def _wipe(mongodb_uri: str, database_name: str) -> None:
 def make_app(make_settings, rso_mongodb_uri):
     used: list[ServiceSettings] = []
 
-    def make(factory: Callable[[ServiceSettings], Flask], service: str, **overrides) -> Flask:
-        settings = make_settings(service, **overrides)
+    def make(factory: Callable[[ServiceSettings], Flask], service: str,
+             settings_class: type[ServiceSettings] = ServiceSettings, **overrides) -> Flask:
+        settings = make_settings(service, settings_class, **overrides)
         used.append(settings)
         app = factory(settings)
         app.config["TESTING"] = True

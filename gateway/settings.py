@@ -1,0 +1,24 @@
+"""The gateway's settings: the service settings plus upstreams, token lifetimes and edge limits."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from chassis.settings import ServiceSettings
+
+
+@dataclasses.dataclass(frozen=True)
+class GatewaySettings(ServiceSettings):
+    roster_url: str = "http://127.0.0.1:8001"
+    training_url: str = "http://127.0.0.1:8002"
+    joint_action_url: str = "http://127.0.0.1:8003"
+    upstream_connect_timeout_seconds: float = 2.0
+    upstream_read_timeout_seconds: float = 30.0
+    rate_limit_per_second: float = 20.0
+    rate_limit_burst: int = 40
+    access_token_lifetime_seconds: int = 900
+    refresh_token_lifetime_seconds: int = 1_209_600
+
+    def upstreams(self) -> dict[str, str]:
+        """Path segment under /api/ -> base URL of the service behind it."""
+        return {"roster": self.roster_url, "training": self.training_url, "joint-action": self.joint_action_url}
