@@ -144,7 +144,8 @@ def create_service_app(
     )
     app.extensions["rso.settings"] = settings
     app.extensions["rso.token_validator"] = token_validator or TokenValidator(
-        JWKSKeySource(settings.jwks_url, min_refresh_seconds=settings.jwks_min_refresh_seconds),
+        JWKSKeySource(settings.jwks_url, min_refresh_seconds=settings.jwks_min_refresh_seconds,
+                      max_age_seconds=settings.jwks_max_age_seconds),
         issuer=settings.oauth_issuer,
         audience=settings.oauth_audience,
     )

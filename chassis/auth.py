@@ -43,15 +43,18 @@ class Principal:
 
 
 class JWKSKeySource:
-    """The gateway's public keys, fetched lazily and refreshed on an unknown `kid`.
+    """The gateway's public keys, fetched lazily and refreshed on an unknown `kid` or when stale.
 
-    A refetch happens at most once per `min_refresh_seconds`, so a flood of tokens with made-up key
-    ids cannot turn every request into a call to the gateway.
+    A refetch on an unknown `kid` happens at most once per `min_refresh_seconds`, so a flood of tokens
+    with made-up key ids cannot turn every request into a call to the gateway. Keys older than
+    `max_age_seconds` are refetched, so a key the gateway retired stops being trusted.
     """
 
-    def __init__(self, jwks_url: str, *, min_refresh_seconds: float = 5.0, timeout: float = 3.0):
+    def __init__(self, jwks_url: str, *, min_refresh_seconds: float = 5.0, max_age_seconds: float = 300.0,
+                 timeout: float = 3.0):
         self.jwks_url = jwks_url
         self.min_refresh_seconds = min_refresh_seconds
+        self.max_age_seconds = max_age_seconds
         self.timeout = timeout
         self._keys: KeySet | None = None
         self._fetched_at = float("-inf")
@@ -60,6 +63,8 @@ class JWKSKeySource:
     def key_for(self, kid: str | None):
         if not kid:
             raise Unauthorized("Token header has no key id")
+        if time.monotonic() - self._fetched_at > self.max_age_seconds:
+            self._refresh()
         key = self._lookup(kid)
         if key is None and self._refresh_allowed():
             self._refresh()
@@ -87,7 +92,7 @@ class JWKSKeySource:
                 response.raise_for_status()
                 self._keys = KeySet.import_key_set(response.json())
             except (requests.RequestException, ValueError, JoseError) as error:
-                log.warning("could not fetch JWKS from %s: %s", self.jwks_url, error)
+                log.warning("could not fetch JWKS from %s (known keys kept): %s", self.jwks_url, error)
 
 
 class TokenValidator:

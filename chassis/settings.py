@@ -35,6 +35,7 @@ class ServiceSettings:
     oauth_audience: str = "rso-platform"
     jwks_url: str = "http://127.0.0.1:8000/.well-known/jwks.json"
     jwks_min_refresh_seconds: float = 5.0
+    jwks_max_age_seconds: float = 300.0
     log_level: str = "INFO"
     log_json: bool = True
     web_workers: int = 2

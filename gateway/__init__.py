@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask
 
 from chassis.app import create_service_app
+from gateway.oauth.api import blueprint as oauth_blueprint
+from gateway.oauth.server import create_authorization_server
 from gateway.settings import GatewaySettings
 
 SERVICE = "gateway"
@@ -12,8 +14,12 @@ SERVICE = "gateway"
 
 def create_app(settings: GatewaySettings | None = None) -> Flask:
     settings = settings or GatewaySettings.from_env(SERVICE)
-    return create_service_app(
+    app = create_service_app(
         settings,
         title="RSO Gateway",
         description="Identity, tokens, tenant administration and the single entry point.",
+        blueprints=[oauth_blueprint],
+        accepted_media_types=("application/json", "application/x-www-form-urlencoded"),
     )
+    app.extensions["gateway.authorization_server"] = create_authorization_server(app, settings)
+    return app

@@ -3,13 +3,14 @@
 import sys
 
 from chassis.cli import main as run_command
-from gateway import SERVICE, create_app
+from gateway import SERVICE, commands, create_app
 from gateway.settings import GatewaySettings
 from gateway.subscriptions import subscriptions
 
 
 def main() -> int:
-    return run_command(SERVICE, create_app, subscriptions, settings_class=GatewaySettings)
+    return run_command(SERVICE, create_app, subscriptions, settings_class=GatewaySettings,
+                       extra_commands=commands.COMMANDS, configure_parser=commands.add_parsers)
 
 
 if __name__ == "__main__":

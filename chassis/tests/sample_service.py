@@ -49,7 +49,7 @@ blueprint = Blueprint("notes", __name__, url_prefix="/notes")
 
 @blueprint.route("")
 class Notes(MethodView):
-    @require(roles=["writer"])
+    @require(roles=["case_officer"])
     @blueprint.arguments(NoteIn)
     @blueprint.response(201, NoteOut)
     def post(self, data):

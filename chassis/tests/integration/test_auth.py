@@ -24,7 +24,7 @@ def hand_signed(header: dict, payload: dict, sign) -> str:
 def claims(token_issuer, **overrides) -> dict:
     now = int(time.time())
     return {"iss": token_issuer.issuer, "aud": token_issuer.audience, "sub": "u1", "iat": now, "exp": now + 600,
-            "tenant": "THA", "roles": ["writer"], "scope": "", **overrides}
+            "tenant": "THA", "roles": ["case_officer"], "scope": "", **overrides}
 
 
 def post_note(client, token: str | None):
@@ -33,7 +33,7 @@ def post_note(client, token: str | None):
 
 
 def test_a_valid_token_is_accepted(client, token_issuer):
-    assert post_note(client, token_issuer.mint(roles=["writer"])).status_code == 201
+    assert post_note(client, token_issuer.mint(roles=["case_officer"])).status_code == 201
 
 
 def test_missing_token_is_401_with_bearer_challenge(client):
@@ -47,13 +47,14 @@ def forged_tokens(token_issuer):
     stranger = RSAKey.generate_key(2048, parameters={"kid": token_issuer.signing_key.kid})
     public_pem = token_issuer.signing_key.as_pem(private=False)
     return {
-        "expired": token_issuer.mint(roles=["writer"], expires_in=-120),
-        "wrong issuer": token_issuer.mint(roles=["writer"], iss="https://evil.example"),
-        "wrong audience": token_issuer.mint(roles=["writer"], aud="some-other-api"),
-        "not yet valid": token_issuer.mint(roles=["writer"], nbf=int(time.time()) + 3600),
-        "no tenant": token_issuer.mint(roles=["writer"], tenant=None),
-        "bad signature": token_issuer.mint(roles=["writer"], key=stranger),
-        "unknown kid": token_issuer.mint(roles=["writer"], key=RSAKey.generate_key(2048, parameters={"kid": "k9"})),
+        "expired": token_issuer.mint(roles=["case_officer"], expires_in=-120),
+        "wrong issuer": token_issuer.mint(roles=["case_officer"], iss="https://evil.example"),
+        "wrong audience": token_issuer.mint(roles=["case_officer"], aud="some-other-api"),
+        "not yet valid": token_issuer.mint(roles=["case_officer"], nbf=int(time.time()) + 3600),
+        "no tenant": token_issuer.mint(roles=["case_officer"], tenant=None),
+        "bad signature": token_issuer.mint(roles=["case_officer"], key=stranger),
+        "unknown kid": token_issuer.mint(roles=["case_officer"],
+                                         key=RSAKey.generate_key(2048, parameters={"kid": "k9"})),
         "alg none": hand_signed({"alg": "none", "kid": token_issuer.signing_key.kid},
                                 claims(token_issuer), lambda _: b""),
         "HS256 with the public key as secret": hand_signed(
@@ -76,23 +77,23 @@ def test_unacceptable_tokens_are_401(client, token_issuer, case):
 def test_missing_role_is_403(client, token_issuer):
     response = post_note(client, token_issuer.mint(roles=["reader"]))
     assert response.status_code == 403
-    assert response.get_json()["required_roles"] == ["writer"]
+    assert response.get_json()["required_roles"] == ["case_officer"]
 
 
 def test_identity_comes_from_the_token_not_from_headers_or_body(client, token_issuer):
+    token = token_issuer.mint(tenant="THA", roles=["case_officer"])
     response = client.post("/notes", json={"title": "t", "tenant": "IDN"},
-                           headers={"Authorization": f"Bearer {token_issuer.mint(tenant='THA', roles=['writer'])}",
-                                    "X-Tenant": "IDN"})
+                           headers={"Authorization": f"Bearer {token}", "X-Tenant": "IDN"})
     assert response.status_code == 422  # an unknown field is refused, never taken as the tenant
-    created = client.post("/notes", json={"title": "t"}, headers={
-        "Authorization": f"Bearer {token_issuer.mint(tenant='THA', roles=['writer'])}", "X-Tenant": "IDN"})
+    headers = {"Authorization": f"Bearer {token}", "X-Tenant": "IDN"}
+    created = client.post("/notes", json={"title": "t"}, headers=headers)
     assert created.get_json()["tenant"] == "THA"
 
 
 def test_key_rotation_needs_no_restart(client, token_issuer):
-    old_token = token_issuer.mint(roles=["writer"])
+    old_token = token_issuer.mint(roles=["case_officer"])
     assert post_note(client, old_token).status_code == 201  # the service has now cached the JWKS
     token_issuer.rotate()
-    new_token = token_issuer.mint(roles=["writer"])
+    new_token = token_issuer.mint(roles=["case_officer"])
     assert post_note(client, new_token).status_code == 201  # unknown kid -> refetch -> accepted
     assert post_note(client, old_token).status_code == 201  # the previous key is still published

@@ -8,13 +8,13 @@ pytestmark = pytest.mark.integration
 PROBLEM = "application/problem+json"
 
 
-def writer(auth_headers, tenant="THA"):
-    return auth_headers(tenant=tenant, roles=["writer"])
+def case_officer(auth_headers, tenant="THA"):
+    return auth_headers(tenant=tenant, roles=["case_officer"])
 
 
 def test_validation_error_names_each_offending_field_and_writes_nothing(app, client, auth_headers):
     response = client.post("/notes", json={"title": "", "fail_after_write": "maybe"},
-                           headers=writer(auth_headers))
+                           headers=case_officer(auth_headers))
     assert response.status_code == 422
     assert response.mimetype == PROBLEM
     body = response.get_json()
@@ -26,7 +26,7 @@ def test_validation_error_names_each_offending_field_and_writes_nothing(app, cli
 
 def test_malformed_json_is_a_problem(client, auth_headers):
     response = client.post("/notes", data="{not json", content_type="application/json",
-                           headers=writer(auth_headers))
+                           headers=case_officer(auth_headers))
     assert response.status_code == 400
     assert response.mimetype == PROBLEM
 
@@ -49,21 +49,21 @@ def test_method_not_allowed_lists_allowed_methods(client):
 
 def test_unsupported_body_type_is_415(client, auth_headers):
     response = client.post("/notes", data="title=x", content_type="application/x-www-form-urlencoded",
-                           headers=writer(auth_headers))
+                           headers=case_officer(auth_headers))
     assert response.status_code == 415
     assert response.get_json()["accepted_media_types"] == ["application/json"]
 
 
 def test_oversized_body_is_413(app, client, auth_headers):
     big = "x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
-    response = client.post("/notes", json={"title": big}, headers=writer(auth_headers))
+    response = client.post("/notes", json={"title": big}, headers=case_officer(auth_headers))
     assert response.status_code == 413
     assert response.mimetype == PROBLEM
 
 
 def test_unexpected_failure_is_500_problem_without_trace_and_rolls_back(client, auth_headers):
     response = client.post("/notes", json={"title": "doomed", "fail_after_write": True},
-                           headers=writer(auth_headers))
+                           headers=case_officer(auth_headers))
     assert response.status_code == 500
     assert response.mimetype == PROBLEM
     assert "Traceback" not in response.get_data(as_text=True)

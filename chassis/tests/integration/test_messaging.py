@@ -27,7 +27,7 @@ def settings(app, make_settings):
 
 def create_note(client, auth_headers, title="n", tenant="THA", **extra):
     response = client.post("/notes", json={"title": title, **extra},
-                           headers=auth_headers(tenant=tenant, roles=["writer"]))
+                           headers=auth_headers(tenant=tenant, roles=["case_officer"]))
     return response
 
 

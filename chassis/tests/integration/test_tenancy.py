@@ -10,7 +10,8 @@ pytestmark = pytest.mark.integration
 
 
 def test_another_tenant_cannot_read_a_record(client, auth_headers):
-    created = client.post("/notes", json={"title": "secret"}, headers=auth_headers(tenant="THA", roles=["writer"]))
+    created = client.post("/notes", json={"title": "secret"},
+                          headers=auth_headers(tenant="THA", roles=["case_officer"]))
     note_id = created.get_json()["id"]
     assert client.get(f"/notes/{note_id}", headers=auth_headers(tenant="THA")).status_code == 200
     assert client.get(f"/notes/{note_id}", headers=auth_headers(tenant="IDN")).status_code == 404

@@ -1,0 +1,83 @@
+"""Gateway commands: `python -m gateway bootstrap|rotate-signing-key|retire-signing-keys`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import os
+import sys
+
+from chassis import context, db
+from gateway.identity import audit, keys
+from gateway.identity.models import Tenant, User, hash_secret
+
+PLATFORM_TENANT = "RSO"
+MIN_PASSWORD_LENGTH = 12
+
+
+def add_parsers(commands: argparse._SubParsersAction) -> None:
+    bootstrap_parser = commands.add_parser(
+        "bootstrap", help="create the platform tenant and a first platform admin (idempotent)")
+    bootstrap_parser.add_argument("--email", default=os.environ.get("RSO_ADMIN_EMAIL", "admin@rso.example.org"))
+    commands.add_parser("rotate-signing-key", help="sign new tokens with a new key; the old one stays published")
+    commands.add_parser("retire-signing-keys",
+                        help="drop from the JWKS the keys superseded longer ago than a token lifetime")
+
+
+def _admin_password() -> str:
+    """From RSO_ADMIN_PASSWORD, or asked for on a terminal; there is never a default in code."""
+    password = os.environ.get("RSO_ADMIN_PASSWORD")
+    if password is None and sys.stdin.isatty():
+        password = getpass.getpass("Password for the first platform admin: ")
+    if not password:
+        raise SystemExit("set RSO_ADMIN_PASSWORD (or run on a terminal to be asked)")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise SystemExit(f"the admin password needs at least {MIN_PASSWORD_LENGTH} characters")
+    return password
+
+
+def bootstrap(settings, args: argparse.Namespace) -> int:
+    email = args.email.strip().lower()
+    with context.bound(tenant=PLATFORM_TENANT):
+        existing = User.objects(email=email).first()
+        if existing is not None:
+            print(f"platform admin {email} already exists; nothing changed")
+            return 0
+        password = _admin_password()
+
+        def work() -> None:
+            if Tenant.objects(code=PLATFORM_TENANT).first() is None:
+                Tenant(code=PLATFORM_TENANT, name="Regional Support Office", kind="platform").save(force_insert=True)
+            User(email=email, display_name="Platform administrator", roles=["platform_admin"],
+                 password_hash=hash_secret(password)).save()
+            audit.record("user.created", actor="bootstrap", actor_tenant=PLATFORM_TENANT, target=email,
+                         target_tenant=PLATFORM_TENANT, roles=["platform_admin"])
+
+        db.transaction(work)
+    keys.active_key()
+    print(f"created platform tenant {PLATFORM_TENANT} and platform admin {email}")
+    return 0
+
+
+def rotate_signing_key(settings, args: argparse.Namespace) -> int:
+    key = keys.rotate()
+    audit.record("signing_key.rotated", actor="operator", target=key.kid)
+    print(f"new signing key {key.kid}; the previous key stays published until retired")
+    return 0
+
+
+def retire_signing_keys(settings, args: argparse.Namespace) -> int:
+    grace = dt.timedelta(seconds=settings.access_token_lifetime_seconds + 60)
+    retired = keys.retire_superseded(grace)
+    for kid in retired:
+        audit.record("signing_key.retired", actor="operator", target=kid)
+    print(f"retired {len(retired)} key(s): {', '.join(retired) or '-'}")
+    return 0
+
+
+COMMANDS = {
+    "bootstrap": bootstrap,
+    "rotate-signing-key": rotate_signing_key,
+    "retire-signing-keys": retire_signing_keys,
+}

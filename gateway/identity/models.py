@@ -1,0 +1,142 @@
+"""The identity model: who may obtain tokens, for which tenant, with which roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import mongoengine as me
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from authlib.oauth2.rfc6749 import ClientMixin
+
+from chassis import db
+from chassis.tenancy import TenantOwnedDocument
+
+TENANT_KINDS = ("member_state", "international_organisation", "platform")
+ROLES = (
+    "platform_admin", "tenant_admin", "roster_manager", "requesting_officer", "expert", "training_coordinator",
+    "trainer", "trainee", "case_officer", "jpa_coordinator", "auditor",
+)
+_hasher = PasswordHasher()
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def hash_secret(secret: str) -> str:
+    """argon2id: memory-hard, so a stolen database does not give passwords or client secrets away."""
+    return _hasher.hash(secret)
+
+
+def secret_matches(secret_hash: str | None, secret: str) -> bool:
+    if not secret_hash:
+        return False
+    try:
+        return _hasher.verify(secret_hash, secret)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+class Tenant(db.Document):
+    """A member state, an international organisation, or the platform itself."""
+
+    meta = {"collection": "tenants"}
+
+    code = me.StringField(primary_key=True, regex=r"^[A-Z][A-Z0-9_]{1,15}$")
+    name = me.StringField(required=True, max_length=200)
+    kind = me.StringField(required=True, choices=TENANT_KINDS)
+    status = me.StringField(required=True, choices=("active", "suspended"), default="active")
+    created_at = me.DateTimeField(required=True, default=now)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == "active"
+
+
+class User(TenantOwnedDocument):
+    meta = {"collection": "users", "indexes": [{"fields": ["email"], "unique": True}]}
+
+    email = me.EmailField(required=True, max_length=254)
+    display_name = me.StringField(required=True, max_length=200)
+    roles = me.ListField(me.StringField(choices=ROLES))
+    status = me.StringField(required=True, choices=("active", "deactivated"), default="active")
+    password_hash = me.StringField()
+    created_at = me.DateTimeField(required=True, default=now)
+
+    def get_user_id(self) -> str:
+        return str(self.id)
+
+
+class OAuthClient(TenantOwnedDocument, ClientMixin):
+    """A registered OAuth 2.0 client; confidential clients authenticate with a hashed secret."""
+
+    meta = {"collection": "oauth_clients", "indexes": [{"fields": ["client_id"], "unique": True}]}
+
+    client_id = me.StringField(required=True, max_length=100)
+    client_secret_hash = me.StringField()
+    name = me.StringField(required=True, max_length=200)
+    confidential = me.BooleanField(required=True, default=True)
+    grant_types = me.ListField(me.StringField(
+        choices=("client_credentials", "authorization_code", "refresh_token")))
+    redirect_uris = me.ListField(me.URLField())
+    scopes = me.ListField(me.StringField(max_length=100))
+    roles = me.ListField(me.StringField(choices=ROLES))  # what a client_credentials token carries
+    status = me.StringField(required=True, choices=("active", "deleted"), default="active")
+    created_at = me.DateTimeField(required=True, default=now)
+
+    def get_client_id(self):
+        return self.client_id
+
+    def get_default_redirect_uri(self):
+        return self.redirect_uris[0] if self.redirect_uris else None
+
+    def get_allowed_scope(self, scope):
+        if not scope:
+            return " ".join(self.scopes)
+        return " ".join(s for s in scope.split() if s in self.scopes)
+
+    def check_redirect_uri(self, redirect_uri):
+        return redirect_uri in self.redirect_uris
+
+    def check_client_secret(self, client_secret):
+        return self.confidential and secret_matches(self.client_secret_hash, client_secret)
+
+    def check_endpoint_auth_method(self, method, endpoint):
+        if self.confidential:
+            return method in ("client_secret_basic", "client_secret_post")
+        return method == "none"
+
+    def check_response_type(self, response_type):
+        return response_type == "code" and "authorization_code" in self.grant_types
+
+    def check_grant_type(self, grant_type):
+        return grant_type in self.grant_types
+
+
+class SigningKey(db.Document):
+    """An RS256 key pair. `active` signs new tokens; `published` only verifies; `retired` is gone from JWKS."""
+
+    meta = {"collection": "signing_keys", "indexes": ["status"]}
+
+    kid = me.StringField(primary_key=True)
+    private_jwk = me.DictField(required=True)
+    status = me.StringField(required=True, choices=("active", "published", "retired"))
+    created_at = me.DateTimeField(required=True, default=now)
+    superseded_at = me.DateTimeField()
+
+
+class AuditEntry(db.Document):
+    """Append-only: nothing in the gateway updates or deletes these, and no endpoint can."""
+
+    meta = {"collection": "audit_log", "indexes": ["-at", "actor_tenant", "action"]}
+
+    at = me.DateTimeField(required=True, default=now)
+    action = me.StringField(required=True)
+    outcome = me.StringField(required=True, choices=("success", "failure", "denied"))
+    actor = me.StringField()
+    actor_tenant = me.StringField()
+    target = me.StringField()
+    target_tenant = me.StringField()
+    source_address = me.StringField()
+    details = me.DictField()

@@ -1,0 +1,38 @@
+"""The bootstrap command makes the platform tenant and first platform admin once, never with a default password."""
+
+import argparse
+
+import pytest
+
+from gateway import commands
+from gateway.identity.models import AuditEntry, Tenant, User, secret_matches
+
+pytestmark = pytest.mark.integration
+PASSWORD = "correct-horse-battery-staple"
+
+
+def run_bootstrap(app, email="Admin@RSO.example.org"):
+    return commands.bootstrap(app.extensions["rso.settings"], argparse.Namespace(email=email))
+
+
+def test_bootstrap_creates_the_platform_admin_once(app, monkeypatch, capsys):
+    monkeypatch.setenv("RSO_ADMIN_PASSWORD", PASSWORD)
+    assert run_bootstrap(app) == 0
+    assert run_bootstrap(app) == 0
+    assert "already exists" in capsys.readouterr().out
+    [admin] = User.across_tenants("test: every user")
+    assert (admin.email, admin.tenant, admin.roles) == ("admin@rso.example.org", "RSO", ["platform_admin"])
+    assert secret_matches(admin.password_hash, PASSWORD) and PASSWORD not in admin.password_hash
+    assert Tenant.objects.get(code="RSO").kind == "platform"
+    assert AuditEntry.objects(action="user.created").count() == 1
+
+
+@pytest.mark.parametrize("password", [None, "short"])
+def test_bootstrap_refuses_a_missing_or_weak_password(app, monkeypatch, password):
+    if password is None:
+        monkeypatch.delenv("RSO_ADMIN_PASSWORD", raising=False)
+    else:
+        monkeypatch.setenv("RSO_ADMIN_PASSWORD", password)
+    with pytest.raises(SystemExit):
+        run_bootstrap(app)
+    assert User.across_tenants("test: every user").count() == 0
