@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 access_log = logging.getLogger("rso.access")
 
 REQUEST_ID_HEADER = "X-Request-ID"
+MEDIA_TYPE_EXEMPT_ENDPOINTS = "rso.media_type_exempt_endpoints"  # endpoints that pass any body through
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
 
@@ -159,6 +160,7 @@ def create_service_app(
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
     app.extensions["rso.api"] = api
+    app.extensions[MEDIA_TYPE_EXEMPT_ENDPOINTS] = set()
 
     _install_request_hooks(app, frozenset(accepted_media_types))
     app.register_error_handler(Problem, problem_response)
@@ -181,7 +183,7 @@ def _install_request_hooks(app: Flask, accepted_media_types: frozenset[str]) -> 
 
     @app.before_request
     def reject_unsupported_body():
-        if request.method not in _BODY_METHODS:
+        if request.method not in _BODY_METHODS or request.endpoint in app.extensions[MEDIA_TYPE_EXEMPT_ENDPOINTS]:
             return None
         has_body = bool(request.content_length) or "chunked" in request.headers.get("Transfer-Encoding", "")
         if has_body and request.mimetype not in accepted_media_types:

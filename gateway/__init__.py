@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from chassis.app import create_service_app
+from gateway.edge import install_edge
 from gateway.oauth.api import blueprint as oauth_blueprint
 from gateway.oauth.server import create_authorization_server
 from gateway.settings import GatewaySettings
@@ -22,4 +23,5 @@ def create_app(settings: GatewaySettings | None = None) -> Flask:
         accepted_media_types=("application/json", "application/x-www-form-urlencoded"),
     )
     app.extensions["gateway.authorization_server"] = create_authorization_server(app, settings)
+    install_edge(app, settings)
     return app
