@@ -38,9 +38,6 @@ class Principal:
     client_id: str | None = None
     expires_at: int | None = None
 
-    def has_role(self, *roles: str) -> bool:
-        return bool(self.roles.intersection(roles))
-
 
 class JWKSKeySource:
     """The gateway's public keys, fetched lazily and refreshed on an unknown `kid` or when stale.
@@ -184,7 +181,6 @@ def require(*, roles: Iterable[str] = (), scopes: Iterable[str] = ()) -> Callabl
                 raise Forbidden("Caller lacks a required role", required_roles=sorted(needed_roles))
             return view(*args, **kwargs)
 
-        guarded._rso_auth = True
         return guarded
 
     return decorator

@@ -82,10 +82,6 @@ def connect(settings: ServiceSettings) -> None:
     )
 
 
-def database():
-    return mongoengine.get_db()
-
-
 def server_answers(uri: str, timeout_ms: int = 1500) -> bool:
     """Whether a MongoDB server answers a ping at `uri` (used before any connection is configured)."""
     client = pymongo.MongoClient(uri, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms)

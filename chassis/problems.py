@@ -40,10 +40,6 @@ class Problem(Exception):
         return body
 
 
-class BadRequest(Problem):
-    status, slug, title = 400, "bad-request", "Bad request"
-
-
 class Unauthorized(Problem):
     status, slug, title = 401, "unauthorized", "Authentication required"
 
