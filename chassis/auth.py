@@ -37,6 +37,8 @@ class Principal:
     token_id: str | None = None
     client_id: str | None = None
     expires_at: int | None = None
+    email: str | None = None  # present on tokens issued to people (authorization_code), absent for machines
+    name: str | None = None
 
 
 class JWKSKeySource:
@@ -123,6 +125,8 @@ class TokenValidator:
             token_id=claims.get("jti"),
             client_id=claims.get("client_id"),
             expires_at=claims.get("exp"),
+            email=claims.get("email"),
+            name=claims.get("name"),
         )
 
     def _resolve_key(self, guest):
