@@ -127,7 +127,8 @@ def create_service_app(
 ) -> Flask:
     runtime.bootstrap(settings)
     app = Flask(settings.service_name)
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)  # type: ignore[method-assign]
+    hops = settings.trusted_proxy_hops
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)  # type: ignore[method-assign]
     app.config.update(
         API_TITLE=title,
         API_VERSION="v1",

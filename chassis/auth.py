@@ -87,11 +87,15 @@ class JWKSKeySource:
                 return
             self._fetched_at = time.monotonic()
             try:
-                response = requests.get(self.jwks_url, timeout=self.timeout)
-                response.raise_for_status()
-                self._keys = KeySet.import_key_set(response.json())
+                self._keys = KeySet.import_key_set(self.fetch_jwks())
             except (requests.RequestException, ValueError, JoseError) as error:
                 log.warning("could not fetch JWKS from %s (known keys kept): %s", self.jwks_url, error)
+
+    def fetch_jwks(self) -> dict:
+        """The current JWK set; the gateway, which holds the keys, reads them without HTTP."""
+        response = requests.get(self.jwks_url, timeout=self.timeout)
+        response.raise_for_status()
+        return response.json()
 
 
 class TokenValidator:
@@ -107,6 +111,10 @@ class TokenValidator:
         )
 
     def validate(self, raw_token: str) -> Principal:
+        return self.principal_from(self.decode(raw_token))
+
+    def decode(self, raw_token: str) -> dict:
+        """The claims of a token signed by a trusted key, for this audience and issuer, not expired."""
         try:
             token = jwt.decode(raw_token, self._resolve_key, algorithms=[ALGORITHM])
             self.claims.validate(token.claims)
@@ -116,7 +124,10 @@ class TokenValidator:
             raise Unauthorized(_describe(error)) from error
         if token.header.get("alg") != ALGORITHM:
             raise Unauthorized("Unsupported token algorithm")
-        claims = token.claims
+        return token.claims
+
+    @staticmethod
+    def principal_from(claims: dict) -> Principal:
         return Principal(
             sub=str(claims["sub"]),
             tenant=str(claims["tenant"]),

@@ -40,6 +40,7 @@ class ServiceSettings:
     log_json: bool = True
     web_workers: int = 2
     max_request_bytes: int = 1_048_576
+    trusted_proxy_hops: int = 1  # proxies in front whose X-Forwarded-* headers count (a service's: the gateway)
     consumer_prefetch: int = 10
     consumer_max_attempts: int = 4
     consumer_retry_delays_ms: tuple[int, ...] = (1000, 5000, 30000)

@@ -9,6 +9,7 @@ from gateway.edge import install_edge
 from gateway.oauth.api import blueprint as oauth_blueprint
 from gateway.oauth.server import create_authorization_server
 from gateway.settings import GatewaySettings
+from gateway.tokens import GatewayTokenValidator
 
 SERVICE = "gateway"
 
@@ -21,6 +22,7 @@ def create_app(settings: GatewaySettings | None = None) -> Flask:
         description="Identity, tokens, tenant administration and the single entry point.",
         blueprints=[oauth_blueprint],
         accepted_media_types=("application/json", "application/x-www-form-urlencoded"),
+        token_validator=GatewayTokenValidator(settings),
     )
     app.extensions["gateway.authorization_server"] = create_authorization_server(app, settings)
     install_edge(app, settings)

@@ -18,6 +18,7 @@ class GatewaySettings(ServiceSettings):
     rate_limit_burst: int = 40
     access_token_lifetime_seconds: int = 900
     refresh_token_lifetime_seconds: int = 1_209_600
+    trusted_proxy_hops: int = 0  # the gateway is the edge; behind a load balancer, set TRUSTED_PROXY_HOPS=1
 
     def upstreams(self) -> dict[str, str]:
         """Path segment under /api/ -> base URL of the service behind it."""

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import mongoengine as me
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from authlib.oauth2.rfc6749 import ClientMixin
+from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, ClientMixin, TokenMixin
 
 from chassis import db
 from chassis.tenancy import TenantOwnedDocument
@@ -47,6 +48,7 @@ class Tenant(db.Document):
     name = me.StringField(required=True, max_length=200)
     kind = me.StringField(required=True, choices=TENANT_KINDS)
     status = me.StringField(required=True, choices=("active", "suspended"), default="active")
+    suspension_reason = me.StringField(max_length=500)
     created_at = me.DateTimeField(required=True, default=now)
 
     @property
@@ -63,9 +65,14 @@ class User(TenantOwnedDocument):
     status = me.StringField(required=True, choices=("active", "deactivated"), default="active")
     password_hash = me.StringField()
     created_at = me.DateTimeField(required=True, default=now)
+    deactivated_at = me.DateTimeField()
 
     def get_user_id(self) -> str:
         return str(self.id)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == "active"
 
 
 class OAuthClient(TenantOwnedDocument, ClientMixin):
@@ -140,3 +147,89 @@ class AuditEntry(db.Document):
     target_tenant = me.StringField()
     source_address = me.StringField()
     details = me.DictField()
+
+
+def token_digest(token: str) -> str:
+    """Codes and refresh tokens are stored as SHA-256 digests: they are random, so no salt or slow hash is needed."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class AuthorizationCode(db.Document, AuthorizationCodeMixin):
+    """A one-time code of the authorization_code grant; `used_at` is set by the one exchange that wins."""
+
+    meta = {"collection": "authorization_codes", "indexes": [{"fields": ["expires_at"], "expireAfterSeconds": 0}]}
+
+    code_digest = me.StringField(primary_key=True)
+    client_id = me.StringField(required=True)
+    user_id = me.StringField(required=True)
+    tenant = me.StringField(required=True)
+    redirect_uri = me.StringField(required=True)
+    scope = me.StringField(default="")
+    code_challenge = me.StringField()
+    code_challenge_method = me.StringField()
+    expires_at = me.DateTimeField(required=True)
+    used_at = me.DateTimeField()
+
+    def get_redirect_uri(self):
+        return self.redirect_uri
+
+    def get_scope(self):
+        return self.scope
+
+
+class RefreshToken(db.Document, TokenMixin):
+    """A refresh token (as its digest). Each use rotates it; every token descended from one login is a `family`,
+    so presenting an already-rotated token revokes the whole family (RFC 9700 section 4.14)."""
+
+    meta = {"collection": "refresh_tokens", "indexes": ["family", "user_id", "tenant"]}
+
+    token_digest = me.StringField(primary_key=True)
+    family = me.StringField(required=True)
+    client_id = me.StringField(required=True)
+    user_id = me.StringField(required=True)
+    tenant = me.StringField(required=True)
+    scope = me.StringField(default="")
+    issued_at = me.DateTimeField(required=True, default=now)
+    expires_at = me.DateTimeField(required=True)
+    rotated_at = me.DateTimeField()
+    revoked_at = me.DateTimeField()
+
+    def check_client(self, client):
+        return client.client_id == self.client_id
+
+    def get_scope(self):
+        return self.scope
+
+    def get_expires_in(self):
+        return max(0, int((self.expires_at.replace(tzinfo=dt.UTC) - now()).total_seconds()))
+
+    def is_expired(self):
+        return self.get_expires_in() <= 0
+
+    def is_revoked(self):
+        return self.revoked_at is not None or self.rotated_at is not None
+
+
+class Denial(db.Document):
+    """Tokens the edge must refuse although their signature is fine: all of a tenant's, a user's or client's
+    (`subject`), or one token (`token`). Kept until `expires_at`, or for ever when it is empty."""
+
+    meta = {"collection": "denials", "indexes": [{"fields": ["expires_at"], "expireAfterSeconds": 0}]}
+
+    id = me.StringField(primary_key=True)  # "<kind>:<value>"
+    kind = me.StringField(required=True, choices=("tenant", "subject", "token"))
+    value = me.StringField(required=True)
+    reason = me.StringField(required=True)
+    created_at = me.DateTimeField(required=True, default=now)
+    expires_at = me.DateTimeField()
+
+
+class LoginThrottle(db.Document):
+    """Failed logins per account or per address, and until when further attempts are refused."""
+
+    meta = {"collection": "login_throttles"}
+
+    id = me.StringField(primary_key=True)  # "account:<email>" or "address:<ip>"
+    failures = me.IntField(required=True, default=0)
+    last_failure_at = me.DateTimeField()
+    blocked_until = me.DateTimeField()

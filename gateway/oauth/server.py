@@ -1,25 +1,47 @@
-"""Authlib's authorization server, backed by the identity model, issuing RS256 JWT access tokens."""
+"""Authlib's authorization server, backed by the identity model, issuing RS256 JWT access tokens.
+
+Grants: `client_credentials` for machines; `authorization_code` with PKCE for people (S256 only, required
+for public clients); `refresh_token` with rotation, where presenting a rotated token again revokes
+every token of its family. Endpoints: introspection (RFC 7662) and revocation (RFC 7009).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
+import uuid
+
 from authlib.integrations.flask_oauth2 import AuthorizationServer
-from authlib.oauth2.rfc6749 import grants
+from authlib.oauth2.rfc6749 import InvalidRequestError, grants
+from authlib.oauth2.rfc7009 import RevocationEndpoint
+from authlib.oauth2.rfc7636 import CodeChallenge
+from authlib.oauth2.rfc7662 import IntrospectionEndpoint
 from authlib.oauth2.rfc9068 import JWTBearerTokenGenerator
-from flask import Flask
+from flask import Flask, current_app
+from flask import request as flask_request
 from joserfc.jwk import KeySet
 
 from chassis import context
-from gateway.identity import audit, keys
-from gateway.identity.models import OAuthClient, Tenant
+from chassis.auth import TokenValidator, Unauthorized
+from gateway.identity import audit, denials, keys
+from gateway.identity.models import AuthorizationCode, OAuthClient, RefreshToken, Tenant, User, now, token_digest
 from gateway.settings import GatewaySettings
+
+AUTHORIZATION_CODE_LIFETIME = dt.timedelta(minutes=2)
+CONFIDENTIAL_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
+PUBLIC_AUTH_METHODS = ["none"]
+PLATFORM_TENANT = "RSO"
 
 
 class AccessTokenGenerator(JWTBearerTokenGenerator):
-    """RFC 9068 access tokens carrying the platform's claims: `tenant` and `roles` (of the user or client)."""
+    """RFC 9068 access tokens with the platform's claims: `tenant`, `roles`, and for people `email`, `name`."""
 
     def __init__(self, settings: GatewaySettings):
-        super().__init__(issuer=settings.oauth_issuer,
-                         expires_generator=lambda client, grant_type: settings.access_token_lifetime_seconds)
+        super().__init__(
+            issuer=settings.oauth_issuer,
+            expires_generator=lambda client, grant_type: settings.access_token_lifetime_seconds,
+            refresh_token_generator=lambda **_: secrets.token_urlsafe(48),
+        )
         self.audience = settings.oauth_audience
 
     def get_jwks(self):
@@ -29,12 +51,22 @@ class AccessTokenGenerator(JWTBearerTokenGenerator):
         return self.audience
 
     def get_extra_claims(self, client, grant_type, user, scope):
-        holder = user if user is not None else client
-        return {"tenant": holder.tenant, "roles": list(holder.roles)}
+        if user is None:
+            return {"tenant": client.tenant, "roles": list(client.roles)}
+        return {"tenant": user.tenant, "roles": list(user.roles), "email": user.email, "name": user.display_name}
 
 
-class ClientCredentialsGrant(grants.ClientCredentialsGrant):
-    TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
+def may_serve(client: OAuthClient, user: User) -> bool:
+    """A client signs in people of its own tenant; the platform's own clients (the RSO portal) anyone's."""
+    return client.tenant in (user.tenant, PLATFORM_TENANT)
+
+
+def active_user(user_id: str) -> User | None:
+    user = User.across_tenants("tokens name users by id").filter(id=user_id, status="active").first()
+    if user is None:
+        return None
+    tenant = Tenant.objects(code=user.tenant).first()
+    return user if tenant is not None and tenant.is_active else None
 
 
 def find_active_client(client_id: str) -> OAuthClient | None:
@@ -47,19 +79,195 @@ def find_active_client(client_id: str) -> OAuthClient | None:
     return client if tenant is not None and tenant.is_active else None
 
 
-def _record_issued_token(token: dict, request) -> None:
-    client = request.client
-    user = request.user
-    with context.bound(tenant=client.tenant):
+class ClientCredentialsGrant(grants.ClientCredentialsGrant):
+    TOKEN_ENDPOINT_AUTH_METHODS = CONFIDENTIAL_AUTH_METHODS
+
+
+class S256CodeChallenge(CodeChallenge):
+    """PKCE with S256 only: `plain` (or no method, which means plain) is a downgrade and refused, and a
+    public client must send a challenge at all; a confidential client may still use PKCE."""
+
+    SUPPORTED_CODE_CHALLENGE_METHOD = ["S256"]
+
+    def validate_code_challenge(self, grant, redirect_uri):
+        data = grant.request.payload.data
+        if not data.get("code_challenge") and not grant.request.client.confidential:
+            raise InvalidRequestError("A public client must use PKCE: send 'code_challenge' (S256)")
+        if data.get("code_challenge") and data.get("code_challenge_method") != "S256":
+            raise InvalidRequestError("'code_challenge_method' must be S256")
+        super().validate_code_challenge(grant, redirect_uri)
+
+
+class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
+    TOKEN_ENDPOINT_AUTH_METHODS = CONFIDENTIAL_AUTH_METHODS + PUBLIC_AUTH_METHODS
+
+    def save_authorization_code(self, code, request):
+        data = request.payload.data
+        AuthorizationCode(
+            code_digest=token_digest(code), client_id=request.client.client_id, user_id=request.user.get_user_id(),
+            tenant=request.user.tenant, redirect_uri=request.payload.redirect_uri, scope=request.payload.scope or "",
+            code_challenge=data.get("code_challenge"), code_challenge_method=data.get("code_challenge_method"),
+            expires_at=now() + AUTHORIZATION_CODE_LIFETIME,
+        ).save(force_insert=True)
+
+    def query_authorization_code(self, code, client):
+        """Claim the code for this exchange: of two exchanges of one code, only the first gets it, and the
+        second revokes what the first obtained (RFC 6749 section 4.1.2)."""
+        digest = token_digest(code)
+        claimed = AuthorizationCode.objects(code_digest=digest, client_id=client.client_id, used_at=None).modify(
+            set__used_at=now(), new=True)
+        if claimed is None:
+            if AuthorizationCode.objects(code_digest=digest, client_id=client.client_id).first() is not None:
+                revoke_family(digest, reason="authorization code reused")
+            return None
+        if claimed.expires_at.replace(tzinfo=dt.UTC) < now():
+            return None
+        return claimed
+
+    def delete_authorization_code(self, authorization_code):
+        """Kept (marked used) so that a second exchange is recognised as reuse; the TTL index removes it."""
+
+    def authenticate_user(self, authorization_code):
+        return active_user(authorization_code.user_id)
+
+
+class RefreshTokenGrant(grants.RefreshTokenGrant):
+    TOKEN_ENDPOINT_AUTH_METHODS = CONFIDENTIAL_AUTH_METHODS + PUBLIC_AUTH_METHODS
+    INCLUDE_NEW_REFRESH_TOKEN = True
+
+    def authenticate_refresh_token(self, refresh_token):
+        stored = RefreshToken.objects(token_digest=token_digest(refresh_token)).first()
+        if stored is None or stored.revoked_at is not None or stored.is_expired():
+            return None
+        if stored.rotated_at is not None:
+            revoke_family(stored.family, reason="refresh token reused")
+            return None
+        return stored
+
+    def authenticate_user(self, refresh_token):
+        return active_user(refresh_token.user_id)
+
+    def revoke_old_credential(self, refresh_token):
+        """Rotation; conditional, so of two concurrent uses of one token the loser revokes the family."""
+        rotated = RefreshToken.objects(token_digest=refresh_token.token_digest, rotated_at=None,
+                                       revoked_at=None).update_one(set__rotated_at=now())
+        if not rotated:
+            revoke_family(refresh_token.family, reason="refresh token reused")
+
+
+def revoke_family(family: str, *, reason: str) -> None:
+    revoked = RefreshToken.objects(family=family, revoked_at=None).update(set__revoked_at=now())
+    if revoked:
+        audit.record("refresh_token.family_revoked", outcome="denied", target=family, reason=reason)
+
+
+def _save_token(token: dict, request) -> None:
+    """Keep the refresh token (as a digest, in the family of the code or token it came from) and audit."""
+    client, user = request.client, request.user
+    grant_type = request.payload.grant_type if request.payload else None
+    if token.get("refresh_token"):
+        previous = getattr(request, "refresh_token", None)
+        code = getattr(request, "authorization_code", None)
+        settings: GatewaySettings = current_app.extensions["rso.settings"]
+        RefreshToken(
+            token_digest=token_digest(token["refresh_token"]),
+            family=previous.family if previous else (code.code_digest if code else uuid.uuid4().hex),
+            client_id=client.client_id, user_id=user.get_user_id(), tenant=user.tenant, scope=token.get("scope", ""),
+            expires_at=now() + dt.timedelta(seconds=settings.refresh_token_lifetime_seconds),
+        ).save(force_insert=True)
+    with context.bound(tenant=user.tenant if user else client.tenant):
         audit.record(
             "token.issued", actor=user.get_user_id() if user else client.client_id,
             actor_tenant=user.tenant if user else client.tenant, target=client.client_id,
-            grant_type=request.payload.grant_type if request.payload else None, scope=token.get("scope"),
+            grant_type=grant_type, scope=token.get("scope"),
         )
 
 
+class AccessToken:
+    """A decoded access token, as introspection and revocation see it (they are JWTs, not stored)."""
+
+    def __init__(self, claims: dict):
+        self.claims = claims
+
+    def check_client(self, client):
+        return self.claims.get("client_id") == client.client_id
+
+    def get_scope(self):
+        return self.claims.get("scope", "")
+
+    def is_expired(self):
+        return self.claims.get("exp", 0) <= now().timestamp()
+
+    def is_revoked(self):
+        deny_list = current_app.extensions["rso.token_validator"].deny_list
+        return deny_list.reason_refusing(TokenValidator.principal_from(self.claims)) is not None
+
+
+def _query_token(token_string: str, token_type_hint: str | None):
+    """Either kind of token, whatever the hint says (RFC 7009 section 2.1 lets the server look further)."""
+    refresh = RefreshToken.objects(token_digest=token_digest(token_string)).first()
+    if refresh is not None:
+        return refresh
+    try:
+        return AccessToken(current_app.extensions["rso.token_validator"].decode(token_string))
+    except Unauthorized:
+        return None
+
+
+class TokenIntrospection(IntrospectionEndpoint):
+    CLIENT_AUTH_METHODS = CONFIDENTIAL_AUTH_METHODS
+
+    def query_token(self, token_string, token_type_hint):
+        return _query_token(token_string, token_type_hint)
+
+    def check_permission(self, token, client, request):
+        """Confidential clients (resource servers) of the token's own tenant: tenants never see each other's."""
+        tenant = token.tenant if isinstance(token, RefreshToken) else token.claims.get("tenant")
+        return client.confidential and tenant == client.tenant
+
+    def introspect_token(self, token):
+        if isinstance(token, RefreshToken):
+            return {"active": True, "token_type": "refresh_token", "client_id": token.client_id,
+                    "sub": token.user_id, "tenant": token.tenant, "scope": token.scope,
+                    "exp": int(token.expires_at.replace(tzinfo=dt.UTC).timestamp())}
+        claims = token.claims
+        return {"active": True, "token_type": "Bearer", **{
+            name: claims[name] for name in ("client_id", "sub", "tenant", "roles", "scope", "exp", "iat", "iss",
+                                            "aud", "jti") if name in claims}}
+
+
+class TokenRevocation(RevocationEndpoint):
+    CLIENT_AUTH_METHODS = CONFIDENTIAL_AUTH_METHODS + PUBLIC_AUTH_METHODS
+
+    def query_token(self, token_string, token_type_hint):
+        return _query_token(token_string, token_type_hint)
+
+    def revoke_token(self, token, request):
+        """A refresh token takes its family with it; an access token is denied at the edge until it expires."""
+        if isinstance(token, RefreshToken):
+            revoke_family(token.family, reason="revoked by its client")
+            return
+        expires_at = dt.datetime.fromtimestamp(token.claims["exp"], dt.UTC)
+        denials.deny("token", token.claims["jti"], "The token was revoked", until=expires_at)
+        audit.record("access_token.revoked", actor=request.client.client_id, target=token.claims["jti"])
+
+
+class AuditedAuthorizationServer(AuthorizationServer):
+    def handle_error_response(self, request, error):
+        """Every refused OAuth request (bad client authentication, reused code, ...) goes to the audit log."""
+        auth = flask_request.authorization
+        client_id = auth.username if auth and auth.username else flask_request.values.get("client_id")
+        audit.record(f"oauth.{flask_request.endpoint or 'request'}", outcome="failure", actor=client_id,
+                     error=error.error, description=error.description)
+        return super().handle_error_response(request, error)
+
+
 def create_authorization_server(app: Flask, settings: GatewaySettings) -> AuthorizationServer:
-    server = AuthorizationServer(app, query_client=find_active_client, save_token=_record_issued_token)
+    server = AuditedAuthorizationServer(app, query_client=find_active_client, save_token=_save_token)
     server.register_token_generator("default", AccessTokenGenerator(settings))
     server.register_grant(ClientCredentialsGrant)
+    server.register_grant(AuthorizationCodeGrant, [S256CodeChallenge(required=True)])
+    server.register_grant(RefreshTokenGrant)
+    server.register_endpoint(TokenIntrospection)
+    server.register_endpoint(TokenRevocation)
     return server

@@ -11,7 +11,7 @@ from werkzeug.serving import make_server
 
 from chassis.testing.infrastructure import free_port
 from gateway import create_app
-from gateway.edge import DENY_CHECK
+from gateway.identity import denials
 from gateway.settings import GatewaySettings
 
 pytestmark = pytest.mark.integration
@@ -241,10 +241,8 @@ def test_invalid_token_is_refused_at_the_edge(client, upstream, token_issuer, ma
     assert upstream.received == []
 
 
-def test_denied_token_is_refused_with_the_reason(make_gateway, upstream, auth_headers):
-    app = make_gateway()
-    app.extensions[DENY_CHECK] = lambda principal: "Tenant is suspended" if principal.tenant == "THA" else None
-    client = app.test_client()
+def test_denied_token_is_refused_with_the_reason(client, upstream, auth_headers):
+    denials.deny("tenant", "THA", "Tenant is suspended")
 
     refused = client.get("/api/roster/experts", headers=auth_headers(tenant="THA"))
     allowed = client.get("/api/roster/experts", headers=auth_headers(tenant="AUS"))

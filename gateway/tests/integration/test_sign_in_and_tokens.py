@@ -1,0 +1,171 @@
+"""Sign-in protection, token introspection and revocation, and malformed token requests."""
+
+import time
+
+import pytest
+import requests
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
+
+from chassis.testing.infrastructure import free_port
+from gateway.identity import login
+from gateway.identity.models import AuditEntry, LoginThrottle
+
+pytestmark = pytest.mark.integration
+
+PASSWORD = "correct horse battery staple"
+REDIRECT_URI = "https://app.example.org/callback"
+VERIFIER = "v" * 64
+
+
+@pytest.fixture
+def gateway_overrides():
+    """As behind one load balancer, whose X-Forwarded-For the tests use to sign in from several addresses."""
+    return {"trusted_proxy_hops": 1, "roster_url": f"http://127.0.0.1:{free_port()}"}
+
+
+@pytest.fixture
+def portal(live_gateway, register_app, register_user):
+    register_user("ana@police.go.th", tenant="THA", roles=["case_officer"])
+    register_app("tha-portal", tenant="THA")
+    query = {"response_type": "code", "client_id": "tha-portal", "redirect_uri": REDIRECT_URI, "scope": "api",
+             "code_challenge": create_s256_code_challenge(VERIFIER), "code_challenge_method": "S256"}
+    return requests.Request("GET", f"{live_gateway.url}/oauth/authorize", params=query).prepare().url
+
+
+def submit(url, email, password=PASSWORD, address=None):
+    headers = {"X-Forwarded-For": address} if address else {}
+    return requests.post(url, data={"email": email, "password": password}, allow_redirects=False, timeout=10,
+                         headers=headers)
+
+
+def sign_in_tokens(gateway, url, email="ana@police.go.th") -> dict:
+    code = submit(url, email).headers["Location"].split("code=")[1].split("&")[0]
+    return requests.post(f"{gateway.url}/oauth/token", timeout=10, data={
+        "grant_type": "authorization_code", "code": code, "client_id": "tha-portal", "redirect_uri": REDIRECT_URI,
+        "code_verifier": VERIFIER}).json()
+
+
+def test_a_wrong_password_and_an_unknown_account_look_the_same(portal):
+    wrong_password = submit(portal, "ana@police.go.th", "not the password")
+    unknown = submit(portal, "nobody@police.go.th")
+
+    assert wrong_password.status_code == unknown.status_code == 401
+    assert login.GENERIC_REFUSAL in wrong_password.text and login.GENERIC_REFUSAL in unknown.text
+    failures = {entry.actor: entry.details["reason"] for entry in AuditEntry.objects(action="login", outcome="failure")}
+    assert failures == {"ana@police.go.th": "bad_credentials", "nobody@police.go.th": "bad_credentials"}
+
+
+def test_a_successful_sign_in_is_audited_with_the_address(portal):
+    assert submit(portal, "ana@police.go.th").status_code == 302
+    entry = AuditEntry.objects(action="login", outcome="success").get()
+    assert entry.target == "ana@police.go.th" and entry.actor_tenant == "THA"
+    assert entry.source_address == "127.0.0.1"
+
+
+def test_repeated_failures_block_the_account_even_with_the_right_password(portal):
+    for attempt in range(login.FREE_FAILURES):
+        submit(portal, "ana@police.go.th", f"guess {attempt}", address=f"10.0.0.{attempt}")
+
+    blocked = submit(portal, "ana@police.go.th", address="10.0.1.1")
+
+    assert blocked.status_code == 401 and login.GENERIC_REFUSAL in blocked.text
+    assert AuditEntry.objects(action="login", outcome="failure", details__reason="blocked").count() == 1
+
+
+def test_repeated_failures_from_one_address_block_that_address_for_every_account(portal, register_user):
+    register_user("somchai@police.go.th", tenant="THA")
+    for attempt in range(login.FREE_FAILURES):
+        submit(portal, f"guess{attempt}@police.go.th", address="203.0.113.9")
+
+    from_there = submit(portal, "somchai@police.go.th", address="203.0.113.9")
+    from_elsewhere = submit(portal, "somchai@police.go.th", address="198.51.100.1")
+
+    assert from_there.status_code == 401
+    assert from_elsewhere.status_code == 302
+
+
+def test_the_block_wears_off_and_success_clears_the_account_count(portal):
+    for attempt in range(login.FREE_FAILURES):
+        submit(portal, "ana@police.go.th", f"guess {attempt}", address=f"10.0.0.{attempt}")
+    LoginThrottle.objects(id="account:ana@police.go.th").update_one(unset__blocked_until=True)
+
+    assert submit(portal, "ana@police.go.th", address="10.0.2.1").status_code == 302
+    assert LoginThrottle.objects(id="account:ana@police.go.th").first() is None
+
+
+@pytest.fixture
+def resource_server(register_client):
+    """A confidential client that may introspect: a THA service or case system."""
+    return register_client(tenant="THA", client_id="tha-resource-server")
+
+
+def introspect(gateway, client, token):
+    return requests.post(f"{gateway.url}/oauth/introspect", data={"token": token}, auth=client, timeout=10)
+
+
+def test_introspection_describes_active_tokens_of_the_clients_own_tenant(live_gateway, portal, resource_server):
+    tokens = sign_in_tokens(live_gateway, portal)
+
+    access = introspect(live_gateway, resource_server, tokens["access_token"]).json()
+    refresh = introspect(live_gateway, resource_server, tokens["refresh_token"]).json()
+
+    assert access["active"] is True and access["tenant"] == "THA" and access["roles"] == ["case_officer"]
+    assert refresh["active"] is True and refresh["token_type"] == "refresh_token"
+
+
+def test_introspection_says_nothing_about_another_tenants_tokens(live_gateway, portal, register_client):
+    tokens = sign_in_tokens(live_gateway, portal)
+    other_tenant = register_client(tenant="IDN", client_id="idn-resource-server")
+
+    assert introspect(live_gateway, other_tenant, tokens["access_token"]).json() == {"active": False}
+    assert introspect(live_gateway, other_tenant, tokens["refresh_token"]).json() == {"active": False}
+
+
+def test_introspection_needs_an_authenticated_confidential_client(live_gateway, portal):
+    tokens = sign_in_tokens(live_gateway, portal)
+    response = requests.post(f"{live_gateway.url}/oauth/introspect",
+                             data={"token": tokens["access_token"], "client_id": "tha-portal"}, timeout=10)
+    assert response.status_code == 401 and response.json()["error"] == "invalid_client"
+
+
+def test_a_revoked_access_token_is_refused_at_the_edge_within_a_second(live_gateway, portal, resource_server):
+    tokens = sign_in_tokens(live_gateway, portal)
+    bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+    roster = f"{live_gateway.url}/api/roster/experts"
+    assert requests.get(roster, headers=bearer, timeout=10).status_code == 503  # let through; nobody listens
+
+    revoked = requests.post(f"{live_gateway.url}/oauth/revoke", timeout=10,
+                            data={"token": tokens["access_token"], "client_id": "tha-portal"})
+    time.sleep(1.0)
+
+    assert revoked.status_code == 200
+    assert requests.get(roster, headers=bearer, timeout=10).status_code == 401
+    assert introspect(live_gateway, resource_server, tokens["access_token"]).json() == {"active": False}
+
+
+def test_a_revoked_refresh_token_cannot_be_used(live_gateway, portal):
+    tokens = sign_in_tokens(live_gateway, portal)
+    requests.post(f"{live_gateway.url}/oauth/revoke", timeout=10,
+                  data={"token": tokens["refresh_token"], "client_id": "tha-portal"})
+
+    refreshed = requests.post(f"{live_gateway.url}/oauth/token", timeout=10, data={
+        "grant_type": "refresh_token", "refresh_token": tokens["refresh_token"], "client_id": "tha-portal"})
+
+    assert (refreshed.status_code, refreshed.json()["error"]) == (400, "invalid_grant")
+
+
+def test_an_oversized_token_request_gets_rfc6749_json(live_gateway, register_client):
+    client = register_client()
+    response = requests.post(f"{live_gateway.url}/oauth/token", auth=client, timeout=10,
+                             data={"grant_type": "client_credentials", "padding": "x" * (2 * 1024 * 1024)})
+    assert response.status_code == 413
+    assert response.headers["Content-Type"].startswith("application/json")
+    assert response.json()["error"] == "invalid_request"
+
+
+def test_failed_client_authentication_is_audited(live_gateway, register_client):
+    client_id, _ = register_client()
+    requests.post(f"{live_gateway.url}/oauth/token", data={"grant_type": "client_credentials"},
+                  auth=(client_id, "wrong-secret"), timeout=10)
+    entry = AuditEntry.objects(outcome="failure").get()
+    assert (entry.actor, entry.details["error"]) == (client_id, "invalid_client")
