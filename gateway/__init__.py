@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from chassis.app import create_service_app
+from gateway.admin.api import blueprint as admin_blueprint
 from gateway.edge import install_edge
 from gateway.oauth.api import blueprint as oauth_blueprint
 from gateway.oauth.server import create_authorization_server
@@ -20,7 +21,7 @@ def create_app(settings: GatewaySettings | None = None) -> Flask:
         settings,
         title="RSO Gateway",
         description="Identity, tokens, tenant administration and the single entry point.",
-        blueprints=[oauth_blueprint],
+        blueprints=[oauth_blueprint, admin_blueprint],
         accepted_media_types=("application/json", "application/x-www-form-urlencoded"),
         token_validator=GatewayTokenValidator(settings),
     )

@@ -2,6 +2,9 @@ import threading
 from types import SimpleNamespace
 
 import pytest
+import requests
+from authlib.common.security import generate_token
+from authlib.integrations.requests_client import OAuth2Session
 from werkzeug.serving import make_server
 
 from chassis import context
@@ -95,3 +98,22 @@ def register_app():
             ).save()
 
     return register
+
+
+@pytest.fixture
+def sign_in(live_gateway):
+    """Run the browser flow with PKCE for a public app and a person; return the token response."""
+
+    def run(client_id, email, password="correct horse battery staple",
+            redirect_uri="https://app.example.org/callback") -> dict:
+        session = OAuth2Session(client_id, token_endpoint_auth_method="none", redirect_uri=redirect_uri,
+                                scope="api", code_challenge_method="S256")
+        verifier = generate_token(64)
+        url, _ = session.create_authorization_url(f"{live_gateway.url}/oauth/authorize", code_verifier=verifier)
+        submitted = requests.post(url, data={"email": email, "password": password}, allow_redirects=False,
+                                  timeout=10)
+        assert submitted.status_code == 302, submitted.text
+        return session.fetch_token(f"{live_gateway.url}/oauth/token",
+                                   authorization_response=submitted.headers["Location"], code_verifier=verifier)
+
+    return run

@@ -1,0 +1,388 @@
+"""Tenant administration: platform admins manage tenants, tenant admins their own tenant's users and clients.
+
+Reach: a platform admin (`platform_admin` of the platform tenant) acts on any tenant; a `tenant_admin`
+only on their own, and another tenant's records answer 404 as if they did not exist. Only platform
+admins grant `platform_admin`, and only within the platform tenant. Every change is audited in the
+same transaction as the change itself, and changes other services must know of go out as events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+import mongoengine as me
+from bson import ObjectId
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from chassis import context, db
+from chassis.auth import Principal, current_principal, require
+from chassis.messaging import emit
+from chassis.problems import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
+from gateway.admin import schemas
+from gateway.identity import audit, denials
+from gateway.identity.models import AuditEntry, OAuthClient, RefreshToken, Tenant, User, hash_secret, now
+from gateway.oauth.server import PLATFORM_TENANT
+
+blueprint = Blueprint("admin", __name__, url_prefix="/admin", description="Tenant administration")
+ADMINS = ("platform_admin", "tenant_admin")
+AUDIT_READERS = ("platform_admin", "tenant_admin", "auditor")
+
+
+def is_platform_admin(principal: Principal) -> bool:
+    return principal.tenant == PLATFORM_TENANT and "platform_admin" in principal.roles
+
+
+def _require_platform_admin() -> Principal:
+    principal = current_principal()
+    if not is_platform_admin(principal):
+        raise Forbidden("Only platform administrators manage tenants")
+    return principal
+
+
+def _tenant_in_reach(code: str) -> Tenant:
+    """The tenant, if the caller administers it; otherwise 404, so other tenants' existence stays private."""
+    principal = current_principal()
+    tenant = Tenant.objects(code=code).first()
+    if tenant is None or not (is_platform_admin(principal) or principal.tenant == code):
+        raise NotFound(f"No tenant {code}")
+    return tenant
+
+
+def _check_grantable(roles: list[str], tenant_code: str) -> None:
+    if "platform_admin" in roles and not (is_platform_admin(current_principal()) and tenant_code == PLATFORM_TENANT):
+        raise ValidationFailed({"roles": ["platform_admin is granted only by platform admins, in the platform tenant"]})
+
+
+def _audit(action: str, target: str, target_tenant: str, **details) -> None:
+    principal = current_principal()
+    audit.record(action, actor=principal.sub, actor_tenant=principal.tenant, target=target,
+                 target_tenant=target_tenant, **details)
+
+
+def _token_lifetime() -> dt.timedelta:
+    return dt.timedelta(seconds=current_app.extensions["rso.settings"].access_token_lifetime_seconds)
+
+
+def _event(event_type: str, data: dict) -> None:
+    emit(event_type, data, tenant=current_principal().tenant)
+
+
+@blueprint.route("/tenants")
+class Tenants(MethodView):
+    @require(roles=ADMINS)
+    @blueprint.response(200, schemas.TenantOut(many=True))
+    def get(self):
+        """Platform admins see every tenant; a tenant admin sees their own."""
+        principal = current_principal()
+        tenants = Tenant.objects if is_platform_admin(principal) else Tenant.objects(code=principal.tenant)
+        return tenants.order_by("code")
+
+    @require(roles=["platform_admin"])
+    @blueprint.arguments(schemas.TenantIn)
+    @blueprint.response(201, schemas.TenantOut)
+    def post(self, data):
+        _require_platform_admin()
+
+        def create() -> Tenant:
+            if Tenant.objects(code=data["code"]).first() is not None:
+                raise Conflict(f"Tenant {data['code']} exists already")
+            tenant = Tenant(**data).save(force_insert=True)
+            _audit("tenant.created", tenant.code, tenant.code, name=tenant.name, kind=tenant.kind)
+            _event("identity.tenant.created", {"tenant": tenant.code, "name": tenant.name, "kind": tenant.kind})
+            return tenant
+
+        return db.transaction(create)
+
+
+@blueprint.route("/tenants/<code>")
+class TenantByCode(MethodView):
+    @require(roles=ADMINS)
+    @blueprint.response(200, schemas.TenantOut)
+    def get(self, code):
+        return _tenant_in_reach(code)
+
+    @require(roles=["platform_admin"])
+    @blueprint.arguments(schemas.TenantPatch)
+    @blueprint.response(200, schemas.TenantOut)
+    def patch(self, data, code):
+        """Rename a tenant."""
+        _require_platform_admin()
+        _tenant_in_reach(code)
+
+        def rename() -> Tenant:
+            tenant = Tenant.objects.get(code=code)
+            previous = tenant.name
+            tenant.name = data["name"]
+            tenant.save()
+            _audit("tenant.renamed", code, code, previous_name=previous, name=tenant.name)
+            return tenant
+
+        return db.transaction(rename)
+
+
+@blueprint.route("/tenants/<code>/suspend")
+class TenantSuspension(MethodView):
+    @require(roles=["platform_admin"])
+    @blueprint.arguments(schemas.SuspensionIn)
+    @blueprint.response(200, schemas.TenantOut)
+    def post(self, data, code):
+        """Stop a tenant at once: no new tokens, no refresh, and its live access tokens refused at the gateway."""
+        _require_platform_admin()
+        _tenant_in_reach(code)
+        if code == PLATFORM_TENANT:
+            raise Conflict("The platform tenant cannot be suspended")
+
+        def suspend() -> Tenant:
+            tenant = Tenant.objects.get(code=code)
+            if not tenant.is_active:
+                raise InvalidTransition(current_state="suspended", requested="suspended",
+                                        allowed_next_states=["active"])
+            tenant.status, tenant.suspension_reason = "suspended", data["reason"]
+            tenant.save()
+            denials.deny("tenant", code, f"Tenant {code} is suspended")
+            RefreshToken.objects(tenant=code, revoked_at=None).update(set__revoked_at=now())
+            _audit("tenant.suspended", code, code, reason=data["reason"])
+            _event("identity.tenant.suspended", {"tenant": code, "reason": data["reason"]})
+            return tenant
+
+        return db.transaction(suspend)
+
+
+@blueprint.route("/tenants/<code>/reactivate")
+class TenantReactivation(MethodView):
+    @require(roles=["platform_admin"])
+    @blueprint.response(200, schemas.TenantOut)
+    def post(self, code):
+        _require_platform_admin()
+        _tenant_in_reach(code)
+
+        def reactivate() -> Tenant:
+            tenant = Tenant.objects.get(code=code)
+            if tenant.is_active:
+                raise InvalidTransition(current_state="active", requested="active", allowed_next_states=["suspended"])
+            tenant.status, tenant.suspension_reason = "active", None
+            tenant.save()
+            denials.lift("tenant", code)
+            _audit("tenant.reactivated", code, code)
+            _event("identity.tenant.reactivated", {"tenant": code})
+            return tenant
+
+        return db.transaction(reactivate)
+
+
+def _user_in(code: str, user_id: str) -> User:
+    user = User.objects(id=user_id).first() if ObjectId.is_valid(user_id) else None
+    if user is None:
+        raise NotFound(f"No user {user_id} in tenant {code}")
+    return user
+
+
+@blueprint.route("/tenants/<code>/users")
+class Users(MethodView):
+    @require(roles=ADMINS)
+    @blueprint.response(200, schemas.UserOut(many=True))
+    def get(self, code):
+        _tenant_in_reach(code)
+        with context.bound(tenant=code):
+            return list(User.objects.order_by("email"))
+
+    @require(roles=ADMINS)
+    @blueprint.arguments(schemas.UserIn)
+    @blueprint.response(201, schemas.UserOut)
+    def post(self, data, code):
+        """Create a person; without a password, a one-time password is generated and returned once."""
+        _tenant_in_reach(code)
+        _check_grantable(data["roles"], code)
+        initial_password = None if data.get("password") else secrets.token_urlsafe(12)
+        password = data.pop("password", None) or initial_password
+
+        def create() -> User:
+            user = User(**{**data, "email": data["email"].lower()}, password_hash=hash_secret(password)).save(
+                force_insert=True)
+            _audit("user.created", str(user.id), code, email=user.email, roles=list(user.roles))
+            return user
+
+        with context.bound(tenant=code):
+            try:
+                user = db.transaction(create)
+            except me.NotUniqueError as error:
+                raise Conflict("A person with this e-mail is registered already") from error
+        if initial_password:
+            user.initial_password = initial_password
+        return user
+
+
+@blueprint.route("/tenants/<code>/users/<user_id>")
+class UserById(MethodView):
+    @require(roles=ADMINS)
+    @blueprint.response(200, schemas.UserOut)
+    def get(self, code, user_id):
+        _tenant_in_reach(code)
+        with context.bound(tenant=code):
+            return _user_in(code, user_id)
+
+    @require(roles=ADMINS)
+    @blueprint.arguments(schemas.UserPatch)
+    @blueprint.response(200, schemas.UserOut)
+    def patch(self, data, code, user_id):
+        """Rename a person or change their roles; new roles take effect with their next token."""
+        _tenant_in_reach(code)
+        if "roles" in data:
+            _check_grantable(data["roles"], code)
+        with context.bound(tenant=code):
+            _user_in(code, user_id)
+
+            def update() -> User:
+                user = _user_in(code, user_id)
+                before = {"display_name": user.display_name, "roles": list(user.roles)}
+                for field, value in data.items():
+                    setattr(user, field, value)
+                user.save()
+                _audit("user.updated", user_id, code, before=before, after=data)
+                return user
+
+            return db.transaction(update)
+
+
+@blueprint.route("/tenants/<code>/users/<user_id>/deactivate")
+class UserDeactivation(MethodView):
+    @require(roles=ADMINS)
+    @blueprint.response(200, schemas.UserOut)
+    def post(self, code, user_id):
+        """Stop a person at once: no sign-in, no refresh, and their live access tokens refused at the gateway."""
+        _tenant_in_reach(code)
+        if user_id == current_principal().sub:
+            raise Conflict("Administrators cannot deactivate themselves")
+        with context.bound(tenant=code):
+            _user_in(code, user_id)
+
+            def deactivate() -> User:
+                user = _user_in(code, user_id)
+                if not user.is_active:
+                    raise InvalidTransition(current_state="deactivated", requested="deactivated",
+                                            allowed_next_states=[])
+                user.status, user.deactivated_at = "deactivated", now()
+                user.save()
+                denials.deny("subject", user_id, "The account is deactivated", until=now() + _token_lifetime())
+                RefreshToken.objects(user_id=user_id, revoked_at=None).update(set__revoked_at=now())
+                _audit("user.deactivated", user_id, code)
+                _event("identity.user.deactivated", {"tenant": code, "user_id": user_id})
+                return user
+
+            return db.transaction(deactivate)
+
+
+def _client_in(code: str, client_id: str) -> OAuthClient:
+    client = OAuthClient.objects(client_id=client_id, status="active").first()
+    if client is None:
+        raise NotFound(f"No client {client_id} in tenant {code}")
+    return client
+
+
+@blueprint.route("/tenants/<code>/clients")
+class Clients(MethodView):
+    @require(roles=ADMINS)
+    @blueprint.response(200, schemas.ClientOut(many=True))
+    def get(self, code):
+        _tenant_in_reach(code)
+        with context.bound(tenant=code):
+            return list(OAuthClient.objects(status="active").order_by("client_id"))
+
+    @require(roles=ADMINS)
+    @blueprint.arguments(schemas.ClientIn)
+    @blueprint.response(201, schemas.ClientOut)
+    def post(self, data, code):
+        """Register a client; a confidential one gets a secret, returned this once."""
+        _tenant_in_reach(code)
+        _check_grantable(data["roles"], code)
+        secret = secrets.token_urlsafe(32) if data["confidential"] else None
+
+        def create() -> OAuthClient:
+            client = OAuthClient(**data, client_secret_hash=hash_secret(secret) if secret else None).save(
+                force_insert=True)
+            _audit("client.created", client.client_id, code, grant_types=client.grant_types, roles=client.roles)
+            return client
+
+        with context.bound(tenant=code):
+            try:
+                client = db.transaction(create)
+            except me.NotUniqueError as error:
+                raise Conflict(f"Client id {data['client_id']} is taken") from error
+        if secret:
+            client.client_secret = secret
+        return client
+
+
+@blueprint.route("/tenants/<code>/clients/<client_id>")
+class ClientById(MethodView):
+    @require(roles=ADMINS)
+    @blueprint.response(200, schemas.ClientOut)
+    def get(self, code, client_id):
+        _tenant_in_reach(code)
+        with context.bound(tenant=code):
+            return _client_in(code, client_id)
+
+    @require(roles=ADMINS)
+    @blueprint.response(204)
+    def delete(self, code, client_id):
+        """Delete a client: it gets no more tokens and the tokens it holds are refused at once."""
+        _tenant_in_reach(code)
+        with context.bound(tenant=code):
+            _client_in(code, client_id)
+
+            def delete() -> None:
+                client = _client_in(code, client_id)
+                client.status = "deleted"
+                client.save()
+                denials.deny("subject", client_id, "The client was deleted", until=now() + _token_lifetime())
+                RefreshToken.objects(client_id=client_id, revoked_at=None).update(set__revoked_at=now())
+                _audit("client.deleted", client_id, code)
+
+            db.transaction(delete)
+
+
+@blueprint.route("/tenants/<code>/clients/<client_id>/rotate-secret")
+class ClientSecretRotation(MethodView):
+    @require(roles=ADMINS)
+    @blueprint.response(200, schemas.ClientOut)
+    def post(self, code, client_id):
+        """A new secret, returned this once; the old one stops working at once."""
+        _tenant_in_reach(code)
+        with context.bound(tenant=code):
+            if not _client_in(code, client_id).confidential:
+                raise Conflict("A public client has no secret")
+            secret = secrets.token_urlsafe(32)
+
+            def rotate() -> OAuthClient:
+                client = _client_in(code, client_id)
+                client.client_secret_hash = hash_secret(secret)
+                client.save()
+                _audit("client.secret_rotated", client_id, code)
+                return client
+
+            client = db.transaction(rotate)
+        client.client_secret = secret
+        return client
+
+
+@blueprint.route("/audit")
+class AuditLog(MethodView):
+    @require(roles=AUDIT_READERS)
+    @blueprint.arguments(schemas.AuditQuery, location="query")
+    @blueprint.response(200, schemas.AuditEntryOut(many=True))
+    @blueprint.paginate()
+    def get(self, query, pagination_parameters):
+        """Read-only, newest first: platform admins see every entry, others their own tenant's."""
+        principal = current_principal()
+        tenant = query.get("tenant") if is_platform_admin(principal) else principal.tenant
+        entries = AuditEntry.objects
+        if tenant:
+            entries = entries.filter(me.Q(actor_tenant=tenant) | me.Q(target_tenant=tenant))
+        if query.get("action"):
+            entries = entries.filter(action=query["action"])
+        pagination_parameters.item_count = entries.count()
+        start = (pagination_parameters.page - 1) * pagination_parameters.page_size
+        return list(entries.order_by("-at")[start:start + pagination_parameters.page_size])

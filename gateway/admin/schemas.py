@@ -1,0 +1,113 @@
+"""Request and response bodies of the tenant administration API."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from gateway.identity.models import ROLES, TENANT_KINDS
+
+GRANT_TYPES = ("client_credentials", "authorization_code", "refresh_token")
+
+
+class TenantIn(ma.Schema):
+    code = ma.fields.String(required=True, validate=ma.validate.Regexp(
+        r"^[A-Z][A-Z0-9_]{1,15}$", error="2-16 capitals, digits or _, such as THA or IOM"))
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf([k for k in TENANT_KINDS if k != "platform"]))
+
+
+class TenantPatch(ma.Schema):
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+
+
+class SuspensionIn(ma.Schema):
+    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=500))
+
+
+class TenantOut(ma.Schema):
+    code = ma.fields.String()
+    name = ma.fields.String()
+    kind = ma.fields.String()
+    status = ma.fields.String()
+    suspension_reason = ma.fields.String(allow_none=True)
+    created_at = ma.fields.DateTime()
+
+
+class UserIn(ma.Schema):
+    email = ma.fields.Email(required=True, validate=ma.validate.Length(max=254))
+    display_name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    roles = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(ROLES)), required=True,
+                           validate=ma.validate.Length(min=1, max=len(ROLES)))
+    password = ma.fields.String(load_only=True, validate=ma.validate.Length(min=12, max=200), metadata={
+        "description": "Omit it to have a one-time password generated and returned once (an invitation)."})
+
+
+class UserPatch(ma.Schema):
+    display_name = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
+    roles = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(ROLES)),
+                           validate=ma.validate.Length(min=1, max=len(ROLES)))
+
+
+class UserOut(ma.Schema):
+    id = ma.fields.String()
+    tenant = ma.fields.String()
+    email = ma.fields.String()
+    display_name = ma.fields.String()
+    roles = ma.fields.List(ma.fields.String())
+    status = ma.fields.String()
+    created_at = ma.fields.DateTime()
+    initial_password = ma.fields.String(metadata={"description": "Only when generated; shown this once."})
+
+
+class ClientIn(ma.Schema):
+    client_id = ma.fields.String(required=True, validate=ma.validate.Regexp(
+        r"^[a-z0-9][a-z0-9-]{2,63}$", error="3-64 lower-case letters, digits or -"))
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    confidential = ma.fields.Boolean(load_default=True)
+    grant_types = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(GRANT_TYPES)), required=True,
+                                 validate=ma.validate.Length(min=1, max=len(GRANT_TYPES)))
+    redirect_uris = ma.fields.List(ma.fields.URL(schemes={"https", "http"}, require_tld=False),
+                                   load_default=list, validate=ma.validate.Length(max=10))
+    scopes = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=100)),
+                            load_default=lambda: ["api"], validate=ma.validate.Length(max=20))
+    roles = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(ROLES)), load_default=list,
+                           metadata={"description": "What a client_credentials token of this client carries."})
+
+    @ma.validates_schema
+    def check_grants_fit_the_client(self, data, **kwargs):
+        if "client_credentials" in data["grant_types"] and not data["confidential"]:
+            raise ma.ValidationError("A public client cannot use client_credentials", "grant_types")
+        if "authorization_code" in data["grant_types"] and not data["redirect_uris"]:
+            raise ma.ValidationError("authorization_code needs at least one redirect URI", "redirect_uris")
+
+
+class ClientOut(ma.Schema):
+    client_id = ma.fields.String()
+    tenant = ma.fields.String()
+    name = ma.fields.String()
+    confidential = ma.fields.Boolean()
+    grant_types = ma.fields.List(ma.fields.String())
+    redirect_uris = ma.fields.List(ma.fields.String())
+    scopes = ma.fields.List(ma.fields.String())
+    roles = ma.fields.List(ma.fields.String())
+    status = ma.fields.String()
+    created_at = ma.fields.DateTime()
+    client_secret = ma.fields.String(metadata={"description": "Only on creation and rotation; shown this once."})
+
+
+class AuditQuery(ma.Schema):
+    tenant = ma.fields.String(metadata={"description": "Platform admins: entries about this tenant only."})
+    action = ma.fields.String()
+
+
+class AuditEntryOut(ma.Schema):
+    id = ma.fields.String()
+    at = ma.fields.DateTime()
+    action = ma.fields.String()
+    outcome = ma.fields.String()
+    actor = ma.fields.String()
+    actor_tenant = ma.fields.String()
+    target = ma.fields.String()
+    target_tenant = ma.fields.String()
+    source_address = ma.fields.String()
+    details = ma.fields.Dict()

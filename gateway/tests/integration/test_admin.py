@@ -1,0 +1,297 @@
+"""Tenant administration: who may manage which tenant, what every change leaves behind, and isolation."""
+
+import time
+
+import pytest
+import requests
+
+from chassis import context
+from chassis.testing.events import emitted
+from chassis.testing.infrastructure import free_port
+from gateway.identity.models import AuditEntry, OAuthClient, Tenant, User, hash_secret
+
+pytestmark = pytest.mark.integration
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def world(app):
+    """The platform tenant with its admin, and two member states each with an admin, an officer and a client."""
+    people = {}
+    for code, kind in [("RSO", "platform"), ("THA", "member_state"), ("IDN", "member_state")]:
+        Tenant(code=code, name=f"Tenant {code}", kind=kind).save()
+    with context.bound(tenant="RSO"):
+        people["platform_admin"] = User(email="admin@rso.example.org", display_name="Admin", roles=["platform_admin"],
+                                        password_hash=hash_secret(PASSWORD)).save()
+    for code in ("THA", "IDN"):
+        with context.bound(tenant=code):
+            people[f"{code}_admin"] = User(email=f"admin@{code.lower()}.example.org", display_name="Admin",
+                                           roles=["tenant_admin"], password_hash=hash_secret(PASSWORD)).save()
+            people[f"{code}_officer"] = User(email=f"officer@{code.lower()}.example.org", display_name="Officer",
+                                             roles=["case_officer"], password_hash=hash_secret(PASSWORD)).save()
+            OAuthClient(client_id=f"{code.lower()}-case-system", name="Case system",
+                        client_secret_hash=hash_secret("s" * 32), grant_types=["client_credentials"],
+                        roles=["case_officer"], scopes=["api"]).save()
+    return people
+
+
+@pytest.fixture
+def as_(world, auth_headers):
+    """Headers of a token for one of the world's people, as the gateway would issue it."""
+
+    def headers(who: str) -> dict:
+        user = world[who]
+        return auth_headers(tenant=user.tenant, roles=list(user.roles), sub=str(user.id))
+
+    return headers
+
+
+def test_a_platform_admin_creates_a_tenant_and_the_event_goes_out(client, as_):
+    created = client.post("/admin/tenants", json={"code": "MYS", "name": "Malaysia", "kind": "member_state"},
+                          headers=as_("platform_admin"))
+
+    assert created.status_code == 201, created.get_json()
+    assert created.get_json()["status"] == "active"
+    assert [event["data"] for event in emitted("identity.tenant.created")] == [
+        {"tenant": "MYS", "name": "Malaysia", "kind": "member_state"}]
+    assert AuditEntry.objects(action="tenant.created", target="MYS", actor_tenant="RSO").count() == 1
+
+
+def test_tenant_input_is_validated_and_nothing_is_written(client, as_):
+    response = client.post("/admin/tenants", json={"code": "thailand", "name": "", "kind": "platform"},
+                           headers=as_("platform_admin"))
+
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    assert {error["field"] for error in response.get_json()["errors"]} >= {"code", "name", "kind"}
+    assert Tenant.objects.count() == 3 and emitted() == []
+
+
+def test_a_platform_admin_renames_suspends_and_reactivates(client, as_):
+    admin = as_("platform_admin")
+    assert client.patch("/admin/tenants/THA", json={"name": "Kingdom of Thailand"}, headers=admin).get_json()[
+        "name"] == "Kingdom of Thailand"
+    assert client.post("/admin/tenants/THA/suspend", json={"reason": "audit"}, headers=admin).status_code == 200
+    again = client.post("/admin/tenants/THA/suspend", json={"reason": "audit"}, headers=admin)
+    assert again.status_code == 409 and again.get_json()["allowed_next_states"] == ["active"]
+    assert client.post("/admin/tenants/THA/reactivate", headers=admin).get_json()["status"] == "active"
+    assert [event["type"] for event in emitted() if event["type"].startswith("identity.")] == [
+        "identity.tenant.suspended", "identity.tenant.reactivated"]
+    assert [entry.action for entry in AuditEntry.objects(target="THA").order_by("at")] == [
+        "tenant.renamed", "tenant.suspended", "tenant.reactivated"]
+
+
+def test_a_platform_admin_creates_a_tenants_first_admin(client, as_):
+    created = client.post("/admin/tenants/IDN/users", headers=as_("platform_admin"), json={
+        "email": "Kepala@Polri.go.id", "display_name": "Kepala", "roles": ["tenant_admin"]})
+
+    body = created.get_json()
+    assert created.status_code == 201, body
+    assert body["email"] == "kepala@polri.go.id" and body["tenant"] == "IDN"
+    assert len(body["initial_password"]) >= 12
+    assert "password_hash" not in body
+
+
+def test_a_tenant_admin_manages_their_own_people(client, as_, world):
+    admin = as_("THA_admin")
+    created = client.post("/admin/tenants/THA/users", headers=admin, json={
+        "email": "new@police.go.th", "display_name": "New", "roles": ["requesting_officer"], "password": PASSWORD})
+    user_id = created.get_json()["id"]
+    assert created.status_code == 201 and "initial_password" not in created.get_json()
+
+    changed = client.patch(f"/admin/tenants/THA/users/{user_id}", json={"roles": ["case_officer"]}, headers=admin)
+    deactivated = client.post(f"/admin/tenants/THA/users/{user_id}/deactivate", headers=admin)
+
+    assert changed.get_json()["roles"] == ["case_officer"]
+    assert deactivated.get_json()["status"] == "deactivated"
+    assert [event["data"] for event in emitted("identity.user.deactivated")] == [
+        {"tenant": "THA", "user_id": user_id}]
+    assert {entry.action for entry in AuditEntry.objects(target=user_id)} == {
+        "user.created", "user.updated", "user.deactivated"}
+
+
+@pytest.mark.parametrize("who, tenant", [("THA_admin", "THA"), ("platform_admin", "THA")])
+def test_platform_admin_is_granted_only_by_platform_admins_in_the_platform_tenant(client, as_, who, tenant):
+    response = client.post(f"/admin/tenants/{tenant}/users", headers=as_(who), json={
+        "email": "boss@police.go.th", "display_name": "Boss", "roles": ["platform_admin"]})
+
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["field"] == "roles"
+    with context.bound(tenant=tenant):
+        assert User.objects(email="boss@police.go.th").count() == 0
+
+
+def test_a_tenant_admin_cannot_give_a_client_platform_admin(client, as_):
+    response = client.post("/admin/tenants/THA/clients", headers=as_("THA_admin"), json={
+        "client_id": "tha-superuser", "name": "x", "grant_types": ["client_credentials"], "roles": ["platform_admin"]})
+    assert response.status_code == 422
+
+
+def test_a_duplicate_email_is_a_conflict(client, as_):
+    response = client.post("/admin/tenants/THA/users", headers=as_("THA_admin"), json={
+        "email": "officer@tha.example.org", "display_name": "Twin", "roles": ["case_officer"]})
+    assert response.status_code == 409
+
+
+def test_the_audit_log_is_readable_per_tenant_and_cannot_be_changed(client, as_, world):
+    client.post("/admin/tenants/THA/users", headers=as_("THA_admin"), json={
+        "email": "a@police.go.th", "display_name": "A", "roles": ["case_officer"]})
+    client.post("/admin/tenants/IDN/users", headers=as_("IDN_admin"), json={
+        "email": "b@polri.go.id", "display_name": "B", "roles": ["case_officer"]})
+
+    own = client.get("/admin/audit", headers=as_("THA_admin")).get_json()
+    everything = client.get("/admin/audit", headers=as_("platform_admin")).get_json()
+
+    assert {entry["target_tenant"] for entry in own} == {"THA"}
+    assert {entry["target_tenant"] for entry in everything} == {"THA", "IDN"}
+    entry_id = own[0]["id"]
+    for method in ("put", "patch", "delete", "post"):
+        assert getattr(client, method)("/admin/audit", headers=as_("platform_admin")).status_code == 405
+        assert getattr(client, method)(f"/admin/audit/{entry_id}",
+                                       headers=as_("platform_admin")).status_code in (404, 405)
+    assert AuditEntry.objects.count() == 2
+
+
+# Every admin endpoint, as (method, path on tenant IDN's records, body).
+def _admin_endpoints(world):
+    user_id, client_id = str(world["IDN_officer"].id), "idn-case-system"
+    return [
+        ("get", "/admin/tenants/IDN", None),
+        ("patch", "/admin/tenants/IDN", {"name": "Renamed"}),
+        ("post", "/admin/tenants/IDN/suspend", {"reason": "x"}),
+        ("post", "/admin/tenants/IDN/reactivate", None),
+        ("get", "/admin/tenants/IDN/users", None),
+        ("post", "/admin/tenants/IDN/users", {"email": "x@polri.go.id", "display_name": "X",
+                                              "roles": ["case_officer"]}),
+        ("get", f"/admin/tenants/IDN/users/{user_id}", None),
+        ("patch", f"/admin/tenants/IDN/users/{user_id}", {"roles": ["tenant_admin"]}),
+        ("post", f"/admin/tenants/IDN/users/{user_id}/deactivate", None),
+        ("get", "/admin/tenants/IDN/clients", None),
+        ("post", "/admin/tenants/IDN/clients", {"client_id": "idn-x", "name": "X",
+                                                "grant_types": ["client_credentials"]}),
+        ("get", f"/admin/tenants/IDN/clients/{client_id}", None),
+        ("post", f"/admin/tenants/IDN/clients/{client_id}/rotate-secret", None),
+        ("delete", f"/admin/tenants/IDN/clients/{client_id}", None),
+    ]
+
+
+def _snapshot():
+    return (list(Tenant.objects.as_pymongo()), list(User.across_tenants("test").as_pymongo()),
+            list(OAuthClient.across_tenants("test").as_pymongo()), AuditEntry.objects.count())
+
+
+def test_isolation_matrix_other_tenant_admin_non_admin_and_anonymous(client, as_, world):
+    before = _snapshot()
+    for method, path, body in _admin_endpoints(world):
+        call = getattr(client, method)
+        other_admin = call(path, json=body, headers=as_("THA_admin"))
+        non_admin = call(path, json=body, headers=as_("IDN_officer"))
+        anonymous = call(path, json=body)
+        assert other_admin.status_code in (403, 404), (method, path, other_admin.get_json())
+        assert non_admin.status_code == 403, (method, path, non_admin.get_json())
+        assert anonymous.status_code == 401, (method, path)
+        assert "idn" not in str(other_admin.get_json()).lower().replace("/admin/tenants/idn", "").replace(
+            "tenant idn", "")  # nothing of IDN's records leaks into the refusal
+    assert _snapshot() == before
+    assert [t["code"] for t in client.get("/admin/tenants", headers=as_("THA_admin")).get_json()] == ["THA"]
+
+
+def test_a_tenant_admin_reaches_each_endpoint_of_their_own_tenant(client, as_, world):
+    """The other side of the matrix: the same endpoints answer the right admin (tenant ones only)."""
+    own = [(m, p, b) for m, p, b in _admin_endpoints(world) if "/users" in p or "/clients" in p]
+    for method, path, body in own:
+        response = getattr(client, method)(path, json=body, headers=as_("IDN_admin"))
+        assert response.status_code in (200, 201, 204), (method, path, response.get_json())
+
+
+# --- Stopping access at once, through the live gateway ---------------------------------------------------------
+
+
+@pytest.fixture
+def gateway_overrides():
+    return {"roster_url": f"http://127.0.0.1:{free_port()}"}  # nothing listens: a let-through request gets 503
+
+
+def _client_token(gateway, client_id, secret="s" * 32):
+    return requests.post(f"{gateway.url}/oauth/token", data={"grant_type": "client_credentials"},
+                         auth=(client_id, secret), timeout=10)
+
+
+def _through_edge(gateway, token):
+    return requests.get(f"{gateway.url}/api/roster/experts", headers={"Authorization": f"Bearer {token}"},
+                        timeout=10).status_code
+
+
+def test_suspending_a_tenant_stops_its_live_tokens_within_a_second(live_gateway, world, auth_headers):
+    token = _client_token(live_gateway, "tha-case-system").json()["access_token"]
+    assert _through_edge(live_gateway, token) == 503
+    admin = world["platform_admin"]
+    admin_headers = auth_headers(tenant="RSO", roles=["platform_admin"], sub=str(admin.id), iss=live_gateway.url)
+
+    suspended = requests.post(f"{live_gateway.url}/admin/tenants/THA/suspend", json={"reason": "investigation"},
+                              headers=admin_headers, timeout=10)
+    time.sleep(1.0)
+
+    assert suspended.status_code == 200
+    assert _through_edge(live_gateway, token) == 401
+    assert _client_token(live_gateway, "tha-case-system").json()["error"] == "invalid_client"
+    assert _through_edge(live_gateway, _client_token(live_gateway, "idn-case-system").json()["access_token"]) == 503
+
+
+def test_suspension_stops_people_too_refresh_and_sign_in_fail(live_gateway, world, auth_headers, sign_in,
+                                                              register_app):
+    register_app("rso-portal", tenant="RSO")  # the platform's portal: still active
+    tokens = sign_in("rso-portal", "officer@tha.example.org")
+    admin_headers = auth_headers(tenant="RSO", roles=["platform_admin"], sub=str(world["platform_admin"].id),
+                                 iss=live_gateway.url)
+
+    requests.post(f"{live_gateway.url}/admin/tenants/THA/suspend", json={"reason": "x"}, headers=admin_headers,
+                  timeout=10)
+    refreshed = requests.post(f"{live_gateway.url}/oauth/token", timeout=10, data={
+        "grant_type": "refresh_token", "refresh_token": tokens["refresh_token"], "client_id": "rso-portal"})
+
+    assert (refreshed.status_code, refreshed.json()["error"]) == (400, "invalid_grant")
+    with pytest.raises(AssertionError, match="401"):
+        sign_in("rso-portal", "officer@tha.example.org")
+
+
+def test_a_deactivated_person_is_stopped_at_once(live_gateway, world, auth_headers, sign_in, register_app):
+    register_app("tha-portal", tenant="THA")
+    tokens = sign_in("tha-portal", "officer@tha.example.org")
+    admin_headers = auth_headers(tenant="THA", roles=["tenant_admin"], sub=str(world["THA_admin"].id),
+                                 iss=live_gateway.url)
+    assert _through_edge(live_gateway, tokens["access_token"]) == 503
+
+    requests.post(f"{live_gateway.url}/admin/tenants/THA/users/{world['THA_officer'].id}/deactivate",
+                  headers=admin_headers, timeout=10)
+    time.sleep(1.0)
+
+    assert _through_edge(live_gateway, tokens["access_token"]) == 401
+    refreshed = requests.post(f"{live_gateway.url}/oauth/token", timeout=10, data={
+        "grant_type": "refresh_token", "refresh_token": tokens["refresh_token"], "client_id": "tha-portal"})
+    assert refreshed.status_code == 400
+    with pytest.raises(AssertionError, match="401"):
+        sign_in("tha-portal", "officer@tha.example.org")
+
+
+def test_deleting_a_client_and_rotating_a_secret(live_gateway, world, auth_headers):
+    admin = world["THA_admin"]
+    headers = auth_headers(tenant="THA", roles=["tenant_admin"], sub=str(admin.id), iss=live_gateway.url)
+    created = requests.post(f"{live_gateway.url}/admin/tenants/THA/clients", headers=headers, timeout=10, json={
+        "client_id": "tha-immigration", "name": "Immigration", "grant_types": ["client_credentials"],
+        "roles": ["requesting_officer"]}).json()
+    first_secret = created["client_secret"]
+    assert _client_token(live_gateway, "tha-immigration", first_secret).status_code == 200
+
+    rotated = requests.post(f"{live_gateway.url}/admin/tenants/THA/clients/tha-immigration/rotate-secret",
+                            headers=headers, timeout=10).json()
+    assert _client_token(live_gateway, "tha-immigration", first_secret).status_code == 401
+    token = _client_token(live_gateway, "tha-immigration", rotated["client_secret"]).json()["access_token"]
+    assert _through_edge(live_gateway, token) == 503
+
+    deleted = requests.delete(f"{live_gateway.url}/admin/tenants/THA/clients/tha-immigration", headers=headers,
+                              timeout=10)
+    time.sleep(1.0)
+    assert deleted.status_code == 204
+    assert _through_edge(live_gateway, token) == 401
+    assert _client_token(live_gateway, "tha-immigration", rotated["client_secret"]).status_code == 401
