@@ -10,7 +10,7 @@ import sys
 
 from chassis import context, db
 from gateway.identity import audit, keys
-from gateway.identity.models import Tenant, User, hash_secret
+from gateway.identity.models import OAuthClient, Tenant, User, hash_secret
 
 PLATFORM_TENANT = "RSO"
 MIN_PASSWORD_LENGTH = 12
@@ -37,12 +37,35 @@ def _admin_password() -> str:
     return password
 
 
+ADMIN_CLIENT_ID = "rso-admin-cli"
+
+
+def _ensure_admin_client() -> None:
+    """With RSO_ADMIN_CLIENT_SECRET set, a machine client acting as platform admin (scripts, the local runner)."""
+    secret = os.environ.get("RSO_ADMIN_CLIENT_SECRET")
+    if not secret or OAuthClient.objects(client_id=ADMIN_CLIENT_ID).first() is not None:
+        return
+    if len(secret) < MIN_PASSWORD_LENGTH:
+        raise SystemExit(f"RSO_ADMIN_CLIENT_SECRET needs at least {MIN_PASSWORD_LENGTH} characters")
+
+    def work() -> None:
+        OAuthClient(client_id=ADMIN_CLIENT_ID, name="Platform administration scripts",
+                    client_secret_hash=hash_secret(secret), grant_types=["client_credentials"],
+                    roles=["platform_admin"], scopes=["api"]).save(force_insert=True)
+        audit.record("client.created", actor="bootstrap", actor_tenant=PLATFORM_TENANT, target=ADMIN_CLIENT_ID,
+                     target_tenant=PLATFORM_TENANT, roles=["platform_admin"])
+
+    db.transaction(work)
+    print(f"created machine client {ADMIN_CLIENT_ID} with the platform_admin role")
+
+
 def bootstrap(settings, args: argparse.Namespace) -> int:
     email = args.email.strip().lower()
     with context.bound(tenant=PLATFORM_TENANT):
         existing = User.objects(email=email).first()
         if existing is not None:
             print(f"platform admin {email} already exists; nothing changed")
+            _ensure_admin_client()
             return 0
         password = _admin_password()
 
@@ -55,6 +78,7 @@ def bootstrap(settings, args: argparse.Namespace) -> int:
                          target_tenant=PLATFORM_TENANT, roles=["platform_admin"])
 
         db.transaction(work)
+        _ensure_admin_client()
     keys.active_key()
     print(f"created platform tenant {PLATFORM_TENANT} and platform admin {email}")
     return 0

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import logging
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -25,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 VAR = ROOT / "var"
 VENV_BIN = Path(sys.executable).parent
 PROCFILE = ROOT / "infra" / "Procfile"
+DEMO_CREDENTIALS = VAR / "demo-credentials.json"
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 SERVICES = DEFAULT_PORTS
@@ -169,6 +172,40 @@ def _process_environment(ports: dict[str, int]) -> dict[str, str]:
     return env
 
 
+def demo_credentials() -> dict[str, str]:
+    """The local platform admin's logins, generated on the first run and kept in var/ (never in git), so a
+    second run prints the same ones; no password is fixed in code."""
+    if DEMO_CREDENTIALS.exists():
+        return json.loads(DEMO_CREDENTIALS.read_text())
+    credentials = {
+        "admin_email": "admin@rso.example.org",
+        "admin_password": secrets.token_urlsafe(12),
+        "admin_client_id": "rso-admin-cli",
+        "admin_client_secret": secrets.token_urlsafe(24),
+    }
+    DEMO_CREDENTIALS.parent.mkdir(parents=True, exist_ok=True)
+    DEMO_CREDENTIALS.touch(mode=0o600)
+    DEMO_CREDENTIALS.write_text(json.dumps(credentials, indent=2))
+    return credentials
+
+
+def bootstrap_gateway(env: dict[str, str], credentials: dict[str, str]) -> None:
+    """The platform tenant, its first admin and an admin machine client (idempotent: `rso-gateway bootstrap`)."""
+    result = subprocess.run(
+        [str(VENV_BIN / "rso-gateway"), "bootstrap", "--email", credentials["admin_email"]], cwd=ROOT,
+        env={**env, "RSO_ADMIN_PASSWORD": credentials["admin_password"],
+             "RSO_ADMIN_CLIENT_SECRET": credentials["admin_client_secret"]},
+        stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise DevstackError(f"gateway bootstrap failed:\n{result.stdout}{result.stderr}")
+
+
+def _print_credentials(credentials: dict[str, str]) -> None:
+    print(f"rso-dev: platform admin {credentials['admin_email']} / {credentials['admin_password']}; "
+          f"machine client {credentials['admin_client_id']} / {credentials['admin_client_secret']} "
+          f"(kept in {DEMO_CREDENTIALS.relative_to(ROOT)})", flush=True)
+
+
 def _print_urls(ports: dict[str, int]) -> None:
     print(f"rso-dev: gateway at http://127.0.0.1:{ports['gateway']}")
     for name, port in ports.items():
@@ -206,8 +243,12 @@ def run(mongodb_uri: str, amqp_url: str) -> int:
     ensure_mongo(mongodb_uri)
     ensure_broker(amqp_url)
     ports = _ports(os.environ)
+    env = _process_environment(ports)
+    credentials = demo_credentials()
+    bootstrap_gateway(env, credentials)
     _print_urls(ports)
-    return _run_procfile(_process_environment(ports))
+    _print_credentials(credentials)
+    return _run_procfile(env)
 
 
 def main(argv: list[str] | None = None) -> int:

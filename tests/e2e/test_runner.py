@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -143,12 +144,27 @@ def runner_env(rso_mongodb_uri, rso_amqp_url, rso_run_id) -> tuple[dict[str, str
     return env, ports
 
 
+def administer_with_the_printed_credential(runner: Runner, gateway_port: int) -> list[str]:
+    """Use the machine client infra/run printed: a token from the gateway, then the tenant admin API."""
+    credentials = json.loads((ROOT / "var" / "demo-credentials.json").read_text())
+    assert credentials["admin_client_secret"] in runner.log_path.read_text(), runner.output_tail()
+    gateway = f"http://127.0.0.1:{gateway_port}"
+    token = requests.post(f"{gateway}/oauth/token", data={"grant_type": "client_credentials"}, timeout=10,
+                          auth=(credentials["admin_client_id"], credentials["admin_client_secret"])).json()
+    headers = {"Authorization": f"Bearer {token['access_token']}"}
+    created = requests.post(f"{gateway}/admin/tenants", headers=headers, timeout=10,
+                            json={"code": "PHL", "name": "Philippines", "kind": "member_state"})
+    assert created.status_code in (201, 409), created.text
+    return [tenant["code"] for tenant in requests.get(f"{gateway}/admin/tenants", headers=headers, timeout=10).json()]
+
+
 def test_runner_starts_every_service_and_ctrl_c_stops_everything_twice(runner_env, tmp_path):
     env, ports = runner_env
     for attempt in (1, 2):
         runner = Runner(env, tmp_path / f"run-{attempt}.log")
         try:
             wait_until_live(runner, ports)
+            assert administer_with_the_printed_credential(runner, ports["gateway"]) == ["PHL", "RSO"]
             stop_like_ctrl_c(runner, ports)
         finally:
             runner.kill_everything()

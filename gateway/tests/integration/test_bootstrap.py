@@ -3,6 +3,7 @@
 import argparse
 
 import pytest
+import requests
 
 from gateway import commands
 from gateway.identity.models import AuditEntry, Tenant, User, secret_matches
@@ -36,3 +37,19 @@ def test_bootstrap_refuses_a_missing_or_weak_password(app, monkeypatch, password
     with pytest.raises(SystemExit):
         run_bootstrap(app)
     assert User.across_tenants("test: every user").count() == 0
+
+
+def test_bootstrap_can_create_a_platform_admin_machine_client(live_gateway, monkeypatch):
+    monkeypatch.setenv("RSO_ADMIN_PASSWORD", PASSWORD)
+    monkeypatch.setenv("RSO_ADMIN_CLIENT_SECRET", "a-long-admin-client-secret")
+    run_bootstrap(live_gateway.app)
+    run_bootstrap(live_gateway.app)  # idempotent
+
+    token = requests.post(f"{live_gateway.url}/oauth/token", data={"grant_type": "client_credentials"},
+                          auth=(commands.ADMIN_CLIENT_ID, "a-long-admin-client-secret"), timeout=10).json()
+    created = requests.post(f"{live_gateway.url}/admin/tenants", timeout=10,
+                            headers={"Authorization": f"Bearer {token['access_token']}"},
+                            json={"code": "PHL", "name": "Philippines", "kind": "member_state"})
+
+    assert created.status_code == 201, created.text
+    assert AuditEntry.objects(action="tenant.created").get().actor == commands.ADMIN_CLIENT_ID
