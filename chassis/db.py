@@ -14,12 +14,14 @@ from typing import TypeVar
 
 import mongoengine
 import pymongo
+from bson import ObjectId
 from pymongo.client_session import ClientSession
 from pymongo.collection import Collection
 from pymongo.errors import PyMongoError
 from pymongo.read_concern import ReadConcern
 from pymongo.write_concern import WriteConcern
 
+from chassis.problems import NotFound
 from chassis.settings import ServiceSettings
 
 T = TypeVar("T")
@@ -107,7 +109,9 @@ def transaction(work: Callable[[], T]) -> T:
     """Run `work()` in one multi-document transaction, retried on transient errors; return its result.
 
     Nested calls join the outer transaction. The callback may run more than once, so it must not
-    have side effects outside the database (publishing is the outbox relay's job, never the caller's).
+    have side effects outside the database (publishing is the outbox relay's job, never the caller's),
+    and it must load the documents it changes itself: after a retry, a document modified in memory by
+    the first attempt has no tracked changes left, and its `save()` would write nothing.
     """
     if in_transaction():
         return work()
@@ -139,3 +143,10 @@ def _transient_cause(error: Exception) -> PyMongoError | None:
     if isinstance(cause, PyMongoError) and cause.has_error_label("TransientTransactionError"):
         return cause
     return None
+
+
+def object_id(value: str, what: str) -> ObjectId:
+    """A record id from a URL; one that is not even an ObjectId names nothing, so it is a 404 like any other."""
+    if not ObjectId.is_valid(value):
+        raise NotFound(f"No {what} {value}")
+    return ObjectId(value)

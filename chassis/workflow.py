@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
+import marshmallow as ma
 import mongoengine as me
 
 from chassis.auth import Principal
@@ -25,6 +26,17 @@ class Transition(me.EmbeddedDocument):
     actor_tenant = me.StringField(required=True)
     at = me.DateTimeField(required=True)
     comment = me.StringField(max_length=2000)
+
+
+class TransitionOut(ma.Schema):
+    """A `Transition` in API responses."""
+
+    from_state = ma.fields.String()
+    to_state = ma.fields.String()
+    actor = ma.fields.String()
+    actor_tenant = ma.fields.String()
+    at = ma.fields.DateTime()
+    comment = ma.fields.String()
 
 
 class Workflow:

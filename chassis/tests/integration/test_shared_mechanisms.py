@@ -1,0 +1,48 @@
+"""Mechanisms the services share: following tenant suspension, paging querysets, record ids from URLs."""
+
+import pytest
+from flask_smorest.pagination import PaginationParameters
+
+from chassis import context, db
+from chassis.messaging.consumer import Subscriptions
+from chassis.paging import QueryPage
+from chassis.problems import Conflict, NotFound
+from chassis.tenant_status import follow_tenant_status, is_suspended, refuse_if_suspended, suspended_tenants
+from chassis.testing.events import deliver, envelope
+from chassis.tests.sample_service import Note
+
+pytestmark = pytest.mark.integration
+
+
+def test_a_service_follows_suspension_and_reactivation_once_per_event(app):
+    reacted = []
+    subscriptions = Subscriptions("sample")
+    follow_tenant_status(subscriptions, on_suspended=lambda code, event: reacted.append(code))
+    suspended = envelope("identity.tenant.suspended", {"tenant": "THA", "reason": "audit"}, tenant="RSO")
+
+    assert deliver(subscriptions, suspended) == ["follow_tenant_status"]
+    assert deliver(subscriptions, suspended) == []
+    assert suspended_tenants() == {"THA"} and is_suspended("THA") and reacted == ["THA"]
+    with pytest.raises(Conflict):
+        refuse_if_suspended("IDN", "THA")
+
+    deliver(subscriptions, envelope("identity.tenant.reactivated", {"tenant": "THA"}, tenant="RSO"))
+    assert suspended_tenants() == set()
+    refuse_if_suspended("THA")
+
+
+@pytest.mark.parametrize("as_list", [False, True])
+def test_query_page_counts_everything_and_reads_one_page(app, as_list):
+    with context.bound(tenant="THA"):
+        for number in range(7):
+            Note(title=f"note {number}").save()
+        notes = Note.objects.order_by("title")
+        pager = QueryPage(list(notes) if as_list else notes, PaginationParameters(page=2, page_size=3))
+        assert pager.item_count == 7
+        assert [note.title for note in pager.items] == ["note 3", "note 4", "note 5"]
+
+
+def test_a_malformed_record_id_is_not_found():
+    with pytest.raises(NotFound):
+        db.object_id("not-an-id", "note")
+    assert str(db.object_id("0" * 24, "note")) == "0" * 24
