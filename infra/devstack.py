@@ -157,9 +157,9 @@ def _ports(environ) -> dict[str, int]:
     return {name: int(environ.get(f"{name.upper()}_PORT", default)) for name, default in SERVICES.items()}
 
 
-def _process_environment(ports: dict[str, int]) -> dict[str, str]:
+def process_environment(ports: dict[str, int], environ=os.environ) -> dict[str, str]:
     """The environment of every process: ports, and URLs that follow the gateway's port unless set already."""
-    env = dict(os.environ)
+    env = dict(environ)
     env["PATH"] = os.pathsep.join([str(VENV_BIN), env.get("PATH", "")])
     env.setdefault("PYTHONUNBUFFERED", "1")
     gateway = f"http://127.0.0.1:{ports['gateway']}"
@@ -243,7 +243,7 @@ def run(mongodb_uri: str, amqp_url: str) -> int:
     ensure_mongo(mongodb_uri)
     ensure_broker(amqp_url)
     ports = _ports(os.environ)
-    env = _process_environment(ports)
+    env = process_environment(ports)
     credentials = demo_credentials()
     bootstrap_gateway(env, credentials)
     _print_urls(ports)

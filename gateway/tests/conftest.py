@@ -2,12 +2,10 @@ import threading
 from types import SimpleNamespace
 
 import pytest
-import requests
-from authlib.common.security import generate_token
-from authlib.integrations.requests_client import OAuth2Session
 from werkzeug.serving import make_server
 
 from chassis import context
+from chassis.testing import oauth
 from chassis.testing.infrastructure import free_port
 from gateway import SERVICE, create_app
 from gateway.identity import keys
@@ -104,16 +102,7 @@ def register_app():
 def sign_in(live_gateway):
     """Run the browser flow with PKCE for a public app and a person; return the token response."""
 
-    def run(client_id, email, password="correct horse battery staple",
-            redirect_uri="https://app.example.org/callback") -> dict:
-        session = OAuth2Session(client_id, token_endpoint_auth_method="none", redirect_uri=redirect_uri,
-                                scope="api", code_challenge_method="S256")
-        verifier = generate_token(64)
-        url, _ = session.create_authorization_url(f"{live_gateway.url}/oauth/authorize", code_verifier=verifier)
-        submitted = requests.post(url, data={"email": email, "password": password}, allow_redirects=False,
-                                  timeout=10)
-        assert submitted.status_code == 302, submitted.text
-        return session.fetch_token(f"{live_gateway.url}/oauth/token",
-                                   authorization_response=submitted.headers["Location"], code_verifier=verifier)
+    def run(client_id, email, password="correct horse battery staple") -> dict:
+        return oauth.sign_in(live_gateway.url, client_id, email, password)
 
     return run

@@ -14,23 +14,14 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.e2e.platform import WEB_SERVICES, free_ports
+
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
-WEB_SERVICES = ("gateway", "roster", "training", "joint_action")
 START_SECONDS = 90
 STOP_SECONDS = 20
 STARTTIME = 19
-
-
-def free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    for sock in sockets:
-        sock.bind(("127.0.0.1", 0))
-    ports = [sock.getsockname()[1] for sock in sockets]
-    for sock in sockets:
-        sock.close()
-    return ports
 
 
 def is_live(port: int) -> bool:

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 import requests
-from authlib.integrations.requests_client import OAuth2Session
 from joserfc import jwt
 
+from chassis.testing import oauth
 from chassis.tests import sample_service
 from gateway.identity import keys
 from gateway.identity.models import AuditEntry, Tenant
@@ -15,9 +15,7 @@ pytestmark = pytest.mark.integration
 
 
 def fetch_token(gateway, client_id, secret) -> str:
-    session = OAuth2Session(client_id, secret, token_endpoint_auth_method="client_secret_basic")
-    token = session.fetch_token(f"{gateway.url}/oauth/token", grant_type="client_credentials")
-    return token["access_token"]
+    return oauth.client_token(gateway.url, client_id, secret)
 
 
 @pytest.fixture

@@ -1,0 +1,24 @@
+import os
+
+import pytest
+
+from chassis.testing.infrastructure import rabbitmq_vhost
+from infra import devstack
+from tests.e2e.platform import WEB_SERVICES, Platform, free_ports
+
+
+@pytest.fixture(scope="module")
+def platform(rso_mongodb_uri, rso_run_id, tmp_path_factory, request):
+    """Every Procfile process against its own databases and vhost, for the flows of one test module."""
+    name = request.module.__name__.rpartition(".")[2]
+    with rabbitmq_vhost(f"rso-test-{rso_run_id}-{name}") as amqp_url:
+        ports = dict(zip(WEB_SERVICES, free_ports(len(WEB_SERVICES)), strict=True))
+        environ = {key: value for key, value in os.environ.items() if key != "MONGODB_DATABASE"}
+        environ.update(MONGODB_URI=rso_mongodb_uri, AMQP_URL=amqp_url,
+                       DATABASE_PREFIX=f"rso_test_{rso_run_id}_{name}_")
+        running = Platform(devstack.process_environment(ports, environ), ports, tmp_path_factory.mktemp(name))
+        try:
+            running.start_all()
+            yield running
+        finally:
+            running.stop_all()

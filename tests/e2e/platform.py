@@ -1,0 +1,181 @@
+"""Every process of `infra/Procfile`, started as `infra/run` starts them, but each one under the test's control.
+
+`infra/run` runs the Procfile under honcho, which stops everything when one process dies; the flows
+that kill a worker mid-flow need to kill and restart one process alone, so this harness starts each
+Procfile line itself, with the same commands and the same environment `infra/run` gives them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import requests
+
+from chassis.testing import oauth
+from infra import devstack
+
+ROOT = Path(__file__).resolve().parents[2]
+PROCFILE_LINE = re.compile(r"^(?P<name>[\w-]+):\s*(?P<command>.+)$")
+WEB_SERVICES = ("gateway", "roster", "training", "joint_action")
+
+
+def free_ports(count: int) -> list[int]:
+    sockets = [socket.socket() for _ in range(count)]
+    for sock in sockets:
+        sock.bind(("127.0.0.1", 0))
+    ports = [sock.getsockname()[1] for sock in sockets]
+    for sock in sockets:
+        sock.close()
+    return ports
+
+
+def procfile() -> dict[str, str]:
+    lines = (PROCFILE_LINE.match(line) for line in devstack.PROCFILE.read_text().splitlines())
+    return {match["name"]: match["command"] for match in lines if match}
+
+
+class Platform:
+    def __init__(self, env: dict[str, str], ports: dict[str, int], log_dir: Path):
+        self.env = env
+        self.ports = ports
+        self.log_dir = log_dir
+        self.commands = procfile()
+        self.processes: dict[str, subprocess.Popen] = {}
+        self.credentials = {
+            "admin_email": "admin@rso.example.org",
+            "admin_password": secrets.token_urlsafe(12),
+            "admin_client_id": "rso-admin-cli",
+            "admin_client_secret": secrets.token_urlsafe(24),
+        }
+
+    @property
+    def gateway(self) -> str:
+        return f"http://127.0.0.1:{self.ports['gateway']}"
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.ports[service]}"
+
+    def start(self, name: str) -> None:
+        with open(self.log_dir / f"{name}.log", "ab") as log:
+            self.processes[name] = subprocess.Popen(
+                ["bash", "-c", f"exec {self.commands[name]}"], cwd=ROOT, env=self.env, stdin=subprocess.DEVNULL,
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def stop(self, name: str, sig: int = signal.SIGTERM, wait: float = 20) -> None:
+        process = self.processes.pop(name)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        try:
+            process.wait(wait)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(5)
+
+    def start_all(self) -> None:
+        devstack.bootstrap_gateway(self.env, self.credentials)
+        for name in self.commands:
+            self.start(name)
+        self.wait_until_live()
+
+    def stop_all(self) -> None:
+        for name in list(self.processes):
+            self.stop(name)
+
+    def wait_until_live(self, seconds: float = 90) -> None:
+        deadline = time.monotonic() + seconds
+        waiting = set(WEB_SERVICES)
+        while waiting and time.monotonic() < deadline:
+            dead = {name: p.returncode for name, p in self.processes.items() if p.poll() is not None}
+            if dead:
+                raise RuntimeError(f"exited: {dead}\n{self.log_tails(dead)}")
+            waiting = {name for name in waiting if not _answers(f"{self.url(name)}/health/live")}
+            time.sleep(0.3)
+        if waiting:
+            raise RuntimeError(f"not live within {seconds} s: {sorted(waiting)}\n{self.log_tails(self.processes)}")
+
+    def log_tails(self, names, lines: int = 30) -> str:
+        tails = []
+        for name in names:
+            path = self.log_dir / f"{name}.log"
+            text = path.read_text(errors="replace").splitlines()[-lines:] if path.exists() else []
+            tails.append(f"--- {name}\n" + "\n".join(text))
+        return "\n".join(tails)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+class Api:
+    """Requests through the gateway with one bearer token; the e2e flows never call a service directly."""
+
+    def __init__(self, gateway: str, token: str):
+        self.gateway = gateway
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def call(self, method: str, path: str, expect: int | tuple[int, ...] | None = None, **kwargs):
+        response = self.session.request(method, f"{self.gateway}{path}", timeout=30, **kwargs)
+        if expect is not None:
+            expected = expect if isinstance(expect, tuple) else (expect,)
+            assert response.status_code in expected, f"{method} {path}: {response.status_code} {response.text}"
+        return response
+
+    def get(self, path, expect=200, **kwargs):
+        return self.call("GET", path, expect, **kwargs)
+
+    def post(self, path, expect=(200, 201), **kwargs):
+        return self.call("POST", path, expect, **kwargs)
+
+    def patch(self, path, expect=200, **kwargs):
+        return self.call("PATCH", path, expect, **kwargs)
+
+
+PORTAL = "rso-portal"
+PORTAL_REDIRECT_URI = "https://portal.rso.example.org/callback"
+
+
+class Directory:
+    """Tenants, people and machine clients made through the gateway's admin API, and their tokens."""
+
+    def __init__(self, platform: Platform):
+        self.gateway = platform.gateway
+        credentials = platform.credentials
+        self.admin = Api(self.gateway, oauth.client_token(self.gateway, credentials["admin_client_id"],
+                                                          credentials["admin_client_secret"]))
+        self.passwords: dict[str, str] = {}
+        self.admin.post("/admin/tenants/RSO/clients", expect=(201, 409), json={
+            "client_id": PORTAL, "name": "RSO portal", "confidential": False,
+            "grant_types": ["authorization_code", "refresh_token"], "redirect_uris": [PORTAL_REDIRECT_URI]})
+
+    def tenant(self, code: str, kind: str = "member_state") -> None:
+        self.admin.post("/admin/tenants", expect=(201, 409),
+                        json={"code": code, "name": f"Tenant {code}", "kind": kind})
+
+    def person(self, tenant: str, email: str, *roles: str) -> Api:
+        """A person of `tenant` with `roles`, signed in through the portal; returns their API."""
+        password = self.passwords.setdefault(email, secrets.token_urlsafe(12))
+        self.admin.post(f"/admin/tenants/{tenant}/users", expect=201, json={
+            "email": email, "display_name": email.split("@")[0].title(), "roles": list(roles), "password": password})
+        return self.signed_in(email)
+
+    def signed_in(self, email: str) -> Api:
+        token = oauth.sign_in(self.gateway, PORTAL, email, self.passwords[email], PORTAL_REDIRECT_URI)
+        return Api(self.gateway, token["access_token"])
+
+    def machine(self, tenant: str, client_id: str, *roles: str) -> Api:
+        secret = self.admin.post(f"/admin/tenants/{tenant}/clients", expect=201, json={
+            "client_id": client_id, "name": client_id, "grant_types": ["client_credentials"],
+            "roles": list(roles)}).json()["client_secret"]
+        return Api(self.gateway, oauth.client_token(self.gateway, client_id, secret))
