@@ -4,7 +4,7 @@ import pytest
 
 from chassis.testing.infrastructure import rabbitmq_vhost
 from infra import devstack
-from tests.e2e.platform import WEB_SERVICES, Platform, free_ports
+from infra.platform import WEB_SERVICES, Platform, free_ports
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.e2e.platform import Directory
+from infra.platform import Directory
 
 pytestmark = pytest.mark.e2e
 

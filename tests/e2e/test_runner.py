@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.e2e.platform import WEB_SERVICES, free_ports
+from infra.platform import WEB_SERVICES, free_ports
 
 pytestmark = pytest.mark.e2e
 

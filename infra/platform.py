@@ -1,8 +1,8 @@
-"""Every process of `infra/Procfile`, started as `infra/run` starts them, but each one under the test's control.
+"""Every process of `infra/Procfile`, started as `infra/run` starts them, but each one under the caller's control.
 
-`infra/run` runs the Procfile under honcho, which stops everything when one process dies; the flows
-that kill a worker mid-flow need to kill and restart one process alone, so this harness starts each
-Procfile line itself, with the same commands and the same environment `infra/run` gives them.
+`infra/run` runs the Procfile under honcho, which stops everything when one process dies; the end-to-end
+flows that kill a worker mid-flow, and the benchmarks, need to start, kill and restart one process alone,
+so this starts each Procfile line itself, with the same commands and environment `infra/run` gives them.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import requests
 from chassis.testing import oauth
 from infra import devstack
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 PROCFILE_LINE = re.compile(r"^(?P<name>[\w-]+):\s*(?P<command>.+)$")
 WEB_SERVICES = ("gateway", "roster", "training", "joint_action")
 
