@@ -8,8 +8,11 @@ same transaction as the change itself, and changes other services must know of g
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import secrets
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 import mongoengine as me
 from bson import ObjectId
@@ -28,6 +31,7 @@ from gateway.oauth.server import PLATFORM_TENANT
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin", description="Tenant administration")
 ADMINS = ("platform_admin", "tenant_admin")
+T = TypeVar("T")
 AUDIT_READERS = ("platform_admin", "tenant_admin", "auditor")
 
 
@@ -173,10 +177,26 @@ class TenantReactivation(MethodView):
         return db.transaction(reactivate)
 
 
-def _user_in(code: str, user_id: str) -> User:
+@contextlib.contextmanager
+def _administering(code: str) -> Iterator[None]:
+    """Check the caller administers tenant `code`, then scope every query in the block to it."""
+    _tenant_in_reach(code)
+    with context.bound(tenant=code):
+        yield
+
+
+def _insert(work: Callable[[], T], taken: str) -> T:
+    """Run a creating transaction; a unique key already in use (an e-mail, a client id) is a 409."""
+    try:
+        return db.transaction(work)
+    except me.NotUniqueError as error:
+        raise Conflict(taken) from error
+
+
+def _user(user_id: str) -> User:
     user = User.objects(id=user_id).first() if ObjectId.is_valid(user_id) else None
     if user is None:
-        raise NotFound(f"No user {user_id} in tenant {code}")
+        raise NotFound(f"No user {user_id}")
     return user
 
 
@@ -185,8 +205,7 @@ class Users(MethodView):
     @require(roles=ADMINS)
     @blueprint.response(200, schemas.UserOut(many=True))
     def get(self, code):
-        _tenant_in_reach(code)
-        with context.bound(tenant=code):
+        with _administering(code):
             return list(User.objects.order_by("email"))
 
     @require(roles=ADMINS)
@@ -194,22 +213,18 @@ class Users(MethodView):
     @blueprint.response(201, schemas.UserOut)
     def post(self, data, code):
         """Create a person; without a password, a one-time password is generated and returned once."""
-        _tenant_in_reach(code)
-        _check_grantable(data["roles"], code)
-        initial_password = None if data.get("password") else secrets.token_urlsafe(12)
-        password = data.pop("password", None) or initial_password
+        with _administering(code):
+            _check_grantable(data["roles"], code)
+            initial_password = None if data.get("password") else secrets.token_urlsafe(12)
+            password = data.pop("password", None) or initial_password
 
-        def create() -> User:
-            user = User(**{**data, "email": data["email"].lower()}, password_hash=hash_secret(password)).save(
-                force_insert=True)
-            _audit("user.created", str(user.id), code, email=user.email, roles=list(user.roles))
-            return user
+            def create() -> User:
+                user = User(**{**data, "email": data["email"].lower()}, password_hash=hash_secret(password)).save(
+                    force_insert=True)
+                _audit("user.created", str(user.id), code, email=user.email, roles=list(user.roles))
+                return user
 
-        with context.bound(tenant=code):
-            try:
-                user = db.transaction(create)
-            except me.NotUniqueError as error:
-                raise Conflict("A person with this e-mail is registered already") from error
+            user = _insert(create, "A person with this e-mail is registered already")
         if initial_password:
             user.initial_password = initial_password
         return user
@@ -220,23 +235,21 @@ class UserById(MethodView):
     @require(roles=ADMINS)
     @blueprint.response(200, schemas.UserOut)
     def get(self, code, user_id):
-        _tenant_in_reach(code)
-        with context.bound(tenant=code):
-            return _user_in(code, user_id)
+        with _administering(code):
+            return _user(user_id)
 
     @require(roles=ADMINS)
     @blueprint.arguments(schemas.UserPatch)
     @blueprint.response(200, schemas.UserOut)
     def patch(self, data, code, user_id):
         """Rename a person or change their roles; new roles take effect with their next token."""
-        _tenant_in_reach(code)
-        if "roles" in data:
-            _check_grantable(data["roles"], code)
-        with context.bound(tenant=code):
-            _user_in(code, user_id)
+        with _administering(code):
+            _user(user_id)
+            if "roles" in data:
+                _check_grantable(data["roles"], code)
 
             def update() -> User:
-                user = _user_in(code, user_id)
+                user = _user(user_id)
                 before = {"display_name": user.display_name, "roles": list(user.roles)}
                 for field, value in data.items():
                     setattr(user, field, value)
@@ -253,14 +266,13 @@ class UserDeactivation(MethodView):
     @blueprint.response(200, schemas.UserOut)
     def post(self, code, user_id):
         """Stop a person at once: no sign-in, no refresh, and their live access tokens refused at the gateway."""
-        _tenant_in_reach(code)
-        if user_id == current_principal().sub:
-            raise Conflict("Administrators cannot deactivate themselves")
-        with context.bound(tenant=code):
-            _user_in(code, user_id)
+        with _administering(code):
+            _user(user_id)
+            if user_id == current_principal().sub:
+                raise Conflict("Administrators cannot deactivate themselves")
 
             def deactivate() -> User:
-                user = _user_in(code, user_id)
+                user = _user(user_id)
                 if not user.is_active:
                     raise InvalidTransition(current_state="deactivated", requested="deactivated",
                                             allowed_next_states=[])
@@ -275,10 +287,10 @@ class UserDeactivation(MethodView):
             return db.transaction(deactivate)
 
 
-def _client_in(code: str, client_id: str) -> OAuthClient:
+def _client(client_id: str) -> OAuthClient:
     client = OAuthClient.objects(client_id=client_id, status="active").first()
     if client is None:
-        raise NotFound(f"No client {client_id} in tenant {code}")
+        raise NotFound(f"No client {client_id}")
     return client
 
 
@@ -287,8 +299,7 @@ class Clients(MethodView):
     @require(roles=ADMINS)
     @blueprint.response(200, schemas.ClientOut(many=True))
     def get(self, code):
-        _tenant_in_reach(code)
-        with context.bound(tenant=code):
+        with _administering(code):
             return list(OAuthClient.objects(status="active").order_by("client_id"))
 
     @require(roles=ADMINS)
@@ -296,21 +307,17 @@ class Clients(MethodView):
     @blueprint.response(201, schemas.ClientOut)
     def post(self, data, code):
         """Register a client; a confidential one gets a secret, returned this once."""
-        _tenant_in_reach(code)
-        _check_grantable(data["roles"], code)
-        secret = secrets.token_urlsafe(32) if data["confidential"] else None
+        with _administering(code):
+            _check_grantable(data["roles"], code)
+            secret = secrets.token_urlsafe(32) if data["confidential"] else None
 
-        def create() -> OAuthClient:
-            client = OAuthClient(**data, client_secret_hash=hash_secret(secret) if secret else None).save(
-                force_insert=True)
-            _audit("client.created", client.client_id, code, grant_types=client.grant_types, roles=client.roles)
-            return client
+            def create() -> OAuthClient:
+                client = OAuthClient(**data, client_secret_hash=hash_secret(secret) if secret else None).save(
+                    force_insert=True)
+                _audit("client.created", client.client_id, code, grant_types=client.grant_types, roles=client.roles)
+                return client
 
-        with context.bound(tenant=code):
-            try:
-                client = db.transaction(create)
-            except me.NotUniqueError as error:
-                raise Conflict(f"Client id {data['client_id']} is taken") from error
+            client = _insert(create, f"Client id {data['client_id']} is taken")
         if secret:
             client.client_secret = secret
         return client
@@ -321,20 +328,18 @@ class ClientById(MethodView):
     @require(roles=ADMINS)
     @blueprint.response(200, schemas.ClientOut)
     def get(self, code, client_id):
-        _tenant_in_reach(code)
-        with context.bound(tenant=code):
-            return _client_in(code, client_id)
+        with _administering(code):
+            return _client(client_id)
 
     @require(roles=ADMINS)
     @blueprint.response(204)
     def delete(self, code, client_id):
         """Delete a client: it gets no more tokens and the tokens it holds are refused at once."""
-        _tenant_in_reach(code)
-        with context.bound(tenant=code):
-            _client_in(code, client_id)
+        with _administering(code):
+            _client(client_id)
 
             def delete() -> None:
-                client = _client_in(code, client_id)
+                client = _client(client_id)
                 client.status = "deleted"
                 client.save()
                 denials.deny("subject", client_id, "The client was deleted", until=now() + _token_lifetime())
@@ -350,14 +355,13 @@ class ClientSecretRotation(MethodView):
     @blueprint.response(200, schemas.ClientOut)
     def post(self, code, client_id):
         """A new secret, returned this once; the old one stops working at once."""
-        _tenant_in_reach(code)
-        with context.bound(tenant=code):
-            if not _client_in(code, client_id).confidential:
+        with _administering(code):
+            if not _client(client_id).confidential:
                 raise Conflict("A public client has no secret")
             secret = secrets.token_urlsafe(32)
 
             def rotate() -> OAuthClient:
-                client = _client_in(code, client_id)
+                client = _client(client_id)
                 client.client_secret_hash = hash_secret(secret)
                 client.save()
                 _audit("client.secret_rotated", client_id, code)
