@@ -74,6 +74,7 @@ class Document(mongoengine.Document):
 def connect(settings: ServiceSettings) -> None:
     """Connect this process's default mongoengine alias to the service's own database."""
     mongoengine.disconnect()
+    _forget_cached_collections(mongoengine.Document)
     mongoengine.connect(
         db=settings.mongodb_database,
         host=settings.mongodb_uri,
@@ -82,6 +83,14 @@ def connect(settings: ServiceSettings) -> None:
         serverSelectionTimeoutMS=settings.mongodb_timeout_ms,
         connectTimeoutMS=settings.mongodb_timeout_ms,
     )
+
+
+def _forget_cached_collections(base: type) -> None:
+    """`disconnect()` resets only the classes in mongoengine's registry, which is keyed by class name; two
+    services' documents with one name (tests import every service) would keep a collection of the old client."""
+    for subclass in base.__subclasses__():
+        subclass._collection = None
+        _forget_cached_collections(subclass)
 
 
 def server_answers(uri: str, timeout_ms: int = 1500) -> bool:

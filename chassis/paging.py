@@ -1,6 +1,8 @@
-"""Pagination for flask-smorest views returning a mongoengine queryset or a list: `@blp.paginate(QueryPage)`.
+"""Pagination of a mongoengine queryset or a list for flask-smorest's `@blp.paginate()`.
 
-The total (for the `X-Pagination` header) is counted by the database, and only the requested page is read.
+The total (for the `X-Pagination` header) is counted by the database and only the requested page is
+read. A view either returns `page(items, pagination_parameters)` (when it must see the page, to log
+access to it, say) or returns the whole queryset under `@blp.paginate(QueryPage)`.
 """
 
 from __future__ import annotations
@@ -8,14 +10,25 @@ from __future__ import annotations
 from flask_smorest import Page
 
 
+def _count(items) -> int:
+    return len(items) if isinstance(items, list) else items.count()
+
+
+def _slice(items, first: int, size: int) -> list:
+    return items[first:first + size] if isinstance(items, list) else list(items.skip(first).limit(size))
+
+
+def page(items, pagination_parameters) -> list:
+    """The requested page of `items`, after recording their total."""
+    pagination_parameters.item_count = _count(items)
+    return _slice(items, pagination_parameters.first_item, pagination_parameters.page_size)
+
+
 class QueryPage(Page):
     @property
     def item_count(self) -> int:
-        return len(self.collection) if isinstance(self.collection, list) else self.collection.count()
+        return _count(self.collection)
 
     @property
-    def items(self):
-        first, size = self.page_params.first_item, self.page_params.page_size
-        if isinstance(self.collection, list):
-            return self.collection[first:first + size]
-        return list(self.collection.skip(first).limit(size))
+    def items(self) -> list:
+        return _slice(self.collection, self.page_params.first_item, self.page_params.page_size)

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import marshmallow as ma
+
+from joint_action_service.common import tenant_code_field
+
+
+class AccessLogQuery(ma.Schema):
+    case_id = ma.fields.String()
+    actor_tenant = tenant_code_field()
+    since = ma.fields.DateTime(metadata={"description": "Entries at or after this moment"})
+    until = ma.fields.DateTime(metadata={"description": "Entries before this moment"})
+    format = ma.fields.String(load_default="json", validate=ma.validate.OneOf(("json", "csv")))
+
+
+class AccessLogEntryOut(ma.Schema):
+    chain = ma.fields.String()
+    seq = ma.fields.Integer()
+    at = ma.fields.String(metadata={"description": "UTC, to the millisecond, as hashed"})
+    actor = ma.fields.String()
+    actor_tenant = ma.fields.String()
+    action = ma.fields.String()
+    record_type = ma.fields.String()
+    record_id = ma.fields.String()
+    case_id = ma.fields.String()
+    detail = ma.fields.String()
+    prev_hash = ma.fields.String()
+    hash = ma.fields.String()

@@ -1,0 +1,89 @@
+"""Small pieces every aggregate of this service uses: clock, ids, paging, shared schema fields."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Sequence
+from typing import Any
+
+import marshmallow as ma
+from bson import ObjectId
+from bson.errors import InvalidId
+from flask import Response
+
+from chassis import db
+from chassis.problems import NotFound
+from joint_action_service.vocabulary import TENANT_CODE
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def today() -> dt.date:
+    return now().date()
+
+
+def parse_object_id(value: str) -> ObjectId | None:
+    try:
+        return ObjectId(value)
+    except (InvalidId, TypeError):
+        return None
+
+
+def with_id(queryset, field: str, value: str):
+    """`queryset` narrowed to `field` == the id `value`; a malformed id matches nothing."""
+    parsed = parse_object_id(value)
+    return queryset.filter(**{field: parsed}) if parsed else queryset.none()
+
+
+def first_or_404(queryset, what: str, record_id: str):
+    record = queryset.filter(id=db.object_id(record_id, what)).first()
+    if record is None:
+        raise NotFound(f"No {what} {record_id}")
+    return record
+
+
+def tenant_code_field(**kwargs) -> ma.fields.String:
+    return ma.fields.String(validate=ma.validate.Regexp(TENANT_CODE, error="Not a tenant code"), **kwargs)
+
+
+def tenant_codes_field(*, validate=None, **kwargs) -> ma.fields.List:
+    """A list of distinct tenant codes."""
+    return ma.fields.List(tenant_code_field(), validate=[_distinct, *([validate] if validate else [])], **kwargs)
+
+
+def _distinct(values: list) -> None:
+    if len(set(values)) != len(values):
+        raise ma.ValidationError("Name each tenant once")
+
+
+def period_errors(start: dt.date | None, end: dt.date | None, end_field: str = "end_date") -> dict:
+    """Field errors of a period that ends before it starts (none if it does not)."""
+    if start and end and end < start:
+        return {end_field: ["Must not be before the start date"]}
+    return {}
+
+
+class StepIn(ma.Schema):
+    """A step in a record's workflow."""
+
+    to = ma.fields.String(required=True)
+    comment = ma.fields.String(validate=ma.validate.Length(max=2000))
+
+
+def csv_response(rows: Sequence[dict[str, Any]], fields: Sequence[str], filename: str) -> Response:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(fields), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return Response(buffer.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+class ReleaseIn(ma.Schema):
+    """Participants to release an item or a person record to."""
+
+    tenants = tenant_codes_field(required=True, validate=ma.validate.Length(min=1))

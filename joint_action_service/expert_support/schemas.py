@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import marshmallow as ma
+
+from joint_action_service.common import period_errors
+from joint_action_service.outcomes.schemas import country_field
+from joint_action_service.vocabulary import FUNCTION_CODES, LANGUAGE_CODE, LANGUAGE_LEVELS
+
+
+class LanguageNeedSchema(ma.Schema):
+    code = ma.fields.String(required=True, validate=ma.validate.Regexp(LANGUAGE_CODE, error="ISO 639 code"))
+    min_level = ma.fields.String(required=True, validate=ma.validate.OneOf(LANGUAGE_LEVELS))
+
+
+class ExpertRequestIn(ma.Schema):
+    function = ma.fields.String(required=True, validate=ma.validate.OneOf(FUNCTION_CODES),
+                                metadata={"description": "A roster function code (docs/events.md)"})
+    languages = ma.fields.List(ma.fields.Nested(LanguageNeedSchema), load_default=list,
+                               validate=ma.validate.Length(max=10))
+    country = country_field(required=True, metadata={"description": "Where the expert is needed"})
+    location = ma.fields.String(validate=ma.validate.Length(max=200), load_default=None)
+    start_date = ma.fields.Date(required=True)
+    end_date = ma.fields.Date(required=True)
+    number_of_experts = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=20))
+    justification = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=4000))
+
+    @ma.validates_schema
+    def period(self, data, **_):
+        errors = period_errors(data.get("start_date"), data.get("end_date"))
+        if errors:
+            raise ma.ValidationError(errors)
+
+
+class ExpertRequestOut(ExpertRequestIn):
+    id = ma.fields.String()
+    case_id = ma.fields.String()
+    jpa_id = ma.fields.String()
+    requesting_tenant = ma.fields.String(attribute="tenant")
+    requested_by = ma.fields.String()
+    created_at = ma.fields.DateTime()
+
+
+class DeploymentOut(ma.Schema):
+    """A roster deployment for the case: the expert's name and nominating tenant, never contact details."""
+
+    deployment_id = ma.fields.String(attribute="id")
+    request_id = ma.fields.String()
+    requesting_tenant = ma.fields.String(attribute="tenant")
+    status = ma.fields.String()
+    function = ma.fields.String()
+    country = ma.fields.String()
+    location = ma.fields.String()
+    start_date = ma.fields.String()
+    end_date = ma.fields.String()
+    expert_name = ma.fields.String(attribute="expert.full_name")
+    expert_nominating_tenant = ma.fields.String(attribute="expert.nominating_tenant")
+    cancellation_reason = ma.fields.String()
+    updated_at = ma.fields.DateTime()

@@ -1,0 +1,77 @@
+"""Requesting experts from the roster for a case, and keeping the roster's deployments on the case."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from joint_action_service import events
+from joint_action_service.access_log.service import append, case_access, logged, logged_page
+from joint_action_service.cases.models import Case
+from joint_action_service.common import now, parse_object_id
+from joint_action_service.expert_support.models import (
+    CANCELLED,
+    DEPLOYMENT_PROGRESS,
+    CaseDeployment,
+    DeployedExpert,
+    ExpertRequest,
+    LanguageNeed,
+)
+from joint_action_service.visibility import Viewer
+
+log = logging.getLogger(__name__)
+
+
+def request_expert(viewer: Viewer, case_id: str, data: dict) -> ExpertRequest:
+    """Ask the roster for experts (lead or contributing tenant): the request leaves as an event."""
+    def work() -> ExpertRequest:
+        case = viewer.workable_case(case_id)
+        request = ExpertRequest(
+            tenant=viewer.tenant, case_id=case.id, jpa_id=case.jpa_id, requested_by=viewer.sub,
+            **{**data, "languages": [LanguageNeed(**need) for need in data["languages"]]},
+        )
+        request.save(force_insert=True)
+        events.case_expert_requested(request)
+        append(viewer, [case_access(case, "expert_requested", f"expert request {request.id}")])
+        return request
+
+    return logged(work)
+
+
+def list_expert_requests(viewer: Viewer, case_id: str, pagination_parameters) -> list[ExpertRequest]:
+    case = viewer.case(case_id)
+    requests = viewer.case_records(ExpertRequest, [case]).order_by("-created_at")
+    return logged_page(viewer, requests, pagination_parameters,
+                       lambda _: [case_access(case, "read", "expert requests")])
+
+
+def _progress(status: str) -> int:
+    """How far a deployment has come; a cancellation ends it wherever it was, but not after completion."""
+    return len(DEPLOYMENT_PROGRESS) - 1 if status == CANCELLED else DEPLOYMENT_PROGRESS.index(status)
+
+
+def record_deployment(status: str, data: dict[str, Any]) -> None:
+    """Show a roster deployment on its case (runs in the consumer's transaction, once per event).
+
+    Events of different types may arrive out of order: a deployment only ever moves forward.
+    """
+    case_id = parse_object_id(data.get("case_id"))
+    case = Case.across_tenants("a roster deployment answers an expert request of the case").filter(
+        id=case_id).first() if case_id else None
+    if case is None:
+        log.info("deployment for no known case ignored", extra={"deployment_id": data.get("deployment_id")})
+        return
+    deployment = CaseDeployment.across_tenants("deployments are keyed by the roster's id").filter(
+        id=data["deployment_id"]).first()
+    if deployment is not None and _progress(status) <= _progress(deployment.status):
+        return
+    expert = data.get("expert") or {}
+    CaseDeployment(
+        id=data["deployment_id"], tenant=data.get("requesting_tenant") or case.tenant, case_id=case.id,
+        request_id=data.get("request_id"), function=data.get("function"), country=data.get("country"),
+        location=data.get("location"), start_date=data.get("start_date"), end_date=data.get("end_date"),
+        status=status, cancellation_reason=data.get("reason") if status == CANCELLED else None,
+        expert=DeployedExpert(expert_id=expert.get("expert_id"), full_name=expert.get("full_name"),
+                              nominating_tenant=expert.get("nominating_tenant")),
+        updated_at=now(),
+    ).save()

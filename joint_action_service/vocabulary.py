@@ -1,0 +1,57 @@
+"""The words of joint action: crime focus areas, handling codes, grades, roles in a network, and the roster's
+function codes and language levels (the shared vocabulary of docs/events.md)."""
+
+from __future__ import annotations
+
+import re
+
+FOCUS_AREAS = (
+    "trafficking_in_persons", "people_smuggling", "illegal_recruitment", "document_fraud", "money_laundering",
+)
+CASE_TYPES = FOCUS_AREAS
+
+# Data-handling codes, on every case, information item and person record.
+RELEASABLE = "releasable_to_participants"  # every participant the record is released to (all of them by default)
+LEAD_ONLY = "lead_only"  # the case's lead tenant (and the record's originator) only
+ORIGINATOR_APPROVAL = "originator_approval"  # nobody but the originator until it releases the record to a tenant
+HANDLING_CODES = (RELEASABLE, LEAD_ONLY, ORIGINATOR_APPROVAL)
+
+SHARE_PERMISSIONS = ("read", "contribute")
+
+# Europol's 4x4 evaluation: source reliability A-C or X (cannot be assessed), information credibility 1-4.
+SOURCE_RELIABILITY = ("A", "B", "C", "X")
+INFORMATION_CREDIBILITY = ("1", "2", "3", "4")
+
+NETWORK_ROLES = (
+    "organiser", "recruiter", "transporter", "harbourer", "financier", "document_forger", "corrupt_official",
+    "money_launderer", "facilitator", "other",
+)
+REFERRAL_SERVICES = (
+    "shelter", "medical", "psychosocial", "legal_aid", "repatriation", "reintegration", "child_protection", "other",
+)
+SEIZURE_TYPES = (
+    "cash", "vehicle", "vessel", "travel_document", "identity_document", "electronic_device", "property", "weapon",
+    "drugs", "other",
+)
+
+# Roster function codes and language levels, as in docs/events.md.
+FUNCTION_CODES = (
+    "language_document_analysis", "country_of_origin_information", "interpretation_translation",
+    "age_determination", "registration_documentation", "vulnerable_persons", "medical_counselling",
+    "legal_counselling", "transport_arrangements", "ngo_services", "assisted_voluntary_return",
+    "migration_legislation", "border_management", "refugee_status_determination", "victim_identification",
+    "interview_techniques", "search_rescue_shelter",
+)
+LANGUAGE_LEVELS = ("basic", "intermediate", "professional", "native")
+
+TENANT_CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,15}$")  # as the gateway registers tenants
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")  # ISO 639-1, else 639-3
+COUNTRY_CODE = re.compile(r"^[A-Z]{3}$")  # ISO 3166-1 alpha-3, like member states' tenant codes
+CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")  # ISO 4217
+
+# Who may do what (the tenant side of every rule is in visibility.py).
+CASE_WORKERS = ("case_officer",)
+CASE_READERS = ("case_officer", "jpa_coordinator")
+JPA_COORDINATORS = ("jpa_coordinator",)
+ACCESS_LOG_READERS = ("auditor", "case_officer")
+PLATFORM_TENANT = "RSO"
