@@ -41,7 +41,7 @@ class _GunicornServer(BaseApplication):
         return self.factory(self.settings)
 
 
-def _stop_on_signals() -> threading.Event:
+def stop_on_signals() -> threading.Event:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
@@ -71,10 +71,10 @@ def main(service: str, factory: AppFactory, subscriptions: Subscriptions, argv: 
         return 0
     runtime.bootstrap(settings)
     if args.command == "worker":
-        Worker(settings, subscriptions).run(_stop_on_signals())
+        Worker(settings, subscriptions).run(stop_on_signals())
         return 0
     if args.command == "relay":
-        OutboxRelay(settings).run(_stop_on_signals())
+        OutboxRelay(settings).run(stop_on_signals())
         return 0
     if args.command == "dead-letters":
         if args.action == "list":

@@ -7,15 +7,18 @@ access to it, say) or returns the whole queryset under `@blp.paginate(QueryPage)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask_smorest import Page
 
 
 def _count(items) -> int:
-    return len(items) if isinstance(items, list) else items.count()
+    """A sequence (a list, or a lazy one) knows its length; a queryset counts in the database."""
+    return len(items) if isinstance(items, Sequence) else items.count()
 
 
 def _slice(items, first: int, size: int) -> list:
-    return items[first:first + size] if isinstance(items, list) else list(items.skip(first).limit(size))
+    return list(items[first:first + size])  # on a queryset: skip and limit in the database
 
 
 def page(items, pagination_parameters) -> list:

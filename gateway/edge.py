@@ -155,10 +155,11 @@ def forward(service: str, rest: str) -> Response:
 
 
 def _is_public(rest: str) -> bool:
-    """The services' documents, docs pages and probes need no token; `health/../x` is not one of them."""
+    """The services' documents, docs pages, probes and `public/...` endpoints (a certificate's verification)
+    need no token; `health/../x` is not one of them."""
     if {".", ".."} & set(rest.split("/")):
         return False
-    return rest == "openapi.json" or rest == "docs" or rest.startswith(("docs/", "health/"))
+    return rest == "openapi.json" or rest == "docs" or rest.startswith(("docs/", "health/", "public/"))
 
 
 def _admit(limiter: TokenBucketLimiter, rest: str) -> None:

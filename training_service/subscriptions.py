@@ -1,5 +1,46 @@
-"""Handlers for other services' events."""
+"""Handlers for other services' events (docs/events.md). Each runs once per event, in one transaction."""
 
+from __future__ import annotations
+
+import logging
+
+from chassis.messaging import Event
 from chassis.messaging.consumer import Subscriptions
+from chassis.tenant_status import follow_tenant_status
+from training_service.certificates.service import link_expert
+from training_service.common import SYSTEM
+from training_service.directory.service import record_expert
+from training_service.enrolments.models import Enrolment
+from training_service.enrolments.service import end_enrolment
+from training_service.recommendations.service import recommend_for_gaps
 
+log = logging.getLogger(__name__)
 subscriptions = Subscriptions("training")
+
+
+@subscriptions.on("roster.expert.registered")
+def link_trainee_to_expert(event: Event) -> None:
+    """Remember the expert, so certificate events name `holder.expert_id`; fill it in on certificates held."""
+    data = event.data
+    record_expert(expert_id=data["expert_id"], email=data.get("email"), user_id=data.get("user_id"),
+                  full_name=data.get("full_name"), nominating_tenant=data.get("nominating_tenant"))
+    link_expert(data["expert_id"], data.get("user_id"), data.get("email"))
+
+
+@subscriptions.on("roster.deployment.completed")
+def recommend_training_for_skill_gaps(event: Event) -> None:
+    """Each skill gap in the evaluation becomes a recommended enrolment in a course covering that function."""
+    recommend_for_gaps(event.data)
+
+
+def withdraw_waiting_people(tenant: str, event: Event) -> None:
+    """A suspended tenant's courses leave the catalogue and its people wait no longer for seats: their
+    waitlisted and pending enrolments are withdrawn. Seats already held, progress and certificates stay."""
+    waiting = list(Enrolment.across_tenants("withdraw a suspended tenant's people from waitlists").filter(
+        tenant=tenant, status__in=("waitlisted", "pending_approval")))
+    for enrolment in waiting:
+        end_enrolment(enrolment, SYSTEM, f"tenant {tenant} suspended")
+    log.info("tenant suspended", extra={"tenant": tenant, "withdrawn": len(waiting)})
+
+
+follow_tenant_status(subscriptions, on_suspended=withdraw_waiting_people)

@@ -252,7 +252,7 @@ def test_denied_token_is_refused_with_the_reason(client, upstream, auth_headers)
     assert len(upstream.received) == 1
 
 
-@pytest.mark.parametrize("path", ["openapi.json", "docs", "health/live"])
+@pytest.mark.parametrize("path", ["openapi.json", "docs", "health/live", "public/certificates/abc"])
 def test_public_paths_are_forwarded_without_a_token(client, upstream, path):
     response = client.get(f"/api/roster/{path}")
 

@@ -1,0 +1,1 @@
+"""The catalogue: modules, assessments (quizzes) and versioned courses, owned by the providing tenant."""

@@ -1,0 +1,54 @@
+"""Certificates as stored: owned by the holder's tenant, naming the issuing (providing) tenant."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import mongoengine as me
+
+from chassis.tenancy import TenantOwnedDocument
+from chassis.workflow import Transition
+from training_service.common import now
+from training_service.directory.models import TraineeRef
+
+CERTIFICATE_STATES = ("valid", "expired", "revoked")
+
+
+class Certificate(TenantOwnedDocument):
+    """`expires_on` is the first day the certificate is no longer valid (None: it does not expire)."""
+
+    meta = {
+        "collection": "certificates",
+        "indexes": [
+            {"fields": ["verification_code"], "unique": True},
+            ("status", "expires_on"),
+            ("tenant", "holder.email"),
+            ("tenant", "holder.user_id"),
+            ("provider_tenant", "course_id"),
+            "renews",
+        ],
+    }
+
+    verification_code = me.StringField(required=True)
+    enrolment_id = me.ObjectIdField(required=True)
+    course_id = me.ObjectIdField(required=True)
+    course_code = me.StringField(required=True)
+    course_title = me.StringField(required=True)
+    function = me.StringField()
+    provider_tenant = me.StringField(required=True, max_length=64)
+    holder = me.EmbeddedDocumentField(TraineeRef, required=True)
+    expert_id = me.StringField()
+    issued_on = me.DateField(required=True)
+    expires_on = me.DateField()
+    status = me.StringField(required=True, choices=CERTIFICATE_STATES, default="valid")
+    reason = me.StringField(max_length=2000)
+    renews = me.ObjectIdField()  # the holder's earlier certificate of the same course, if any
+    expiry_reminder_sent_on = me.DateField()
+    history = me.EmbeddedDocumentListField(Transition)
+    created_at = me.DateTimeField(required=True, default=now)
+
+    def status_on(self, day: dt.date) -> str:
+        """The status as of `day`: a valid certificate past its expiry date is expired, job run or not."""
+        if self.status == "valid" and self.expires_on is not None and self.expires_on <= day:
+            return "expired"
+        return self.status

@@ -1,0 +1,1 @@
+"""What training knows about people and tenants from other services' events (local read models)."""

@@ -1,0 +1,1 @@
+"""Enrolment in sessions: self-enrolment, nomination, approval, seats and waitlist, withdrawal, bulk CSV."""

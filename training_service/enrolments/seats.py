@@ -1,0 +1,69 @@
+"""Seats and the waitlist of a session. Called inside the enrolment's transaction.
+
+A seat is taken by a conditional increment (`seats_taken < capacity`) on the session document, so
+concurrent enrolments serialise on that document: a transaction that loses the race retries and then
+sees the session full. Waitlisted trainees are promoted in the order they joined the waitlist.
+"""
+
+from __future__ import annotations
+
+from chassis.workflow import Workflow
+from training_service import events
+from training_service.common import SERVICE_ONLY, SYSTEM, now
+from training_service.enrolments.models import Enrolment
+from training_service.sessions.models import Session
+from training_service.vocabulary import COORDINATORS
+
+ENROLMENT_WORKFLOW = Workflow("enrolment", {
+    "pending_approval": {"enrolled": COORDINATORS, "waitlisted": COORDINATORS, "rejected": COORDINATORS,
+                         "withdrawn": ()},
+    "waitlisted": {"enrolled": SERVICE_ONLY, "withdrawn": ()},
+    "enrolled": {"completed": SERVICE_ONLY, "withdrawn": ()},
+    "completed": {},
+    "withdrawn": {},
+    "rejected": {},
+})
+
+
+def _sessions():
+    return Session.across_tenants("seat counter of a session, which trainees of several tenants share")
+
+
+def _waitlist(session_id):
+    return Enrolment.across_tenants("a session's waitlist spans the trainees' tenants").filter(
+        session_id=session_id, status="waitlisted").order_by("waitlist_position")
+
+
+def take_seat(session_id) -> bool:
+    """Take a seat if one is free; return whether it was taken."""
+    capacity = _sessions().only("capacity").get(id=session_id).capacity
+    limit = {} if capacity is None else {"seats_taken__lt": capacity}
+    return _sessions().filter(id=session_id, **limit).update_one(inc__seats_taken=1) == 1
+
+
+def release_seat(session_id) -> None:
+    _sessions().filter(id=session_id, seats_taken__gt=0).update_one(dec__seats_taken=1)
+
+
+def next_waitlist_position(session_id) -> int:
+    return _sessions().filter(id=session_id).modify(inc__waitlist_counter=1, new=True).waitlist_counter
+
+
+def place(enrolment: Enrolment) -> None:
+    """Give a new or approved enrolment a seat, or the next place on the waitlist."""
+    if take_seat(enrolment.session_id):
+        enrolment.status, enrolment.waitlist_position = "enrolled", None
+    else:
+        enrolment.status, enrolment.waitlist_position = "waitlisted", next_waitlist_position(enrolment.session_id)
+
+
+def fill_free_seats(session_id) -> list[Enrolment]:
+    """Promote waitlisted trainees, first come first served, while seats are free; return them."""
+    promoted = []
+    while (candidate := _waitlist(session_id).first()) is not None and take_seat(session_id):
+        candidate.history.append(ENROLMENT_WORKFLOW.advance(candidate.status, "enrolled", SYSTEM, "a seat freed"))
+        candidate.status, candidate.waitlist_position, candidate.updated_at = "enrolled", None, now()
+        candidate.save()
+        events.emit_enrolment(events.ENROLMENT_PROMOTED, candidate)
+        promoted.append(candidate)
+    return promoted

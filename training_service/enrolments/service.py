@@ -1,0 +1,227 @@
+"""Enrolment use cases: self-enrolment, nomination, approval, withdrawal, and who may see an enrolment.
+
+An enrolment belongs to the trainee's tenant and names the providing tenant: the trainee, their
+tenant's training coordinators and the provider's authors see it; nobody else does.
+"""
+
+from __future__ import annotations
+
+import mongoengine as me
+
+from chassis import db
+from chassis.auth import Principal
+from chassis.problems import Conflict, Forbidden, InvalidTransition, NotFound
+from chassis.tenant_status import refuse_if_suspended
+from training_service import events
+from training_service.catalogue.models import Course
+from training_service.common import now, today
+from training_service.directory.models import TraineeRef
+from training_service.directory.service import (
+    caller_as_trainee,
+    caller_filter,
+    is_trainee,
+    normalise_email,
+    person_filter,
+)
+from training_service.enrolments import seats
+from training_service.enrolments.models import Enrolment
+from training_service.enrolments.seats import ENROLMENT_WORKFLOW
+from training_service.recommendations import service as recommendations
+from training_service.sessions.models import Session
+from training_service.sessions.service import find_visible_session
+from training_service.vocabulary import AUTHORS, COORDINATORS
+
+
+def self_enrol(session_id: str, principal: Principal) -> Enrolment:
+    trainee = caller_as_trainee(principal)
+    session, course = open_session(session_id, principal)
+    if not course.self_enrolment:
+        raise Forbidden("This course takes nominations only: ask your training coordinator")
+    return enrol(session, course, trainee, source="self")
+
+
+def nominate(session_id: str, person: dict, principal: Principal) -> Enrolment:
+    """A training coordinator enrols a person of their own tenant."""
+    session, course = open_session(session_id, principal)
+    return enrol(session, course, nominee(person, principal), source="nomination", nominated_by=principal.sub)
+
+
+def nominee(person: dict, principal: Principal) -> TraineeRef:
+    return TraineeRef(user_id=person.get("user_id") or None, email=normalise_email(person["email"]),
+                      name=person["name"].strip(), tenant=principal.tenant)
+
+
+def open_session(session_id: str, principal: Principal) -> tuple[Session, Course]:
+    """The session, if it takes enrolments now: published course, open, not over, provider not suspended."""
+    session, course = find_visible_session(session_id, principal)
+    if course.status != "published":
+        raise Conflict("This course version no longer takes enrolments", current_state=course.status)
+    if not session.enrolment_open:
+        raise Conflict("Enrolment in this session is closed")
+    if session.ends_on and session.ends_on < today():
+        raise Conflict("This session is over", ends_on=session.ends_on.isoformat())
+    refuse_if_suspended(course.tenant, principal.tenant)
+    return session, course
+
+
+def enrol(session: Session, course: Course, trainee: TraineeRef, *, source: str,
+          nominated_by: str | None = None) -> Enrolment:
+    """Enrol one person: pending approval if the course asks for it, else a seat or the waitlist."""
+    _check_prerequisites(course, trainee)
+    open_key = Enrolment.open_key_for(session.id, trainee.email)
+
+    def work() -> Enrolment:
+        if Enrolment.across_tenants("one open enrolment per person and session").filter(open_key=open_key).count():
+            raise Conflict("Already enrolled in this session", email=trainee.email)
+        enrolment = Enrolment(
+            tenant=trainee.tenant, session_id=session.id, course_id=course.id, course_code=course.code,
+            provider_tenant=course.tenant, trainee=trainee, source=source, nominated_by=nominated_by,
+            open_key=open_key, status="pending_approval")
+        if not course.requires_approval:
+            seats.place(enrolment)
+        enrolment.save(force_insert=True)
+        events.emit_enrolment(events.ENROLMENT_CREATED, enrolment)
+        recommendations.mark_taken_up(trainee, course)
+        return enrolment
+
+    try:
+        return db.transaction(work)
+    except me.NotUniqueError:
+        raise Conflict("Already enrolled in this session", email=trainee.email) from None
+
+
+def _check_prerequisites(course: Course, trainee: TraineeRef) -> None:
+    """Every prerequisite course (by code, same provider) completed and passed by this person."""
+    if not course.prerequisites:
+        return
+    done = set(Enrolment.across_tenants("the trainee's own enrolments, in the trainee's tenant").filter(
+        tenant=trainee.tenant, provider_tenant=course.tenant, course_code__in=course.prerequisites,
+        status="completed", passed=True, __raw__=person_filter(trainee.user_id, trainee.email),
+    ).distinct("course_code"))
+    missing = sorted(set(course.prerequisites) - done)
+    if missing:
+        raise Conflict("Complete the prerequisite courses first", missing_prerequisites=missing)
+
+
+def approve(enrolment_id: str, principal: Principal, comment: str | None) -> Enrolment:
+    """The provider accepts a pending enrolment: a seat if one is free, else the waitlist."""
+
+    def work() -> Enrolment:
+        enrolment = _for_provider(enrolment_id, principal)
+        _expect_pending(enrolment, "enrolled")
+        seats.place(enrolment)
+        _record_step(enrolment, ENROLMENT_WORKFLOW.advance("pending_approval", enrolment.status, principal, comment))
+        if enrolment.status == "enrolled":
+            events.emit_enrolment(events.ENROLMENT_PROMOTED, enrolment)
+        return enrolment
+
+    return db.transaction(work)
+
+
+def reject(enrolment_id: str, principal: Principal, comment: str | None) -> Enrolment:
+    def work() -> Enrolment:
+        enrolment = _for_provider(enrolment_id, principal)
+        _expect_pending(enrolment, "rejected")
+        step = ENROLMENT_WORKFLOW.advance(enrolment.status, "rejected", principal, comment)
+        enrolment.status, enrolment.open_key = "rejected", None
+        _record_step(enrolment, step)
+        events.emit_enrolment(events.ENROLMENT_WITHDRAWN, enrolment)
+        return enrolment
+
+    return db.transaction(work)
+
+
+def withdraw(enrolment_id: str, principal: Principal, comment: str | None) -> Enrolment:
+    """The trainee, their coordinator or the provider's coordinator ends an open enrolment.
+
+    A seat it held goes to the first waitlisted trainee in the same transaction.
+    """
+
+    def work() -> Enrolment:
+        enrolment = find_enrolment(enrolment_id, principal)
+        if not _may_withdraw(enrolment, principal):
+            raise Forbidden("Only the trainee or a training coordinator may withdraw an enrolment")
+        return end_enrolment(enrolment, principal, comment)
+
+    return db.transaction(work)
+
+
+def end_enrolment(enrolment: Enrolment, principal: Principal, comment: str | None) -> Enrolment:
+    """Withdraw `enrolment` (inside the caller's transaction), handing its seat on."""
+    step = ENROLMENT_WORKFLOW.advance(enrolment.status, "withdrawn", principal, comment)
+    held_seat = enrolment.status == "enrolled"
+    enrolment.status, enrolment.open_key, enrolment.waitlist_position = "withdrawn", None, None
+    _record_step(enrolment, step)
+    events.emit_enrolment(events.ENROLMENT_WITHDRAWN, enrolment)
+    if held_seat:
+        seats.release_seat(enrolment.session_id)
+        seats.fill_free_seats(enrolment.session_id)
+    return enrolment
+
+
+def _record_step(enrolment: Enrolment, step) -> None:
+    enrolment.history.append(step)
+    enrolment.updated_at = now()
+    enrolment.save()
+
+
+def _expect_pending(enrolment: Enrolment, requested: str) -> None:
+    """Approval and rejection answer only a pending request (a waitlisted one waits for a seat)."""
+    if enrolment.status != "pending_approval":
+        raise InvalidTransition(current_state=enrolment.status, requested=requested,
+                                allowed_next_states=ENROLMENT_WORKFLOW.allowed_next(enrolment.status))
+
+
+def _may_withdraw(enrolment: Enrolment, principal: Principal) -> bool:
+    coordinator = bool(principal.roles & set(COORDINATORS))
+    return (is_trainee(principal, enrolment.trainee)
+            or (coordinator and principal.tenant in (enrolment.tenant, enrolment.provider_tenant)))
+
+
+def may_see(enrolment: Enrolment, principal: Principal) -> bool:
+    return (is_trainee(principal, enrolment.trainee)
+            or (principal.tenant == enrolment.tenant and bool(principal.roles & set(COORDINATORS)))
+            or (principal.tenant == enrolment.provider_tenant and bool(principal.roles & set(AUTHORS))))
+
+
+def find_enrolment(enrolment_id: str, principal: Principal) -> Enrolment:
+    enrolment = Enrolment.across_tenants("an enrolment concerns the trainee's tenant and the provider").filter(
+        id=db.object_id(enrolment_id, "enrolment")).first()
+    if enrolment is None or not may_see(enrolment, principal):
+        raise NotFound(f"No enrolment {enrolment_id}")
+    return enrolment
+
+
+def find_own_enrolment(enrolment_id: str, principal: Principal) -> Enrolment:
+    """The caller's own enrolment (as the trainee); anybody else's is unknown."""
+    enrolment = Enrolment.objects(id=db.object_id(enrolment_id, "enrolment")).first()
+    if enrolment is None or not is_trainee(principal, enrolment.trainee):
+        raise NotFound(f"No enrolment {enrolment_id}")
+    return enrolment
+
+
+def _for_provider(enrolment_id: str, principal: Principal) -> Enrolment:
+    enrolment = find_enrolment(enrolment_id, principal)
+    if enrolment.provider_tenant != principal.tenant:
+        raise Forbidden("Only the course's provider decides on enrolment requests")
+    return enrolment
+
+
+def my_enrolments(principal: Principal, filters: dict):
+    return Enrolment.objects(__raw__=caller_filter(principal), **filters).order_by("-created_at")
+
+
+def tenant_enrolments(filters: dict):
+    """Every enrolment of the caller's tenant's people (for its training coordinators)."""
+    return Enrolment.objects(**filters).order_by("-created_at")
+
+
+def session_enrolments(session_id: str, principal: Principal, filters: dict):
+    """The provider sees everyone in its session; another tenant's coordinator sees only its own people."""
+    ordering = ("status", "waitlist_position", "created_at")
+    own_session = Session.objects(id=db.object_id(session_id, "session")).first()
+    if own_session is not None:
+        return Enrolment.across_tenants("the provider sees every enrolment in its session").filter(
+            session_id=own_session.id, **filters).order_by(*ordering)
+    session, _course = find_visible_session(session_id, principal)
+    return Enrolment.objects(session_id=session.id, **filters).order_by(*ordering)

@@ -1,0 +1,53 @@
+"""The events training publishes (docs/events.md): their types and how their `data` is built."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from chassis.messaging import emit
+
+if TYPE_CHECKING:
+    from training_service.certificates.models import Certificate
+    from training_service.enrolments.models import Enrolment
+
+ENROLMENT_CREATED = "training.enrolment.created"
+ENROLMENT_PROMOTED = "training.enrolment.promoted"
+ENROLMENT_WITHDRAWN = "training.enrolment.withdrawn"
+COURSE_COMPLETED = "training.course.completed"
+CERTIFICATE_ISSUED = "training.certificate.issued"
+CERTIFICATE_EXPIRING = "training.certificate.expiring"
+CERTIFICATE_EXPIRED = "training.certificate.expired"
+CERTIFICATE_REVOKED = "training.certificate.revoked"
+
+
+def enrolment_data(enrolment: Enrolment) -> dict:
+    return {"enrolment_id": str(enrolment.id), "session_id": str(enrolment.session_id),
+            "course_id": str(enrolment.course_id), "trainee": enrolment.trainee.as_event_data(),
+            "status": enrolment.status}
+
+
+def emit_enrolment(event_type: str, enrolment: Enrolment) -> None:
+    emit(event_type, enrolment_data(enrolment))
+
+
+def emit_course_completed(enrolment: Enrolment) -> None:
+    emit(COURSE_COMPLETED, {"enrolment_id": str(enrolment.id), "course_id": str(enrolment.course_id),
+                            "trainee": enrolment.trainee.as_event_data(), "passed": enrolment.passed,
+                            "score": enrolment.score})
+
+
+def certificate_data(certificate: Certificate) -> dict:
+    holder = certificate.holder
+    return {
+        "certificate_id": str(certificate.id), "verification_code": certificate.verification_code,
+        "course_id": str(certificate.course_id), "course_title": certificate.course_title,
+        "function": certificate.function, "issued_on": certificate.issued_on.isoformat(),
+        "expires_on": certificate.expires_on.isoformat() if certificate.expires_on else None,
+        "status": certificate.status, "reason": certificate.reason,
+        "holder": {**holder.as_event_data(), "expert_id": certificate.expert_id},
+    }
+
+
+def emit_certificate(event_type: str, certificate: Certificate, *, tenant: str | None = None) -> None:
+    """`tenant`: the tenant whose action caused it; the scheduled expiry job names the holder's tenant."""
+    emit(event_type, certificate_data(certificate), tenant=tenant)

@@ -1,0 +1,1 @@
+"""Learning: progress through a course's content, quizzes graded on the server, completion."""

@@ -1,0 +1,1 @@
+"""Training figures per course (for its provider) and per tenant (for its people)."""

@@ -1,0 +1,1 @@
+"""Sessions (cohorts) of a published course: self-paced online, or scheduled in person / virtually."""

@@ -1,0 +1,89 @@
+"""Session use cases: scheduling sessions of published courses and changing them."""
+
+from __future__ import annotations
+
+from chassis import db
+from chassis.auth import Principal
+from chassis.problems import Conflict, NotFound, ValidationFailed
+from training_service.catalogue.models import Course
+from training_service.catalogue.service import find_visible_course, get_own_course
+from training_service.common import now
+from training_service.enrolments import seats
+from training_service.sessions.models import Session, Trainer
+
+SCHEDULED_NEEDS = ("starts_on", "ends_on", "capacity")
+
+
+def create_session(course_id: str, data: dict, principal: Principal) -> Session:
+    course = get_own_course(course_id)
+    if course.status != "published":
+        raise Conflict("Sessions are scheduled for published courses only", current_state=course.status)
+    session = Session(course_id=course.id, hosting_tenant=data.get("hosting_tenant", principal.tenant),
+                      **_fields(data))
+    _check_schedule(session)
+    return session.save()
+
+
+def update_session(session_id: str, data: dict) -> Session:
+    """Change a session; more seats promote waitlisted trainees at once, in waitlist order."""
+
+    def work() -> Session:
+        session = get_own_session(session_id)
+        for field, value in _fields(data).items():
+            setattr(session, field, value)
+        _check_schedule(session)
+        if session.capacity is not None and session.capacity < session.seats_taken:
+            raise ValidationFailed({"capacity": [f"{session.seats_taken} seats are taken already"]})
+        session.updated_at = now()
+        session.save()
+        seats.fill_free_seats(session.id)
+        return session.reload()
+
+    return db.transaction(work)
+
+
+def _fields(data: dict) -> dict:
+    fields = {key: value for key, value in data.items() if key != "hosting_tenant"}
+    if "trainers" in data:
+        fields["trainers"] = [Trainer(**trainer) for trainer in data["trainers"]]
+    return fields
+
+
+def _check_schedule(session: Session) -> None:
+    errors: dict[str, list[str]] = {}
+    if session.mode != "self_paced":
+        for field in SCHEDULED_NEEDS:
+            if getattr(session, field) is None:
+                errors[field] = [f"A {session.mode.replace('_', '-')} session needs it"]
+    if session.mode == "in_person" and not session.location:
+        errors["location"] = ["An in-person session needs a location"]
+    if session.starts_on and session.ends_on and session.ends_on < session.starts_on:
+        errors["ends_on"] = ["Ends before it starts"]
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def get_own_session(session_id: str) -> Session:
+    session = Session.objects(id=db.object_id(session_id, "session")).first()
+    if session is None:
+        raise NotFound(f"No session {session_id}")
+    return session
+
+
+def find_visible_session(session_id: str, principal: Principal) -> tuple[Session, Course]:
+    """A session of a course the caller may see (the provider's own, or one offered to the caller)."""
+    session = Session.across_tenants("sessions of courses offered to the caller").filter(
+        id=db.object_id(session_id, "session")).first()
+    if session is None:
+        raise NotFound(f"No session {session_id}")
+    try:
+        course = find_visible_course(str(session.course_id), principal)
+    except NotFound:
+        raise NotFound(f"No session {session_id}") from None
+    return session, course
+
+
+def sessions_of(course_id: str, principal: Principal):
+    course = find_visible_course(course_id, principal)
+    return Session.across_tenants("sessions of a course offered to the caller").filter(
+        tenant=course.tenant, course_id=course.id).order_by("starts_on", "created_at")

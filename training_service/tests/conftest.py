@@ -1,0 +1,19 @@
+import pytest
+
+from training_service import SERVICE, create_app
+from training_service.tests.builders import Actors
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app(create_app, SERVICE)
+
+
+@pytest.fixture
+def settings(app):
+    return app.extensions["rso.settings"]
+
+
+@pytest.fixture
+def actors(auth_headers) -> Actors:
+    return Actors(auth_headers)
