@@ -34,19 +34,7 @@ SEIZURE_TYPES = (
     "drugs", "other",
 )
 
-# Roster function codes and language levels, as in docs/events.md.
-FUNCTION_CODES = (
-    "language_document_analysis", "country_of_origin_information", "interpretation_translation",
-    "age_determination", "registration_documentation", "vulnerable_persons", "medical_counselling",
-    "legal_counselling", "transport_arrangements", "ngo_services", "assisted_voluntary_return",
-    "migration_legislation", "border_management", "refugee_status_determination", "victim_identification",
-    "interview_techniques", "search_rescue_shelter",
-)
-LANGUAGE_LEVELS = ("basic", "intermediate", "professional", "native")
-
 TENANT_CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,15}$")  # as the gateway registers tenants
-LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")  # ISO 639-1, else 639-3
-COUNTRY_CODE = re.compile(r"^[A-Z]{3}$")  # ISO 3166-1 alpha-3, like member states' tenant codes
 CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")  # ISO 4217
 
 # Who may do what (the tenant side of every rule is in visibility.py).

@@ -1,14 +1,6 @@
-"""Shared vocabulary: roster function codes (docs/events.md) and who may do what in training."""
+"""Who may do what in training (the platform-wide vocabulary is chassis.vocabulary)."""
 
 from __future__ import annotations
-
-FUNCTION_CODES = (
-    "language_document_analysis", "country_of_origin_information", "interpretation_translation",
-    "age_determination", "registration_documentation", "vulnerable_persons", "medical_counselling",
-    "legal_counselling", "transport_arrangements", "ngo_services", "assisted_voluntary_return",
-    "migration_legislation", "border_management", "refugee_status_determination", "victim_identification",
-    "interview_techniques", "search_rescue_shelter",
-)
 
 PLATFORM_TENANT = "RSO"
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import mongoengine as me
 
 from chassis.tenancy import TenantOwnedDocument
+from chassis.vocabulary import FUNCTION_CODES, PROFICIENCY_LEVELS
 from joint_action_service.common import now
-from joint_action_service.vocabulary import FUNCTION_CODES, LANGUAGE_LEVELS
 
 
 class LanguageNeed(me.EmbeddedDocument):
     code = me.StringField(required=True)
-    min_level = me.StringField(required=True, choices=LANGUAGE_LEVELS)
+    min_level = me.StringField(required=True, choices=PROFICIENCY_LEVELS)
 
 
 class ExpertRequest(TenantOwnedDocument):

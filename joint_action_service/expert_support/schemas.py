@@ -2,14 +2,14 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from chassis.vocabulary import FUNCTION_CODES, LanguageCode, ProficiencyLevel
 from joint_action_service.common import period_errors
 from joint_action_service.outcomes.schemas import country_field
-from joint_action_service.vocabulary import FUNCTION_CODES, LANGUAGE_CODE, LANGUAGE_LEVELS
 
 
 class LanguageNeedSchema(ma.Schema):
-    code = ma.fields.String(required=True, validate=ma.validate.Regexp(LANGUAGE_CODE, error="ISO 639 code"))
-    min_level = ma.fields.String(required=True, validate=ma.validate.OneOf(LANGUAGE_LEVELS))
+    code = LanguageCode(required=True)
+    min_level = ProficiencyLevel(required=True)
 
 
 class ExpertRequestIn(ma.Schema):

@@ -2,14 +2,15 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from chassis.vocabulary import CountryCode
 from chassis.workflow import TransitionOut
 from joint_action_service.common import StepIn
 from joint_action_service.outcomes.models import EXTRADITION_WORKFLOW, OUTCOME_KINDS
-from joint_action_service.vocabulary import COUNTRY_CODE, CURRENCY_CODE, SEIZURE_TYPES
+from joint_action_service.vocabulary import CURRENCY_CODE, SEIZURE_TYPES
 
 
 def country_field(**kwargs) -> ma.fields.String:
-    return ma.fields.String(validate=ma.validate.Regexp(COUNTRY_CODE, error="ISO 3166-1 alpha-3 code"), **kwargs)
+    return CountryCode(**kwargs)
 
 
 class SeizureSchema(ma.Schema):

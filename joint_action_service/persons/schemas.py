@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from chassis.vocabulary import CountryCode
 from joint_action_service.common import tenant_codes_field
 from joint_action_service.persons.models import SUSPECT, VICTIM
-from joint_action_service.vocabulary import COUNTRY_CODE, HANDLING_CODES, NETWORK_ROLES, REFERRAL_SERVICES
+from joint_action_service.vocabulary import HANDLING_CODES, NETWORK_ROLES, REFERRAL_SERVICES
 
 VICTIM_ONLY = ("rescued_on", "referrals", "consent")
 
@@ -35,7 +36,7 @@ class PersonFields(ma.Schema):
     full_name = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
     aliases = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=200)))
     date_of_birth = ma.fields.Date()
-    nationality = ma.fields.String(validate=ma.validate.Regexp(COUNTRY_CODE, error="ISO 3166-1 alpha-3 code"))
+    nationality = CountryCode()
     identity_documents = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=100)))
     contact_details = ma.fields.String(validate=ma.validate.Length(max=500))
     sex = ma.fields.String(validate=ma.validate.OneOf(("female", "male", "other", "unknown")))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import mongoengine as me
 
 from chassis.tenancy import TenantOwnedDocument
+from chassis.vocabulary import FUNCTION_CODES
 from chassis.workflow import Transition
 from training_service.common import now, short_id
-from training_service.vocabulary import FUNCTION_CODES
 
 ITEM_KINDS = ("lesson", "document", "assessment")
 QUESTION_KINDS = ("single_choice", "multiple_choice", "short_answer")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from chassis.vocabulary import FUNCTION_CODES
 from chassis.workflow import TransitionOut
 from training_service.catalogue.models import AUDIENCES, GRADING_POLICIES, ITEM_KINDS, QUESTION_KINDS
-from training_service.vocabulary import FUNCTION_CODES
 
 COURSE_CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$",
                               error="Use 1 to 40 letters, digits, '.', '_' or '-'")

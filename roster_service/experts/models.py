@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import mongoengine as me
+
+from chassis.tenancy import TenantOwnedDocument
+from chassis.vocabulary import PROFICIENCY_LEVELS
+from chassis.workflow import Transition
+from roster_service.vocabulary import CLEARANCE_LEVELS, EXPERIENCE_LEVELS
+
+EXPERT_STATUSES = ("nominated", "vetted", "active", "inactive", "suspended", "anonymised")
+
+
+def spoken_levels(languages) -> list[str]:
+    """`code:level` for every level each language is spoken at or above, e.g. en:basic, en:intermediate.
+
+    Several language needs then become one `$all` condition on one indexed field.
+    """
+    return [f"{language.code}:{level}" for language in languages
+            for level in PROFICIENCY_LEVELS[:PROFICIENCY_LEVELS.index(language.level) + 1]]
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class LanguageSkill(me.EmbeddedDocument):
+    code = me.StringField(required=True, max_length=3)
+    level = me.StringField(required=True, choices=PROFICIENCY_LEVELS)
+
+
+class FunctionExperience(me.EmbeddedDocument):
+    code = me.StringField(required=True)
+    experience_level = me.StringField(required=True, choices=EXPERIENCE_LEVELS)
+    years = me.IntField(required=True, min_value=0, max_value=60)
+
+
+class Certification(me.EmbeddedDocument):
+    """A certificate the expert holds: issued by the training service, or external with evidence.
+
+    `qualifies_for` is worked out when the certificate is recorded (its own function plus every
+    function listing its course), so a search can ask for it directly.
+    """
+
+    certificate_id = me.StringField(required=True, max_length=100)
+    source = me.StringField(required=True, choices=("training", "external"))
+    title = me.StringField(required=True, max_length=300)
+    function = me.StringField(null=True)
+    course_id = me.StringField(null=True, max_length=100)
+    qualifies_for = me.ListField(me.StringField())
+    issuer = me.StringField(max_length=200)
+    evidence_reference = me.StringField(max_length=500)
+    verification_code = me.StringField(max_length=100)
+    issued_on = me.DateField(null=True)
+    expires_on = me.DateField(null=True)
+    status = me.StringField(required=True, choices=("valid", "expired", "revoked"), default="valid")
+    reason = me.StringField(max_length=1000)
+    verified_at = me.DateTimeField(null=True)  # external certificates count once the roster office verified them
+    verified_by = me.StringField(null=True)
+
+
+class Period(me.EmbeddedDocument):
+    """Days the expert cannot deploy; both ends included, no end means until further notice."""
+
+    period_id = me.StringField(required=True)
+    start_date = me.DateField(required=True)
+    end_date = me.DateField(null=True)
+    reason = me.StringField(max_length=500)
+
+
+class Booking(me.EmbeddedDocument):
+    """Days taken by an accepted deployment; written atomically so nobody is booked twice."""
+
+    deployment_id = me.StringField(required=True)
+    start_date = me.DateField(required=True)
+    end_date = me.DateField(required=True)
+
+
+class Consent(me.EmbeddedDocument):
+    given_on = me.DateField(required=True)
+    withdrawn_on = me.DateField(null=True)
+
+
+class Expert(TenantOwnedDocument):
+    """An expert nominated by a member state or organisation (the owning tenant)."""
+
+    meta = {
+        "collection": "experts",
+        "indexes": [
+            "tenant", "user_id", "email", "certifications.certificate_id",
+            {"fields": ["functions.code", "status"]}, "spoken_levels",
+        ],
+    }
+
+    full_name = me.StringField(required=True, max_length=200)
+    email = me.StringField(max_length=254)  # stored case-folded; null once anonymised
+    phone = me.StringField(max_length=40)
+    user_id = me.StringField(max_length=200)
+    nationality = me.StringField(required=True, max_length=3)
+    languages = me.EmbeddedDocumentListField(LanguageSkill)
+    spoken_levels = me.ListField(me.StringField())  # derived from languages, see clean()
+    functions = me.EmbeddedDocumentListField(FunctionExperience)
+    certifications = me.EmbeddedDocumentListField(Certification)
+    clearance_level = me.StringField(required=True, choices=CLEARANCE_LEVELS, default="none")
+    unavailability = me.EmbeddedDocumentListField(Period)
+    bookings = me.EmbeddedDocumentListField(Booking)
+    consent = me.EmbeddedDocumentField(Consent, required=True)
+    status = me.StringField(required=True, choices=EXPERT_STATUSES, default="nominated")
+    history = me.EmbeddedDocumentListField(Transition)
+    vetted_at = me.DateTimeField(null=True)
+    anonymised_at = me.DateTimeField(null=True)
+    created_at = me.DateTimeField(required=True, default=now)
+    updated_at = me.DateTimeField(required=True, default=now)
+
+    def clean(self) -> None:
+        self.spoken_levels = spoken_levels(self.languages)
+        super().clean()
+
+    def function_codes(self) -> list[str]:
+        return [function.code for function in self.functions]
+
+    def language_level(self, code: str) -> str | None:
+        return next((language.level for language in self.languages if language.code == code), None)

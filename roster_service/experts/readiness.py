@@ -1,0 +1,73 @@
+"""Readiness per function: how far an expert is from being deployable for it, and why.
+
+- `not_ready`: the profile is not vetted (still nominated), suspended, or anonymised.
+- `vetted`: the roster office vetted the profile, but no valid certificate qualifies the expert for
+  the function through the day asked about.
+- `ready`: vetted, and holding a valid certificate that qualifies for the function through that day.
+
+A certificate qualifies when it is valid (not expired, not revoked), counts (issued by the training
+service, or external and verified by the roster office), lists the function among `qualifies_for`,
+and expires no earlier than the day asked about (today for a profile, the last day of a deployment
+for a search). Readiness is worked out whenever it is read, so it is never stale.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from roster_service.experts.models import Certification, Expert
+from roster_service.vocabulary import READINESS_LEVELS, rank
+
+VETTED_STATUSES = frozenset({"vetted", "active", "inactive"})
+_NOT_VETTED_REASONS = {
+    "nominated": "The roster office has not vetted the profile yet",
+    "suspended": "The expert is suspended from the roster",
+    "anonymised": "The expert withdrew consent and the profile was anonymised",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Readiness:
+    function: str
+    level: str
+    explanation: str
+    certificate_id: str | None = None
+    certificate_valid_until: dt.date | None = None
+
+    def at_least(self, level: str) -> bool:
+        return rank(READINESS_LEVELS, self.level) >= rank(READINESS_LEVELS, level)
+
+
+def certificate_counts(certificate: Certification) -> bool:
+    return certificate.status == "valid" and (certificate.source == "training" or certificate.verified_at is not None)
+
+
+def qualifying_certificate(expert: Expert, function: str, through: dt.date) -> Certification | None:
+    """The qualifying certificate valid longest, if any is valid through `through`."""
+    candidates = [
+        certificate for certificate in expert.certifications
+        if certificate_counts(certificate) and function in certificate.qualifies_for
+        and (certificate.expires_on is None or certificate.expires_on >= through)
+    ]
+    return max(candidates, key=lambda certificate: certificate.expires_on or dt.date.max, default=None)
+
+
+def readiness(expert: Expert, function: str, *, through: dt.date) -> Readiness:
+    if function not in expert.function_codes():
+        return Readiness(function, "not_ready", f"The profile does not list the function '{function}'")
+    if expert.status not in VETTED_STATUSES:
+        return Readiness(function, "not_ready", _NOT_VETTED_REASONS.get(expert.status, expert.status))
+    vetted = f"Vetted on {expert.vetted_at.date().isoformat()}" if expert.vetted_at else "Vetted"
+    certificate = qualifying_certificate(expert, function, through)
+    if certificate is None:
+        return Readiness(function, "vetted", f"{vetted}, but no valid certificate qualifies for '{function}' "
+                                             f"through {through.isoformat()}")
+    until = f"valid until {certificate.expires_on.isoformat()}" if certificate.expires_on else "without expiry"
+    return Readiness(function, "ready", f"{vetted}; certificate {certificate.certificate_id} "
+                                        f"'{certificate.title}' qualifies for '{function}', {until}",
+                     certificate.certificate_id, certificate.expires_on)
+
+
+def readiness_by_function(expert: Expert, *, through: dt.date) -> list[Readiness]:
+    return [readiness(expert, code, through=through) for code in expert.function_codes()]

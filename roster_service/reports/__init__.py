@@ -1,0 +1,1 @@
+"""Reports: coverage of functions and languages by ready experts, deployments over a period, open requests."""

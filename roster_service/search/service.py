@@ -1,0 +1,105 @@
+"""Search the whole roster for a need, and explain one expert against it.
+
+Matching happens in the database (one flat filter); ranking reads only each match's functions and
+languages, unconverted; only the experts of the page asked for are loaded whole. Converting
+thousands of full profiles would cost far more than the query itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+
+from chassis.tenant_status import suspended_tenants
+from roster_service.experts.models import Expert
+from roster_service.experts.readiness import Readiness, readiness
+from roster_service.search.criteria import SearchCriteria, build_criteria, first_failure, mongo_filter
+from roster_service.search.ranking import score
+
+CROSSING = "roster search: every nominating tenant's experts, shown as summaries"
+# What summaries read; contact details are never loaded for a search.
+SUMMARY_FIELDS = ("id", "tenant", "status", "nationality", "clearance_level", "languages", "functions",
+                  "certifications", "vetted_at")
+
+
+@dataclasses.dataclass(frozen=True)
+class Match:
+    """A matching expert, its score and reasons; reads through to the expert's own attributes."""
+
+    expert: Expert
+    score: int
+    reasons: list[str]
+    readiness_for_need: Readiness
+
+    def __getattr__(self, name: str):
+        return getattr(self.expert, name)
+
+
+@dataclasses.dataclass(frozen=True)
+class Explanation:
+    expert: Expert
+    matched: bool
+    reasons: list[str]
+    first_failure: dict | None
+
+
+class RankedMatches(Sequence):
+    """Every match in rank order; a slice loads just its experts."""
+
+    def __init__(self, ranked: list[tuple[int, str]], criteria: SearchCriteria, reasons: list[str],
+                 through: dt.date):
+        self.ranked = ranked
+        self.criteria = criteria
+        self.reasons = reasons
+        self.through = through
+
+    def __len__(self) -> int:
+        return len(self.ranked)
+
+    def __getitem__(self, index):
+        if isinstance(index, int):
+            return self[index:index + 1 or None][0]
+        chosen = self.ranked[index]
+        experts = {str(expert.id): expert for expert in Expert.across_tenants(CROSSING).filter(
+            id__in=[expert_id for _, expert_id in chosen]).only(*SUMMARY_FIELDS)}
+        return [Match(experts[expert_id], points, self.reasons,
+                      readiness(experts[expert_id], self.criteria.function, through=self.through))
+                for points, expert_id in chosen]
+
+    def __iter__(self):
+        return iter(self[:])
+
+
+def search(criteria: SearchCriteria, *, today: dt.date | None = None) -> RankedMatches:
+    """Every expert meeting `criteria`, best first."""
+    today = today or dt.date.today()
+    suspended = suspended_tenants()
+    rules = build_criteria(criteria, suspended_tenants=suspended, today=today)
+    query = mongo_filter(rules)
+    experts = Expert.across_tenants(CROSSING)
+    certified = None  # every match holds a qualifying certificate when readiness `ready` is asked for
+    if criteria.min_readiness != "ready":
+        ready = dataclasses.replace(criteria, min_readiness="ready")
+        certified = {str(expert_id) for expert_id in experts.filter(__raw__=mongo_filter(
+            build_criteria(ready, suspended_tenants=suspended, today=today))).scalar("id")}
+    ranked = []
+    for raw in experts.filter(__raw__=query).only("id", "functions", "languages").as_pymongo():
+        expert_id = str(raw["_id"])
+        experience = next((item for item in raw.get("functions", []) if item["code"] == criteria.function), None)
+        levels = {item["code"]: item["level"] for item in raw.get("languages", [])}
+        points = score(criteria, experience=experience, levels=levels,
+                       certified=certified is None or expert_id in certified)
+        ranked.append((points, expert_id))
+    ranked.sort(key=lambda entry: (-entry[0], entry[1]))
+    return RankedMatches(ranked, criteria, [rule.success for rule in rules], criteria.ready_through(today))
+
+
+def explain(criteria: SearchCriteria, expert: Expert, *, today: dt.date | None = None) -> Explanation:
+    """Whether one expert meets `criteria`: every reason it does, or the first reason it does not."""
+    rules = build_criteria(criteria, suspended_tenants=suspended_tenants(), today=today or dt.date.today())
+    failure = first_failure(rules, expert)
+    if failure is None:
+        return Explanation(expert, True, [rule.success for rule in rules], None)
+    criterion, reason = failure
+    return Explanation(expert, False, [], {"criterion": criterion, "reason": reason})

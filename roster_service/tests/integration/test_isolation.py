@@ -1,0 +1,51 @@
+"""Tenant A cannot read or act on tenant B's requests and deployments; every such call answers 404."""
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def offered(roster):
+    """Thailand's request with Indonesia's expert offered."""
+    expert = roster.ready_expert("IDN")
+    request_id = roster.request_under_review("THA")["request_id"]
+    deployment_id = roster.offer(request_id, expert["expert_id"]).get_json()["deployment_id"]
+    return {"expert": expert, "request_id": request_id, "deployment_id": deployment_id}
+
+
+def test_another_state_cannot_see_or_act_on_a_request(roster, client, offered):
+    request_id = offered["request_id"]
+    malaysia = roster.requester("MYS")
+    assert client.get(f"/requests/{request_id}", headers=malaysia).status_code == 404
+    assert client.get("/requests", headers=malaysia).get_json() == []
+    assert client.patch(f"/requests/{request_id}", json={"location": "Penang"}, headers=malaysia).status_code == 404
+    assert roster.step_request(request_id, "withdrawn", malaysia).status_code == 404
+    assert client.get(f"/requests/{request_id}/candidates", headers=malaysia).status_code == 404
+    assert client.get(f"/requests/{request_id}", headers=roster.requester("THA")).get_json()["status"] == "offered"
+
+
+def test_another_state_cannot_see_or_act_on_a_deployment(roster, client, offered):
+    deployment_id = offered["deployment_id"]
+    for outsider in (roster.requester("MYS"), roster.nominator("MYS"),
+                     roster.auth_headers(tenant="MYS", roles=["expert"], sub="someone-else")):
+        assert client.get(f"/deployments/{deployment_id}", headers=outsider).status_code == 404
+        assert client.get("/deployments", headers=outsider).get_json() == []
+        assert roster.step_deployment(deployment_id, "accepted", outsider).status_code == 404
+        assert roster.step_deployment(deployment_id, "cancelled", outsider).status_code == 404
+    assert client.get(f"/deployments/{deployment_id}", headers=roster.office()).get_json()["status"] == "offered"
+
+
+def test_each_side_of_a_deployment_sees_it(roster, client, offered):
+    deployment_id = offered["deployment_id"]
+    sides = (roster.requester("THA"), roster.nominator("IDN"), roster.person(offered["expert"]["user_id"]),
+             roster.office(roles=["auditor"]))
+    for headers in sides:
+        assert [item["deployment_id"] for item in client.get("/deployments", headers=headers).get_json()] == \
+            [deployment_id]
+
+
+def test_the_requesting_state_cannot_edit_a_submitted_request(roster, client, offered):
+    response = client.patch(f"/requests/{offered['request_id']}", json={"location": "Chiang Mai"},
+                            headers=roster.requester("THA"))
+    assert response.status_code == 409
