@@ -163,12 +163,12 @@ class Directory:
         self.admin.post("/admin/tenants", expect=(201, 409),
                         json={"code": code, "name": f"Tenant {code}", "kind": kind})
 
-    def person(self, tenant: str, email: str, *roles: str) -> Api:
-        """A person of `tenant` with `roles`, signed in through the portal; returns their API."""
-        password = self.passwords.setdefault(email, secrets.token_urlsafe(12))
-        self.admin.post(f"/admin/tenants/{tenant}/users", expect=201, json={
-            "email": email, "display_name": email.split("@")[0].title(), "roles": list(roles), "password": password})
-        return self.signed_in(email)
+    def person(self, tenant: str, email: str, *roles: str, password: str | None = None) -> None:
+        """A person of `tenant` with `roles` (kept as they are if the e-mail exists); `signed_in` gives their API."""
+        password = self.passwords.setdefault(email, password or secrets.token_urlsafe(12))
+        self.admin.post(f"/admin/tenants/{tenant}/users", expect=(201, 409), json={
+            "email": email, "display_name": email.split("@")[0].replace(".", " ").title(), "roles": list(roles),
+            "password": password})
 
     def signed_in(self, email: str) -> Api:
         token = oauth.sign_in(self.gateway, PORTAL, email, self.passwords[email], PORTAL_REDIRECT_URI)

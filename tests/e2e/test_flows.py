@@ -18,7 +18,8 @@ def directory(platform):
 
 def test_a_suspended_tenant_is_stopped_at_the_gateway(platform, directory):
     directory.tenant("MYS")
-    officer = directory.person("MYS", "officer@imi.gov.my", "requesting_officer")
+    directory.person("MYS", "officer@imi.gov.my", "requesting_officer")
+    officer = directory.signed_in("officer@imi.gov.my")
     system = directory.machine("MYS", "mys-case-system", "requesting_officer")
     for api in (officer, system):
         assert api.call("GET", "/api/roster/functions").status_code != 401
