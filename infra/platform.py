@@ -117,6 +117,9 @@ def _answers(url: str) -> bool:
         return False
 
 
+RATE_LIMIT_RETRIES = 5
+
+
 class Api:
     """Requests through the gateway with one bearer token; the e2e flows never call a service directly."""
 
@@ -126,7 +129,12 @@ class Api:
         self.session.headers["Authorization"] = f"Bearer {token}"
 
     def call(self, method: str, path: str, expect: int | tuple[int, ...] | None = None, **kwargs):
-        response = self.session.request(method, f"{self.gateway}{path}", timeout=30, **kwargs)
+        """One request; a 429 from the gateway's rate limit is waited out as `Retry-After` says, a few times."""
+        for _ in range(RATE_LIMIT_RETRIES):
+            response = self.session.request(method, f"{self.gateway}{path}", timeout=30, **kwargs)
+            if response.status_code != 429:
+                break
+            time.sleep(float(response.headers.get("Retry-After", "1")))
         if expect is not None:
             expected = expect if isinstance(expect, tuple) else (expect,)
             assert response.status_code in expected, f"{method} {path}: {response.status_code} {response.text}"
