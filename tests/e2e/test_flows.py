@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
+from types import SimpleNamespace
 
 import pytest
 
-from infra.platform import Directory
+from chassis.testing.events import wait_until
+from infra.platform import Api, Directory
 
 pytestmark = pytest.mark.e2e
 
@@ -16,18 +19,50 @@ def directory(platform):
     return Directory(platform)
 
 
-def test_a_suspended_tenant_is_stopped_at_the_gateway(platform, directory):
-    directory.tenant("MYS")
+@pytest.fixture(scope="module")
+def roster_office(directory) -> Api:
+    directory.person("RSO", "roster.office@rso.example.org", "roster_manager")
+    return directory.signed_in("roster.office@rso.example.org")
+
+
+def nominate_active_expert(nominator: Api, office: Api, email: str) -> str:
+    """An expert nominated by `nominator`'s tenant, vetted and activated by the RSO's roster office."""
+    expert = nominator.post("/api/roster/experts", json={
+        "full_name": "Aung Min", "email": email, "nationality": "MMR", "consent_given_on": dt.date.today().isoformat(),
+        "languages": [{"code": "my", "level": "native"}, {"code": "ms", "level": "professional"}],
+        "functions": [{"code": "interpretation_translation", "experience_level": "senior", "years": 9}]}).json()
+    for step in ("vetted", "active"):
+        office.post(f"/api/roster/experts/{expert['expert_id']}/transitions", json={"to": step})
+    return expert["expert_id"]
+
+
+def searchable_expert_ids(searcher: Api) -> set[str]:
+    found = searcher.get("/api/roster/search", params={
+        "function": "interpretation_translation", "language": "my:professional", "min_readiness": "vetted",
+        "page_size": 100}).json()
+    return {result["expert_id"] for result in found}
+
+
+def test_a_suspended_tenant_is_stopped_at_the_gateway_and_its_experts_leave_search(directory, roster_office):
+    for code in ("MYS", "THA"):
+        directory.tenant(code)
     directory.person("MYS", "officer@imi.gov.my", "requesting_officer")
-    officer = directory.signed_in("officer@imi.gov.my")
-    system = directory.machine("MYS", "mys-case-system", "requesting_officer")
-    for api in (officer, system):
-        assert api.call("GET", "/api/roster/functions").status_code != 401
+    directory.person("MYS", "roster@imi.gov.my", "roster_manager")
+    directory.person("THA", "officer@police.go.th", "requesting_officer")
+    mys = SimpleNamespace(officer=directory.signed_in("officer@imi.gov.my"),
+                          system=directory.machine("MYS", "mys-case-system", "requesting_officer"))
+    expert_id = nominate_active_expert(directory.signed_in("roster@imi.gov.my"), roster_office, "aung@imi.gov.my")
+    searcher = directory.signed_in("officer@police.go.th")
+    assert expert_id in searchable_expert_ids(searcher)
+    for api in (mys.officer, mys.system):
+        assert api.call("GET", "/api/roster/functions").status_code == 200
 
     directory.admin.post("/admin/tenants/MYS/suspend", json={"reason": "membership under review"})
     time.sleep(1.0)
 
-    for api in (officer, system):
+    for api in (mys.officer, mys.system):
         assert api.call("GET", "/api/roster/functions").status_code == 401
     with pytest.raises(PermissionError):
         directory.signed_in("officer@imi.gov.my")
+    wait_until(lambda: expert_id not in searchable_expert_ids(searcher), timeout=60, interval=0.5,
+               message="the roster hid the suspended tenant's experts (identity.tenant.suspended)")
