@@ -10,26 +10,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
-import tempfile
-import uuid
-from pathlib import Path
 
-from bench.measure import closed_loop, write_results
-from chassis.testing.infrastructure import mongodb, rabbitmq_vhost
-from infra import devstack
-from infra.platform import WEB_SERVICES, Directory, Platform, free_ports
-
-
-def started_platform(stack, mongodb_uri: str, amqp_url: str) -> Platform:
-    ports = dict(zip(WEB_SERVICES, free_ports(len(WEB_SERVICES)), strict=True))
-    environ = {**os.environ, "MONGODB_URI": mongodb_uri, "AMQP_URL": amqp_url, "LOG_LEVEL": "WARNING",
-               "DATABASE_PREFIX": f"rso_bench_{uuid.uuid4().hex[:8]}_",
-               "RATE_LIMIT_PER_SECOND": "1000000", "RATE_LIMIT_BURST": "1000000"}
-    platform = Platform(devstack.process_environment(ports, environ), ports, Path(tempfile.mkdtemp(prefix="bench-")))
-    stack.callback(platform.stop_all)
-    platform.start_all()
-    return platform
+from bench.measure import closed_loop, running_platform, write_results
+from infra.platform import Directory
 
 
 def main() -> None:
@@ -39,9 +22,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with contextlib.ExitStack() as stack:
-        uri = stack.enter_context(mongodb())
-        amqp_url = stack.enter_context(rabbitmq_vhost(f"rso-bench-{uuid.uuid4().hex[:8]}"))
-        platform = started_platform(stack, uri, amqp_url)
+        platform = running_platform(stack)
         directory = Directory(platform)
         directory.tenant("THA")
         api = directory.machine("THA", "tha-bench", "requesting_officer")

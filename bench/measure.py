@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
+import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 import requests
+
+from chassis.testing.infrastructure import mongodb, rabbitmq_vhost
+from infra import devstack
+from infra.platform import WEB_SERVICES, Platform, free_ports
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -72,3 +79,20 @@ def write_results(name: str, figures: dict) -> Path:
     path.write_text(json.dumps({"benchmark": name, "machine": machine(), **figures}, indent=2) + "\n")
     print(f"written to {path}")
     return path
+
+
+def running_platform(stack: contextlib.ExitStack, **settings: str) -> Platform:
+    """Every Procfile process on free ports against a fresh database prefix and RabbitMQ vhost (embedded
+    SecantusDB unless a MongoDB answers at MONGODB_URI), stopped when `stack` closes. The gateway's rate
+    limit is lifted: the benchmarks measure throughput, not the limit."""
+    mongodb_uri = stack.enter_context(mongodb())
+    run_id = uuid.uuid4().hex[:8]
+    amqp_url = stack.enter_context(rabbitmq_vhost(f"rso-bench-{run_id}"))
+    ports = dict(zip(WEB_SERVICES, free_ports(len(WEB_SERVICES)), strict=True))
+    environ = {**os.environ, "MONGODB_URI": mongodb_uri, "AMQP_URL": amqp_url, "LOG_LEVEL": "WARNING",
+               "DATABASE_PREFIX": f"rso_bench_{run_id}_", "RATE_LIMIT_PER_SECOND": "1000000",
+               "RATE_LIMIT_BURST": "1000000", **settings}
+    running = Platform(devstack.process_environment(ports, environ), ports, Path(tempfile.mkdtemp(prefix="bench-")))
+    stack.callback(running.stop_all)
+    running.start_all()
+    return running

@@ -73,6 +73,11 @@ class CaseExpertRequestSchema(ma.Schema):
     number_of_experts = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=50))
     justification = ma.fields.String(load_default="", validate=ma.validate.Length(max=4000))
 
+    @ma.pre_load
+    def _no_location_is_blank(self, data, **_):
+        """A case may not know the location yet; joint action then sends `location: null`."""
+        return {**data, "location": data.get("location") or ""}
+
     @ma.validates_schema
     def _dates(self, data, **_):
         check_date_order(data)

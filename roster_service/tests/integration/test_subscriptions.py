@@ -112,6 +112,11 @@ def test_a_case_expert_request_becomes_one_submitted_request_linked_to_the_case(
     assert client.get("/requests", headers=roster.requester("MYS")).get_json() == []
 
 
+def test_a_case_that_does_not_know_the_location_yet_still_gets_its_request(roster):
+    assert deliver(subscriptions, case_request(location=None)) == ["case_expert_requests"]
+    assert DeploymentRequest.across_tenants("test").get().location == ""
+
+
 def test_deployments_of_a_case_request_carry_the_case(roster):
     deliver(subscriptions, case_request(function="border_management", languages=[], number_of_experts=1))
     request_id = str(DeploymentRequest.across_tenants("test").get().id)
