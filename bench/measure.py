@@ -37,6 +37,7 @@ def closed_loop(request: Callable[[requests.Session], requests.Response], *, cli
     (after a warm-up that is not counted); returns throughput, latency percentiles and errors."""
     latencies: list[float] = []
     errors: dict[str, int] = {}
+    error_samples: list[str] = []
     lock = threading.Lock()
     begin = time.monotonic()
     measure_from, stop_at = begin + warmup_seconds, begin + warmup_seconds + seconds
@@ -44,17 +45,22 @@ def closed_loop(request: Callable[[requests.Session], requests.Response], *, cli
     def client() -> None:
         session = requests.Session()
         while (sent := time.monotonic()) < stop_at:
+            sample = None
             try:
                 response = request(session)
                 outcome = None if response.status_code < 400 else str(response.status_code)
+                if outcome:
+                    sample = f"{response.request.method} {response.request.path_url} -> {response.text[:300]}"
             except requests.RequestException as error:
-                outcome = type(error).__name__
+                outcome = sample = type(error).__name__
             took = time.monotonic() - sent
             if sent >= measure_from:
                 with lock:
                     latencies.append(took)
                     if outcome:
                         errors[outcome] = errors.get(outcome, 0) + 1
+                        if len(error_samples) < 5:
+                            error_samples.append(sample)
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
     for thread in threads:
@@ -63,6 +69,7 @@ def closed_loop(request: Callable[[requests.Session], requests.Response], *, cli
         thread.join()
     return {"clients": clients, "seconds": seconds, "requests": len(latencies),
             "requests_per_second": round(len(latencies) / seconds, 1), "errors": errors,
+            "error_samples": error_samples,
             **latency_figures(latencies)}
 
 

@@ -62,15 +62,18 @@ class JWKSKeySource:
     def key_for(self, kid: str | None):
         if not kid:
             raise Unauthorized("Token header has no key id")
-        if time.monotonic() - self._fetched_at > self.max_age_seconds:
-            self._refresh()
+        if self._age() > self.max_age_seconds:
+            self._refresh(lambda: self._age() > self.max_age_seconds)
         key = self._lookup(kid)
-        if key is None and self._refresh_allowed():
-            self._refresh()
+        if key is None:
+            self._refresh(lambda: self._lookup(kid) is None and self._age() >= self.min_refresh_seconds)
             key = self._lookup(kid)
         if key is None:
             raise Unauthorized("Token signed by an unknown key")
         return key
+
+    def _age(self) -> float:
+        return time.monotonic() - self._fetched_at
 
     def _lookup(self, kid: str):
         keys = self._keys
@@ -78,12 +81,11 @@ class JWKSKeySource:
             return None
         return next((key for key in keys.keys if key.kid == kid), None)
 
-    def _refresh_allowed(self) -> bool:
-        return time.monotonic() - self._fetched_at >= self.min_refresh_seconds
-
-    def _refresh(self) -> None:
+    def _refresh(self, still_needed) -> None:
+        """Fetch unless, once this thread holds the lock, `still_needed()` says another thread just did:
+        requests arriving while a fetch is under way wait for it instead of failing."""
         with self._lock:
-            if not self._refresh_allowed():
+            if not still_needed():
                 return
             self._fetched_at = time.monotonic()
             try:

@@ -5,9 +5,12 @@ import hashlib
 import hmac
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from joserfc.jwk import RSAKey
+
+from chassis.auth import JWKSKeySource, Unauthorized
 
 pytestmark = pytest.mark.integration
 
@@ -97,3 +100,26 @@ def test_key_rotation_needs_no_restart(client, token_issuer):
     new_token = token_issuer.mint(roles=["case_officer"])
     assert post_note(client, new_token).status_code == 201  # unknown kid -> refetch -> accepted
     assert post_note(client, old_token).status_code == 201  # the previous key is still published
+
+
+class SlowJWKS(JWKSKeySource):
+    """The gateway answering its JWKS slowly, as under load right after a service starts."""
+
+    def fetch_jwks(self) -> dict:
+        time.sleep(0.3)
+        return super().fetch_jwks()
+
+
+def test_requests_arriving_during_the_first_key_fetch_wait_for_it(token_issuer):
+    source = SlowJWKS(token_issuer.jwks_url)
+    kid = token_issuer.signing_key.kid
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = list(pool.map(lambda _: _outcome(source, kid), range(8)))
+    assert outcomes == ["found"] * 8
+
+
+def _outcome(source: JWKSKeySource, kid: str) -> str:
+    try:
+        return "found" if source.key_for(kid).kid == kid else "other"
+    except Unauthorized as error:
+        return str(error)
