@@ -18,14 +18,6 @@ from chassis.problems import NotFound
 from joint_action_service.vocabulary import TENANT_CODE
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def today() -> dt.date:
-    return now().date()
-
-
 def parse_object_id(value: str) -> ObjectId | None:
     try:
         return ObjectId(value)

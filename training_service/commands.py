@@ -6,9 +6,9 @@ import argparse
 import datetime as dt
 
 from chassis.cli import stop_on_signals
+from chassis.clock import today
 from chassis.settings import ServiceSettings
 from training_service.certificates import expiry
-from training_service.common import today
 
 
 def add_parsers(commands: argparse._SubParsersAction) -> None:

@@ -15,14 +15,6 @@ SYSTEM = Principal(sub="training-service", tenant=PLATFORM_TENANT, roles=frozens
 """The actor recorded for the steps the service takes itself."""
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def today() -> dt.date:
-    return now().date()
-
-
 def short_id() -> str:
     """Identifier for an item inside a document (content item, question, option)."""
     return uuid.uuid4().hex[:12]

@@ -102,6 +102,12 @@ def make_app(make_settings, rso_mongodb_uri):
 
 
 @pytest.fixture
+def settings(app: Flask) -> ServiceSettings:
+    """The settings of the package's `app`."""
+    return app.extensions["rso.settings"]
+
+
+@pytest.fixture
 def client(app: Flask):
     return app.test_client()
 

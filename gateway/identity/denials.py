@@ -16,8 +16,9 @@ import time
 import pymongo.errors
 
 from chassis.auth import Principal
+from chassis.clock import now
 from chassis.problems import ServiceUnavailable
-from gateway.identity.models import Denial, now
+from gateway.identity.models import Denial
 
 REFRESH_SECONDS = 0.5
 

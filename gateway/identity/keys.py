@@ -12,7 +12,8 @@ import uuid
 from joserfc.jwk import KeySet, RSAKey
 
 from chassis import db
-from gateway.identity.models import SigningKey, now
+from chassis.clock import now
+from gateway.identity.models import SigningKey
 
 
 def _new_key() -> SigningKey:

@@ -14,8 +14,9 @@ import functools
 import secrets
 
 from chassis import context
+from chassis.clock import now
 from gateway.identity import audit
-from gateway.identity.models import LoginThrottle, Tenant, User, hash_secret, now, secret_matches
+from gateway.identity.models import LoginThrottle, Tenant, User, hash_secret, secret_matches
 
 FREE_FAILURES = 5
 FIRST_BLOCK = dt.timedelta(seconds=2)

@@ -11,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, ClientMixin, TokenMixin
 
 from chassis import db
+from chassis.clock import now
 from chassis.tenancy import TenantOwnedDocument
 
 TENANT_KINDS = ("member_state", "international_organisation", "platform")
@@ -19,10 +20,6 @@ ROLES = (
     "trainer", "trainee", "case_officer", "jpa_coordinator", "auditor",
 )
 _hasher = PasswordHasher()
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def hash_secret(secret: str) -> str:

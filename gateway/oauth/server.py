@@ -23,8 +23,9 @@ from joserfc.jwk import KeySet
 
 from chassis import context
 from chassis.auth import TokenValidator, Unauthorized
+from chassis.clock import now
 from gateway.identity import audit, denials, keys
-from gateway.identity.models import AuthorizationCode, OAuthClient, RefreshToken, Tenant, User, now, token_digest
+from gateway.identity.models import AuthorizationCode, OAuthClient, RefreshToken, Tenant, User, token_digest
 from gateway.settings import GatewaySettings
 
 AUTHORIZATION_CODE_LIFETIME = dt.timedelta(minutes=2)

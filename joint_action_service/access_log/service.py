@@ -19,9 +19,9 @@ from typing import Any, Protocol, TypeVar
 from pymongo.errors import DuplicateKeyError
 
 from chassis import db
+from chassis.clock import now
 from chassis.paging import page
 from joint_action_service.access_log.models import GENESIS_HASH, AccessLogEntry, AccessLogHead
-from joint_action_service.common import now
 
 T = TypeVar("T")
 APPEND_ATTEMPTS = 10

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import mongoengine as me
 
+from chassis.clock import now
 from chassis.tenancy import TenantOwnedDocument
-from joint_action_service.common import now
 from joint_action_service.vocabulary import CASE_TYPES
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import dataclasses
 
 from chassis import db
+from chassis.clock import now
 from joint_action_service.case_templates.models import CaseTemplate, PresetTask
-from joint_action_service.common import now
 
 
 def _preset(title: str, due_in_days: int, mandatory: bool = True) -> PresetTask:

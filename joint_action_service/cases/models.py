@@ -7,9 +7,9 @@ import itertools
 
 import mongoengine as me
 
+from chassis.clock import now
 from chassis.tenancy import TenantOwnedDocument
 from chassis.workflow import Transition, Workflow
-from joint_action_service.common import now
 from joint_action_service.vocabulary import CASE_TYPES, CASE_WORKERS, HANDLING_CODES, SHARE_PERMISSIONS
 
 MILESTONES = ("intelligence", "investigation", "arrests", "charged", "prosecution", "convicted", "acquitted")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from chassis.clock import now, today
 from chassis.problems import Conflict, NotFound, ValidationFailed
 from chassis.tenant_status import is_suspended
 from joint_action_service import events
 from joint_action_service.access_log.service import append, case_access, logged, logged_page
 from joint_action_service.case_templates.service import effective_template
 from joint_action_service.cases.models import CASE_WORKFLOW, CLOSED, VERDICTS, Case, CaseShare, Milestone
-from joint_action_service.common import now, today, with_id
+from joint_action_service.common import with_id
 from joint_action_service.expert_support.models import CaseDeployment
 from joint_action_service.jpas.models import Jpa
 from joint_action_service.persons.models import SUSPECT, VICTIM

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import mongoengine as me
 
+from chassis.clock import now
 from chassis.tenancy import TenantOwnedDocument
 from chassis.vocabulary import FUNCTION_CODES, PROFICIENCY_LEVELS
-from joint_action_service.common import now
 
 
 class LanguageNeed(me.EmbeddedDocument):

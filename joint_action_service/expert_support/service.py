@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from chassis.clock import now
 from joint_action_service import events
 from joint_action_service.access_log.service import append, case_access, logged, logged_page
 from joint_action_service.cases.models import Case
-from joint_action_service.common import now, parse_object_id
+from joint_action_service.common import parse_object_id
 from joint_action_service.expert_support.models import (
     CANCELLED,
     DEPLOYMENT_PROGRESS,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import mongoengine as me
 
-from joint_action_service.common import now
+from chassis.clock import now
 from joint_action_service.handling import HandledRecord
 from joint_action_service.vocabulary import INFORMATION_CREDIBILITY, SOURCE_RELIABILITY
 

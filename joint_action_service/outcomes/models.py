@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import mongoengine as me
 
+from chassis.clock import now
 from chassis.tenancy import TenantOwnedDocument
 from chassis.workflow import Transition, Workflow
-from joint_action_service.common import now
 from joint_action_service.vocabulary import CASE_WORKERS, SEIZURE_TYPES
 
 OUTCOME_KINDS = ("arrest", "seizure", "charge", "conviction", "mla_request")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from chassis.clock import today
 from chassis.problems import Forbidden, ValidationFailed
 from joint_action_service.access_log.service import append, case_access, logged, logged_page
-from joint_action_service.common import first_or_404, parse_object_id, today
+from joint_action_service.common import first_or_404, parse_object_id
 from joint_action_service.outcomes.models import EXTRADITION_WORKFLOW, Extradition, Outcome, Seizure
 from joint_action_service.persons.models import SUSPECT
 from joint_action_service.visibility import Viewer

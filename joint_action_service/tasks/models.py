@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import mongoengine as me
 
+from chassis.clock import now
 from chassis.tenancy import TenantOwnedDocument
 from chassis.workflow import Transition, Workflow
-from joint_action_service.common import now
 from joint_action_service.vocabulary import CASE_WORKERS
 
 TASK_WORKFLOW = Workflow("task", {

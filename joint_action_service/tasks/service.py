@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from chassis.clock import now
 from chassis.problems import Forbidden, ValidationFailed
 from joint_action_service.access_log.service import append, case_access, logged, logged_page
-from joint_action_service.common import first_or_404, now
+from joint_action_service.common import first_or_404
 from joint_action_service.tasks.models import TASK_WORKFLOW, UNFINISHED, Task, TaskComment
 from joint_action_service.visibility import Viewer
 

@@ -18,9 +18,6 @@ def app(make_app):
     return make_app(create_app, SERVICE)
 
 
-@pytest.fixture
-def settings(app):
-    return app.extensions["rso.settings"]
 
 
 @dataclasses.dataclass

@@ -1,17 +1,12 @@
 from __future__ import annotations
 
-import datetime as dt
-
 import mongoengine as me
 
+from chassis.clock import now
 from chassis.tenancy import TenantOwnedDocument
 from chassis.vocabulary import PROFICIENCY_LEVELS
 from chassis.workflow import Transition
 from roster_service.workflows import DEPLOYMENT_WORKFLOW, REQUEST_WORKFLOW
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class LanguageRequirement(me.EmbeddedDocument):

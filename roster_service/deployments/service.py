@@ -7,13 +7,12 @@ the expert reach the deployments of their experts. Everyone else gets 404.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from bson import ObjectId
 from mongoengine.queryset.visitor import Q
 
 from chassis import context, db
 from chassis.auth import Principal
+from chassis.clock import now
 from chassis.problems import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from chassis.workflow import Transition
 from roster_service import events
@@ -53,10 +52,6 @@ OFFICE = "the roster office reviews and staffs every tenant's requests"
 EXPERT_SIDE = "the nominating tenant and the expert follow the deployments of their experts"
 BELONGS_TO_REQUEST = "a deployment step moves the request it belongs to, whoever took it"
 OPEN_REQUEST_STATES = ("submitted", "under_review", "offered")  # waiting for experts
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 # --- requests -------------------------------------------------------------------------------------------

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-import datetime as dt
-
 import mongoengine as me
 
+from chassis.clock import now
 from chassis.tenancy import TenantOwnedDocument
 from chassis.vocabulary import PROFICIENCY_LEVELS
 from chassis.workflow import Transition
@@ -19,10 +18,6 @@ def spoken_levels(languages) -> list[str]:
     """
     return [f"{language.code}:{level}" for language in languages
             for level in PROFICIENCY_LEVELS[:PROFICIENCY_LEVELS.index(language.level) + 1]]
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class LanguageSkill(me.EmbeddedDocument):

@@ -18,6 +18,7 @@ from bson import ObjectId
 
 from chassis import db
 from chassis.auth import Principal
+from chassis.clock import now
 from chassis.problems import Conflict, Forbidden, NotFound
 from chassis.tenant_status import suspended_tenants
 from chassis.workflow import Transition
@@ -49,10 +50,6 @@ OFFICE = "the roster office vets and reads every tenant's experts"
 LOOKUP = "an expert is looked up across tenants, then shown only as far as the caller may see"
 PROFILE, CONTACT, SUMMARY = "profile", "contact", "summary"
 ANONYMISED_NAME = "Anonymised expert"
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def capacities(principal: Principal, expert: Expert) -> set[str]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import mongoengine as me
 
+from chassis.clock import now
 from chassis.tenancy import TenantOwnedDocument
 from chassis.vocabulary import FUNCTION_CODES
 from chassis.workflow import Transition
-from training_service.common import now, short_id
+from training_service.common import short_id
 
 ITEM_KINDS = ("lesson", "document", "assessment")
 QUESTION_KINDS = ("single_choice", "multiple_choice", "short_answer")

@@ -15,6 +15,7 @@ from mongoengine.queryset.visitor import Q
 
 from chassis import db
 from chassis.auth import Principal
+from chassis.clock import now
 from chassis.problems import Conflict, NotFound, ValidationFailed
 from chassis.tenant_status import suspended_tenants
 from chassis.workflow import Workflow
@@ -27,7 +28,6 @@ from training_service.catalogue.models import (
     Option,
     Question,
 )
-from training_service.common import now
 from training_service.enrolments.models import Enrolment
 from training_service.vocabulary import AUTHORS, COORDINATORS
 

@@ -6,9 +6,9 @@ import datetime as dt
 
 import mongoengine as me
 
+from chassis.clock import now
 from chassis.tenancy import TenantOwnedDocument
 from chassis.workflow import Transition
-from training_service.common import now
 from training_service.directory.models import TraineeRef
 
 CERTIFICATE_STATES = ("valid", "expired", "revoked")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
+from chassis.clock import today
 from training_service.certificates.models import Certificate
-from training_service.common import today
 
 PAGE = """<!DOCTYPE html>
 <html lang="en">

@@ -5,9 +5,9 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from chassis.clock import today
 from chassis.workflow import TransitionOut
 from training_service.certificates.models import CERTIFICATE_STATES
-from training_service.common import today
 from training_service.enrolments.schemas import TraineeOut
 
 

@@ -6,12 +6,13 @@ import secrets
 
 from chassis import db
 from chassis.auth import Principal
+from chassis.clock import today
 from chassis.problems import NotFound
 from chassis.workflow import Workflow
 from training_service import events
 from training_service.catalogue.models import Course
 from training_service.certificates.models import Certificate
-from training_service.common import SERVICE_ONLY, add_months, today
+from training_service.common import SERVICE_ONLY, add_months
 from training_service.directory.models import TraineeRef
 from training_service.directory.service import caller_filter, expert_id_for, is_trainee, person_filter
 from training_service.enrolments.models import Enrolment

@@ -5,7 +5,7 @@ from __future__ import annotations
 import mongoengine as me
 
 from chassis import db
-from training_service.common import now
+from chassis.clock import now
 
 
 class TraineeRef(me.EmbeddedDocument):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import mongoengine as me
 
+from chassis.clock import now
 from chassis.tenancy import TenantOwnedDocument
 from chassis.workflow import Transition
-from training_service.common import now
 from training_service.directory.models import TraineeRef
 
 OPEN_STATES = ("pending_approval", "waitlisted", "enrolled")

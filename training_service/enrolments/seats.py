@@ -7,9 +7,10 @@ sees the session full. Waitlisted trainees are promoted in the order they joined
 
 from __future__ import annotations
 
+from chassis.clock import now
 from chassis.workflow import Workflow
 from training_service import events
-from training_service.common import SERVICE_ONLY, SYSTEM, now
+from training_service.common import SERVICE_ONLY, SYSTEM
 from training_service.enrolments.models import Enrolment
 from training_service.sessions.models import Session
 from training_service.vocabulary import COORDINATORS

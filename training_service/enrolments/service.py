@@ -10,11 +10,11 @@ import mongoengine as me
 
 from chassis import db
 from chassis.auth import Principal
+from chassis.clock import now, today
 from chassis.problems import Conflict, Forbidden, InvalidTransition, NotFound
 from chassis.tenant_status import refuse_if_suspended
 from training_service import events
 from training_service.catalogue.models import Course
-from training_service.common import now, today
 from training_service.directory.models import TraineeRef
 from training_service.directory.service import (
     caller_as_trainee,

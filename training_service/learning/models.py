@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import mongoengine as me
 
+from chassis.clock import now
 from chassis.tenancy import TenantOwnedDocument
-from training_service.common import now
 
 
 class Answer(me.EmbeddedDocument):

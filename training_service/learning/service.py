@@ -14,12 +14,13 @@ from bson import ObjectId
 
 from chassis import db
 from chassis.auth import Principal
+from chassis.clock import now
 from chassis.problems import Conflict, NotFound, ValidationFailed
 from training_service import events
 from training_service.catalogue.models import Assessment, Course
 from training_service.catalogue.service import load_course
 from training_service.certificates.service import issue_certificate
-from training_service.common import SYSTEM, now
+from training_service.common import SYSTEM
 from training_service.enrolments.models import Enrolment
 from training_service.enrolments.seats import ENROLMENT_WORKFLOW
 from training_service.enrolments.service import find_enrolment, find_own_enrolment

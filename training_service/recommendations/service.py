@@ -8,11 +8,11 @@ from mongoengine.queryset.visitor import Q
 
 from chassis import db
 from chassis.auth import Principal
+from chassis.clock import now
 from chassis.problems import Conflict, NotFound
 from chassis.tenant_status import suspended_tenants
 from chassis.vocabulary import FUNCTION_CODES
 from training_service.catalogue.models import Course
-from training_service.common import now
 from training_service.directory.models import TraineeRef
 from training_service.directory.service import caller_filter, normalise_email, person_filter
 from training_service.recommendations.models import Recommendation

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from chassis import db
 from chassis.auth import Principal
+from chassis.clock import now
 from chassis.problems import Conflict, NotFound, ValidationFailed
 from training_service.catalogue.models import Course
 from training_service.catalogue.service import find_visible_course, get_own_course
-from training_service.common import now
 from training_service.enrolments import seats
 from training_service.sessions.models import Session, Trainer
 

@@ -9,9 +9,6 @@ def app(make_app):
     return make_app(create_app, SERVICE)
 
 
-@pytest.fixture
-def settings(app):
-    return app.extensions["rso.settings"]
 
 
 @pytest.fixture
