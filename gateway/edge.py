@@ -168,7 +168,9 @@ def _admit(limiter: TokenBucketLimiter, rest: str) -> None:
         _take_token(limiter, f"address:{request.remote_addr}")
         return
     principal = authenticate()
-    _take_token(limiter, f"client:{principal.client_id}" if principal.client_id else f"sub:{principal.sub}")
+    # One bucket per caller: a machine client (its tokens' subject is the client) or a person. People signing
+    # in through one app (the RSO portal) must not share its bucket.
+    _take_token(limiter, f"caller:{principal.tenant}:{principal.sub}")
 
 
 def _take_token(limiter: TokenBucketLimiter, key: str) -> None:

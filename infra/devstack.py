@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 from pathlib import Path
@@ -28,6 +29,8 @@ VAR = ROOT / "var"
 VENV_BIN = Path(sys.executable).parent
 PROCFILE = ROOT / "infra" / "Procfile"
 DEMO_CREDENTIALS = VAR / "demo-credentials.json"
+DEMO_PASSWORD_KEY = "demo_password"  # in DEMO_CREDENTIALS: the password every demo person shares
+DEMO_STOP_SECONDS = 5  # how long run() waits, once its processes stopped, for the demo loader to say it stopped
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 SERVICES = DEFAULT_PORTS
@@ -173,16 +176,21 @@ def process_environment(ports: dict[str, int], environ=os.environ) -> dict[str, 
 
 
 def demo_credentials() -> dict[str, str]:
-    """The local platform admin's logins, generated on the first run and kept in var/ (never in git), so a
-    second run prints the same ones; no password is fixed in code."""
+    """The local platform admin's logins and the password every demo person shares (`infra/demo.py`),
+    generated on the first run and kept in var/ (never in git), so a second run prints the same ones; no
+    password is fixed in code. A file from before the demo data gets the demo password added."""
     if DEMO_CREDENTIALS.exists():
-        return json.loads(DEMO_CREDENTIALS.read_text())
-    credentials = {
-        "admin_email": "admin@rso.example.org",
-        "admin_password": secrets.token_urlsafe(12),
-        "admin_client_id": "rso-admin-cli",
-        "admin_client_secret": secrets.token_urlsafe(24),
-    }
+        credentials = json.loads(DEMO_CREDENTIALS.read_text())
+        if DEMO_PASSWORD_KEY in credentials:
+            return credentials
+    else:
+        credentials = {
+            "admin_email": "admin@rso.example.org",
+            "admin_password": secrets.token_urlsafe(12),
+            "admin_client_id": "rso-admin-cli",
+            "admin_client_secret": secrets.token_urlsafe(24),
+        }
+    credentials[DEMO_PASSWORD_KEY] = secrets.token_urlsafe(12)
     DEMO_CREDENTIALS.parent.mkdir(parents=True, exist_ok=True)
     DEMO_CREDENTIALS.touch(mode=0o600)
     DEMO_CREDENTIALS.write_text(json.dumps(credentials, indent=2))
@@ -239,7 +247,12 @@ def _run_procfile(env: dict[str, str]) -> int:
     return returncode if returncode > 0 else 128 - returncode
 
 
-def run(mongodb_uri: str, amqp_url: str) -> int:
+def run(mongodb_uri: str, amqp_url: str, *, load_demo: bool = True) -> int:
+    """Every process until Ctrl-C; meanwhile, once they are live, the demo data is loaded (unless `load_demo`
+    is false) and the gateway URL and the demo logins are printed. The demo loads in a thread that Ctrl-C
+    stops, and a demo step that fails is a printed warning, never a reason for the platform to stop."""
+    from infra import demo  # here, not at the top: infra.demo uses infra.platform, which imports this module
+
     ensure_mongo(mongodb_uri)
     ensure_broker(amqp_url)
     ports = _ports(os.environ)
@@ -248,7 +261,16 @@ def run(mongodb_uri: str, amqp_url: str) -> int:
     bootstrap_gateway(env, credentials)
     _print_urls(ports)
     _print_credentials(credentials)
-    return _run_procfile(env)
+    stop_demo = threading.Event()
+    demo_thread = threading.Thread(target=demo.load_when_live, name="demo", daemon=True, kwargs={
+        "gateway": f"http://127.0.0.1:{ports['gateway']}", "credentials": credentials, "stop": stop_demo,
+        "load": load_demo})
+    demo_thread.start()
+    try:
+        return _run_procfile(env)
+    finally:
+        stop_demo.set()
+        demo_thread.join(DEMO_STOP_SECONDS)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -256,7 +278,9 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("ensure-mongo", help="start SecantusDB in var/ unless a MongoDB answers at MONGODB_URI")
     commands.add_parser("ensure-broker", help="start (or install) RabbitMQ unless one answers at AMQP_URL")
-    commands.add_parser("run", help="ensure-mongo, ensure-broker, then run every process until Ctrl-C")
+    run_command = commands.add_parser("run", help="ensure-mongo, ensure-broker, then run every process until "
+                                                  "Ctrl-C, loading the demo data once they are live")
+    run_command.add_argument("--no-demo", action="store_true", help="do not load the demo data (docs/demo.md)")
     args = parser.parse_args(argv)
     mongodb_uri = os.environ.get("MONGODB_URI", DEFAULT_MONGODB_URI)
     amqp_url = os.environ.get("AMQP_URL", DEFAULT_AMQP_URL)
@@ -266,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "ensure-broker":
             ensure_broker(amqp_url)
         else:
-            return run(mongodb_uri, amqp_url)
+            return run(mongodb_uri, amqp_url, load_demo=not args.no_demo)
     except DevstackError as error:
         print(f"rso-dev: {error}", file=sys.stderr)
         return 1

@@ -1,10 +1,11 @@
-"""`infra/run` brings every web service up, and Ctrl-C stops every process it started; twice in a row."""
+"""`infra/run` brings every web service up, prints a working admin credential, loads the demo data, and Ctrl-C
+stops every process it started, even halfway through the demo load; the next run finishes the load."""
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -14,6 +15,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from chassis.testing.infrastructure import rabbitmq_vhost
+from infra import devstack
 from infra.platform import WEB_SERVICES, free_ports
 
 pytestmark = pytest.mark.e2e
@@ -22,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 START_SECONDS = 90
 STOP_SECONDS = 20
 STARTTIME = 19
+DEMO_RUN_SECONDS = 120
 
 
 def is_live(port: int) -> bool:
@@ -127,17 +131,32 @@ def stop_like_ctrl_c(runner: Runner, ports: dict[str, int]) -> None:
 
 
 @pytest.fixture
-def runner_env(rso_mongodb_uri, rso_amqp_url, rso_run_id) -> tuple[dict[str, str], dict[str, int]]:
-    ports = dict(zip(WEB_SERVICES, free_ports(len(WEB_SERVICES)), strict=True))
-    env = {name: value for name, value in os.environ.items() if name != "MONGODB_DATABASE"}
-    env.update({f"{name.upper()}_PORT": str(port) for name, port in ports.items()})
-    env.update(MONGODB_URI=rso_mongodb_uri, AMQP_URL=rso_amqp_url, DATABASE_PREFIX=f"rso_test_{rso_run_id}_e2e_")
-    return env, ports
+def runner_env(rso_mongodb_uri, rso_run_id):
+    """`infra/run`'s environment: free ports, databases and a vhost of this test's own."""
+    with rabbitmq_vhost(f"rso-test-{rso_run_id}-runner") as amqp_url:
+        ports = dict(zip(WEB_SERVICES, free_ports(len(WEB_SERVICES)), strict=True))
+        env = {name: value for name, value in os.environ.items() if name != "MONGODB_DATABASE"}
+        env.update({f"{name.upper()}_PORT": str(port) for name, port in ports.items()})
+        env.update(MONGODB_URI=rso_mongodb_uri, AMQP_URL=amqp_url, DATABASE_PREFIX=f"rso_test_{rso_run_id}_run_")
+        yield env, ports
 
 
-def administer_with_the_printed_credential(runner: Runner, gateway_port: int) -> list[str]:
+def wait_for_output(runner: Runner, pattern: str, seconds: float) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        runner.remember_descendants()
+        output = runner.log_path.read_text(errors="replace")
+        if re.search(pattern, output):
+            return output
+        if runner.process.poll() is not None:
+            break
+        time.sleep(0.5)
+    pytest.fail(f"infra/run did not print {pattern!r} within {seconds} s:\n{runner.output_tail()}")
+
+
+def administer_with_the_printed_credential(runner: Runner, gateway_port: int) -> set[str]:
     """Use the machine client infra/run printed: a token from the gateway, then the tenant admin API."""
-    credentials = json.loads((ROOT / "var" / "demo-credentials.json").read_text())
+    credentials = devstack.demo_credentials()
     assert credentials["admin_client_secret"] in runner.log_path.read_text(), runner.output_tail()
     gateway = f"http://127.0.0.1:{gateway_port}"
     token = requests.post(f"{gateway}/oauth/token", data={"grant_type": "client_credentials"}, timeout=10,
@@ -146,16 +165,34 @@ def administer_with_the_printed_credential(runner: Runner, gateway_port: int) ->
     created = requests.post(f"{gateway}/admin/tenants", headers=headers, timeout=10,
                             json={"code": "PHL", "name": "Philippines", "kind": "member_state"})
     assert created.status_code in (201, 409), created.text
-    return [tenant["code"] for tenant in requests.get(f"{gateway}/admin/tenants", headers=headers, timeout=10).json()]
+    return {tenant["code"] for tenant in requests.get(f"{gateway}/admin/tenants", headers=headers, timeout=10).json()}
 
 
-def test_runner_starts_every_service_and_ctrl_c_stops_everything_twice(runner_env, tmp_path):
+def test_infra_run_twice_ctrl_c_stops_a_demo_load_halfway_and_the_next_run_finishes_it(runner_env, tmp_path):
     env, ports = runner_env
-    for attempt in (1, 2):
-        runner = Runner(env, tmp_path / f"run-{attempt}.log")
-        try:
-            wait_until_live(runner, ports)
-            assert administer_with_the_printed_credential(runner, ports["gateway"]) == ["PHL", "RSO"]
-            stop_like_ctrl_c(runner, ports)
-        finally:
-            runner.kill_everything()
+    runner = Runner(env, tmp_path / "interrupted.log")
+    try:
+        wait_until_live(runner, ports)
+        assert {"PHL", "RSO"} <= administer_with_the_printed_credential(runner, ports["gateway"])
+        wait_for_output(runner, "loading the demo data", 30)
+        time.sleep(2)
+        stop_like_ctrl_c(runner, ports)
+        output = runner.log_path.read_text(errors="replace")
+        assert "stopped loading with the platform" in output and "demo data ready" not in output, output
+        assert "rso-dev: demo: warning" not in output, "a stop is no demo item's failure"
+    finally:
+        runner.kill_everything()
+
+    runner = Runner(env, tmp_path / "finished.log")
+    try:
+        wait_until_live(runner, ports)
+        output = wait_for_output(runner, "demo data ready", DEMO_RUN_SECONDS)
+        password = devstack.demo_credentials()[devstack.DEMO_PASSWORD_KEY]
+        assert "rso-dev: demo: warning" not in output and "warnings)" not in output, runner.output_tail()
+        assert "nothing new" not in output, "the second run finishes what the first began"
+        assert f"the platform is live at http://127.0.0.1:{ports['gateway']}" in output
+        assert re.search(r"UNHCR\s+admin@unhcr\.example\.org\s+tenant_admin", output), runner.output_tail()
+        assert f"password of every demo person: {password}" in output
+        stop_like_ctrl_c(runner, ports)
+    finally:
+        runner.kill_everything()
