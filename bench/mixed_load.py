@@ -16,6 +16,7 @@ import contextlib
 import datetime as dt
 import random
 import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -105,12 +106,13 @@ def main() -> None:
 
         profilers = []
         if args.profile:
+            py_spy = str(Path(sys.executable).parent / "py-spy")
             for name in ("gateway-web", "roster-web"):
-                output = RESULTS / f"mixed_load_{name}.svg"
-                profilers.append(threading.Thread(target=subprocess.run, args=([
-                    "py-spy", "record", "--subprocesses", "--nonblocking", "--duration", str(int(args.seconds)),
-                    "--output", str(output), "--pid", str(platform.processes[name].pid)],),
-                    kwargs={"capture_output": True}))
+                command = [py_spy, "record", "--subprocesses", "--nonblocking", "--duration", str(int(args.seconds)),
+                           "--output", str(RESULTS / f"mixed_load_{name}.svg"),
+                           "--pid", str(platform.processes[name].pid)]
+                profilers.append(threading.Thread(target=subprocess.run, args=(command,),
+                                                  kwargs={"capture_output": True}))
         before = {name: cpu_seconds(process.pid) for name, process in platform.processes.items()}
         for profiler in profilers:
             profiler.start()

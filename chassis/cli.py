@@ -34,6 +34,7 @@ class _GunicornServer(BaseApplication):
         self.cfg.set("threads", 8)
         self.cfg.set("timeout", 60)
         self.cfg.set("graceful_timeout", 10)
+        self.cfg.set("keepalive", 30)  # the gateway keeps pooled connections open; fewer closed under it
         self.cfg.set("proc_name", f"rso-{self.settings.service_name}-web")
         self.cfg.set("control_socket_disable", True)  # four services on one host would share ~/.gunicorn
 

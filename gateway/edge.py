@@ -21,6 +21,7 @@ import requests
 import urllib3
 from flask import Blueprint, Flask, Response, current_app, g, request
 from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 from werkzeug.datastructures import Headers
 
 from chassis.app import MEDIA_TYPE_EXEMPT_ENDPOINTS
@@ -79,6 +80,24 @@ class TokenBucketLimiter:
         return len(self._buckets)
 
 
+class StaleConnectionRetry(Retry):
+    """Sends an idempotent request once more when the service closed the pooled keep-alive connection just as
+    the gateway reused it (urllib3 sees the connection end before any response: a protocol error). Timeouts,
+    refused connections and non-idempotent methods are never retried: a POST may have been acted on."""
+
+    def _is_read_error(self, err: Exception) -> bool:
+        return isinstance(err, urllib3.exceptions.ProtocolError)
+
+    def increment(self, *args, error: Exception | None = None, **kwargs):
+        if isinstance(error, urllib3.exceptions.ReadTimeoutError):
+            raise error  # as without retries, so that it stays a timeout (504), not an unreachable service
+        return super().increment(*args, error=error, **kwargs)
+
+
+UPSTREAM_RETRY = StaleConnectionRetry(total=1, connect=0, read=1, other=0, status=0, redirect=0,
+                                      allowed_methods=frozenset({"GET", "HEAD", "OPTIONS"}), raise_on_status=False)
+
+
 class UpstreamTimeout(Problem):
     status, slug, title = 504, "upstream-timeout", "The service did not answer in time"
 
@@ -100,7 +119,8 @@ class Edge:
         self.limiter = TokenBucketLimiter(settings.rate_limit_per_second, settings.rate_limit_burst)
         self.session = requests.Session()
         self.session.headers.clear()  # forward the client's headers, not requests' defaults
-        adapter = HTTPAdapter(pool_connections=len(self.upstreams), pool_maxsize=POOL_MAXSIZE)
+        adapter = HTTPAdapter(pool_connections=len(self.upstreams), pool_maxsize=POOL_MAXSIZE,
+                              max_retries=UPSTREAM_RETRY)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
 

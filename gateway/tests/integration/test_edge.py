@@ -82,6 +82,43 @@ class ClientPortHandler(http.server.BaseHTTPRequestHandler):
         pass
 
 
+class ClosesReusedConnectionsHandler(http.server.BaseHTTPRequestHandler):
+    """Answers the first request of a keep-alive connection, then closes it when the next one arrives, as a
+    service does that drops an idle connection at the moment the gateway reuses it."""
+
+    protocol_version = "HTTP/1.1"
+    answered = 0
+
+    def do_GET(self):
+        self._answer_first_only()
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self._answer_first_only()
+
+    def _answer_first_only(self):
+        if self.answered:
+            self.close_connection = True
+            return
+        self.answered += 1
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def closing_upstream():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ClosesReusedConnectionsHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
 @pytest.fixture(scope="module")
 def keep_alive_upstream():
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ClientPortHandler)
@@ -313,6 +350,19 @@ def test_people_signed_in_through_one_app_do_not_share_its_rate_limit(make_gatew
 
     assert [call("alice"), call("alice"), call("alice")] == [200, 200, 429]
     assert [call("bob"), call("carol")] == [200, 200]
+
+
+def test_a_read_is_sent_again_when_the_service_closed_the_reused_connection_a_write_is_not(
+        make_gateway, closing_upstream, auth_headers):
+    client = make_gateway(roster_url=closing_upstream).test_client()
+    headers = auth_headers()
+
+    first = client.get("/api/roster/experts", headers=headers)
+    on_a_dropped_connection = client.get("/api/roster/experts", headers=headers)
+    write_on_a_dropped_connection = client.post("/api/roster/experts", json={}, headers=headers)
+
+    assert (first.status_code, on_a_dropped_connection.status_code) == (200, 200)
+    assert_problem(write_on_a_dropped_connection, 503, "upstream-unavailable")
 
 
 def test_index_lists_every_service_openapi_document(client):
