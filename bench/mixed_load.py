@@ -14,10 +14,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import os
 import random
 import subprocess
 import sys
 import threading
+from collections import Counter
 from pathlib import Path
 
 import requests
@@ -26,6 +28,7 @@ from bench.measure import RESULTS, closed_loop, running_platform, write_results
 from infra.platform import Api, Directory, Platform
 
 CLOCK_TICKS = 100  # USER_HZ of /proc/<pid>/stat on Linux
+OWN_PACKAGES = ("chassis/", "gateway/", "roster_service/", "training_service/", "joint_action_service/")
 
 
 def seed(platform: Platform) -> dict[str, Api]:
@@ -83,6 +86,47 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
+def hot_spots(stacks_file: Path, top: int = 10) -> dict:
+    """From py-spy's collapsed stacks: where the samples were (self time, by function), and how much of them
+    the platform's own functions account for including what they call, so the bottleneck has a name."""
+    self_time: Counter[str] = Counter()
+    inclusive: Counter[str] = Counter()
+    samples = 0
+    for line in stacks_file.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        frames = [_frame_name(frame) for frame in stack.split(";")]
+        samples += int(count)
+        self_time[frames[-1]] += int(count)
+        for frame in set(frames):
+            if any(package in frame for package in OWN_PACKAGES):
+                inclusive[frame] += int(count)
+
+    def percent(counter: Counter[str]) -> dict[str, float]:
+        return {frame: round(100 * count / samples, 1) for frame, count in counter.most_common(top)}
+
+    return {"samples": samples, "self_percent": percent(self_time), "own_code_inclusive_percent": percent(inclusive)}
+
+
+def _frame_name(frame: str) -> str:
+    function, _, location = frame.partition(" (")
+    return f"{function} ({location.split(':')[0].split('site-packages/')[-1].split('/lib/python3.11/')[-1]})"
+
+
+def helper_cpu_seconds() -> dict[str, float]:
+    """The embedded database (a child of this process, when no MongoDB was given) and this load generator."""
+    seconds = {"load generator (this process)": _own_cpu_seconds()}
+    for stat in Path("/proc").glob("[0-9]*/cmdline"):
+        with contextlib.suppress(OSError):
+            if b"secantusd" in stat.read_bytes():
+                seconds["database (SecantusDB)"] = cpu_seconds(int(stat.parent.name))
+    return seconds
+
+
+def _own_cpu_seconds() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=8)
@@ -109,18 +153,24 @@ def main() -> None:
             py_spy = str(Path(sys.executable).parent / "py-spy")
             for name in ("gateway-web", "roster-web"):
                 command = [py_spy, "record", "--subprocesses", "--nonblocking", "--duration", str(int(args.seconds)),
-                           "--output", str(RESULTS / f"mixed_load_{name}.svg"),
+                           "--format", "raw", "--output", str(RESULTS / f"mixed_load_{name}.stacks"),
                            "--pid", str(platform.processes[name].pid)]
                 profilers.append(threading.Thread(target=subprocess.run, args=(command,),
                                                   kwargs={"capture_output": True}))
         before = {name: cpu_seconds(process.pid) for name, process in platform.processes.items()}
+        before.update(helper_cpu_seconds())
         for profiler in profilers:
             profiler.start()
         figures = closed_loop(one_request, clients=args.clients, seconds=args.seconds, warmup_seconds=0)
-        cpu = {name: round(cpu_seconds(process.pid) - before[name], 1) for name, process in platform.processes.items()}
+        after = {name: cpu_seconds(process.pid) for name, process in platform.processes.items()}
+        after.update(helper_cpu_seconds())
+        cpu = {name: round(after[name] - before[name], 1) for name in after}
         for profiler in profilers:
             profiler.join()
         figures["cpu_seconds_by_process"] = dict(sorted(cpu.items(), key=lambda item: -item[1]))
+        if args.profile:
+            figures["profile"] = {name: hot_spots(RESULTS / f"mixed_load_{name}.stacks")
+                                  for name in ("gateway-web", "roster-web")}
         print(figures)
         write_results("mixed_load", {"mix": {f"{method} {path.split('?')[0]}": weight
                                              for weight, method, path, _ in mix}, **figures})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import mongoengine as me
 
@@ -28,9 +29,36 @@ def ensure_standard_catalogue() -> None:
             continue  # a concurrent seeding inserted it first
 
 
-def known_function_codes() -> set[str]:
-    ensure_standard_catalogue()
-    return set(Function.objects.scalar("code"))
+class _CatalogueCodes:
+    """The catalogue's codes, which every search and request validates against, read at most every
+    `ttl_seconds` per process (the catalogue changes rarely; this process's own changes clear it at once)."""
+
+    ttl_seconds = 5.0
+
+    def __init__(self):
+        self._codes: frozenset[str] = frozenset()
+        self._read_at = float("-inf")
+
+    def get(self) -> frozenset[str]:
+        if time.monotonic() - self._read_at > self.ttl_seconds:
+            ensure_standard_catalogue()
+            self._codes, self._read_at = frozenset(Function.objects.scalar("code")), time.monotonic()
+        return self._codes
+
+    def clear(self) -> None:
+        self._read_at = float("-inf")
+
+
+_catalogue_codes = _CatalogueCodes()
+
+
+def known_function_codes() -> frozenset[str]:
+    return _catalogue_codes.get()
+
+
+def forget_cached_catalogue() -> None:
+    """For a process whose database was replaced under it (each test has a fresh one)."""
+    _catalogue_codes.clear()
 
 
 def list_functions() -> list[Function]:
@@ -61,7 +89,9 @@ def create_function(principal: Principal, data: dict) -> Function:
     ensure_standard_catalogue()
     if Function.objects(code=data["code"]).first() is not None:
         raise Conflict(f"Function '{data['code']}' already exists")
-    return Function(**data).save(force_insert=True)
+    created = Function(**data).save(force_insert=True)
+    _catalogue_codes.clear()
+    return created
 
 
 def update_function(principal: Principal, code: str, changes: dict) -> Function:

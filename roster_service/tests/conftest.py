@@ -5,6 +5,7 @@ import pytest
 
 from chassis.testing.events import deliver, envelope
 from roster_service import SERVICE, create_app
+from roster_service.functions.service import forget_cached_catalogue
 from roster_service.subscriptions import subscriptions
 
 TODAY = dt.date.today()
@@ -16,6 +17,7 @@ def day(offset: int) -> str:
 
 @pytest.fixture
 def app(make_app):
+    forget_cached_catalogue()  # every test has a database of its own
     return make_app(create_app, SERVICE)
 
 
