@@ -60,11 +60,12 @@ def mongodb() -> Iterator[str]:
         shutil.rmtree(storage, ignore_errors=True)
 
 
-def _rabbitmqctl(*args: str) -> None:
+def rabbitmqctl(*args: str, timeout: float = 60) -> None:
+    """Run `rabbitmqctl` on the local broker (vhosts for test runs; stopping it in the resilience tests)."""
     executable = shutil.which("rabbitmqctl") or "/usr/sbin/rabbitmqctl"
     if not os.path.exists(executable):
         raise RuntimeError("rabbitmqctl not found: tests need a local RabbitMQ (apt-get install -y rabbitmq-server)")
-    subprocess.run([executable, "-q", *args], check=True, capture_output=True, timeout=60)
+    subprocess.run([executable, "-q", *args], check=True, capture_output=True, timeout=timeout)
 
 
 @contextlib.contextmanager
@@ -78,9 +79,9 @@ def rabbitmq_vhost(name: str) -> Iterator[str]:
             f"RabbitMQ does not answer at {base} ({error}); start it: rabbitmq-server -detached") from error
     parts = urllib.parse.urlsplit(base)
     user = urllib.parse.unquote(parts.username or "guest")
-    _rabbitmqctl("add_vhost", name)
+    rabbitmqctl("add_vhost", name)
     try:
-        _rabbitmqctl("set_permissions", "-p", name, user, ".*", ".*", ".*")
+        rabbitmqctl("set_permissions", "-p", name, user, ".*", ".*", ".*")
         yield urllib.parse.urlunsplit(parts._replace(path="/" + urllib.parse.quote(name, safe="")))
     finally:
-        _rabbitmqctl("delete_vhost", name)
+        rabbitmqctl("delete_vhost", name)

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 import pytest
 
 from chassis.testing.events import wait_until
+from chassis.testing.infrastructure import rabbitmqctl
 from infra.platform import Api, Directory
 
 pytestmark = pytest.mark.e2e
@@ -86,20 +87,16 @@ def test_a_worker_killed_mid_flow_loses_no_event_and_applies_none_twice(platform
     assert dead.returncode == 0 and "case_expert_requests" not in dead.stdout, dead.stdout
 
 
-def rabbitmqctl(*args: str) -> None:
-    subprocess.run(["rabbitmqctl", *args], check=True, capture_output=True, timeout=120)
-
-
 def test_a_flow_completes_after_the_broker_was_stopped_for_a_while(platform, officer):
     case_id = open_case(officer, "Broker outage")
-    rabbitmqctl("stop_app")
+    rabbitmqctl("stop_app", timeout=120)
     try:
         for number in range(5):
             ask_for_an_expert(officer, case_id, number)  # the case system keeps working: events wait in the outbox
         assert asked_and_arrived(officer, case_id).arrived == 0
     finally:
-        rabbitmqctl("start_app")
-        rabbitmqctl("await_startup")
+        rabbitmqctl("start_app", timeout=120)
+        rabbitmqctl("await_startup", timeout=120)
 
     wait_until(lambda: asked_and_arrived(officer, case_id).arrived == 5, timeout=FLOW_SECONDS, interval=0.5,
                message="the relays and workers reconnected and the flow completed")
