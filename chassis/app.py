@@ -12,9 +12,10 @@ import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 
-from flask import Flask, Response, g, json, request
+from flask import Flask, Response, g, json, request, send_from_directory
 from flask.views import MethodView
 from flask_smorest import Api, Blueprint
+from swagger_ui_bundle import swagger_ui_path
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -36,6 +37,7 @@ access_log = logging.getLogger("rso.access")
 
 REQUEST_ID_HEADER = "X-Request-ID"
 MEDIA_TYPE_EXEMPT_ENDPOINTS = "rso.media_type_exempt_endpoints"  # endpoints that pass any body through
+SWAGGER_UI_ASSETS = "swagger-ui"  # served from the swagger-ui-bundle package under /docs/
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
 
@@ -136,7 +138,8 @@ def create_service_app(
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+        # Relative, so the page works at /docs and at /api/<service>/docs behind the gateway, offline too.
+        OPENAPI_SWAGGER_UI_URL=f"docs/{SWAGGER_UI_ASSETS}/",
         MAX_CONTENT_LENGTH=settings.max_request_bytes,
         API_SPEC_OPTIONS={
             "info": {"description": description},
@@ -161,6 +164,8 @@ def create_service_app(
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
     app.extensions["rso.api"] = api
+    app.add_url_rule(f"/docs/{SWAGGER_UI_ASSETS}/<path:filename>", "swagger_ui_assets",
+                     lambda filename: send_from_directory(swagger_ui_path, filename, max_age=86400))
     app.extensions[MEDIA_TYPE_EXEMPT_ENDPOINTS] = set()
 
     _install_request_hooks(app, frozenset(accepted_media_types))

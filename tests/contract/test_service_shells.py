@@ -44,3 +44,12 @@ def test_openapi_document_is_served(make_app, service):
     assert spec["openapi"].startswith("3.")
     assert spec["info"]["title"]
     assert "/health/ready" in spec["paths"]
+
+
+def test_the_docs_page_works_without_internet(make_app, service):
+    """Swagger UI's files come from the service itself (relative URLs, so also at /api/<service>/docs)."""
+    client = make_app(service.create_app, service.SERVICE, SETTINGS.get(service.SERVICE, ServiceSettings)).test_client()
+    page = client.get("/docs").get_data(as_text=True)
+    assert 'src="docs/swagger-ui/swagger-ui-bundle.js"' in page and "https://" not in page
+    asset = client.get("/docs/swagger-ui/swagger-ui-bundle.js")
+    assert asset.status_code == 200 and asset.mimetype in ("text/javascript", "application/javascript")

@@ -8,14 +8,13 @@ import pymongo
 import pytest
 
 from chassis.testing.events import deliver, envelope
+from chassis.testing.routes import service_routes
 from training_service.subscriptions import subscriptions
 from training_service.tests.builders import build_course, complete_course, ok, trainee_email
 
 pytestmark = pytest.mark.integration
 
-NOT_TENANT_SCOPED = {"/health/live", "/health/ready", "/openapi.json", "/docs", "/docs/<path:filename>",
-                     "/static/<path:filename>",
-                     # by an unguessable code, on purpose readable by anyone (tested in test_certificates)
+NOT_TENANT_SCOPED = {  # by an unguessable code, on purpose readable by anyone (tested in test_certificates)
                      "/public/certificates/<code>", "/public/certificates/<code>/printable"}
 ALL_ROLES = ["training_coordinator", "trainer", "trainee", "expert", "auditor", "tenant_admin", "platform_admin"]
 
@@ -106,7 +105,7 @@ def path_for(route: str, ids: dict) -> str:
 
 
 def test_every_endpoint_keeps_other_tenants_records_out_of_reach(app, client, auth_headers, world):
-    routes = {(method, rule.rule) for rule in app.url_map.iter_rules() if rule.rule not in NOT_TENANT_SCOPED
+    routes = {(method, rule.rule) for rule in service_routes(app) if rule.rule not in NOT_TENANT_SCOPED
               for method in rule.methods - {"HEAD", "OPTIONS"}}
     assert routes == set(CALLS), "every endpoint needs its row in CALLS"
 
