@@ -273,6 +273,19 @@ def run(mongodb_uri: str, amqp_url: str, *, load_demo: bool = True) -> int:
         demo_thread.join(DEMO_STOP_SECONDS)
 
 
+def person_token(email: str, password: str | None = None) -> str:
+    """An access token of a person, obtained as a browser app would (for curl and scripts)."""
+    from chassis.testing.oauth import sign_in
+    from infra.platform import PORTAL, PORTAL_REDIRECT_URI
+
+    gateway = f"http://127.0.0.1:{_ports(os.environ)['gateway']}"
+    try:
+        token = sign_in(gateway, PORTAL, email, password or demo_credentials()[DEMO_PASSWORD_KEY], PORTAL_REDIRECT_URI)
+    except PermissionError as error:
+        raise DevstackError(f"{email} could not sign in at {gateway}: {error}") from error
+    return token["access_token"]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="rso-dev", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -281,6 +294,10 @@ def main(argv: list[str] | None = None) -> int:
     run_command = commands.add_parser("run", help="ensure-mongo, ensure-broker, then run every process until "
                                                   "Ctrl-C, loading the demo data once they are live")
     run_command.add_argument("--no-demo", action="store_true", help="do not load the demo data (docs/demo.md)")
+    token_command = commands.add_parser("token", help="sign a demo person in through the portal (authorization "
+                                                      "code + PKCE) and print their access token")
+    token_command.add_argument("email")
+    token_command.add_argument("--password", help="default: the demo password of var/demo-credentials.json")
     args = parser.parse_args(argv)
     mongodb_uri = os.environ.get("MONGODB_URI", DEFAULT_MONGODB_URI)
     amqp_url = os.environ.get("AMQP_URL", DEFAULT_AMQP_URL)
@@ -289,6 +306,8 @@ def main(argv: list[str] | None = None) -> int:
             ensure_mongo(mongodb_uri)
         elif args.command == "ensure-broker":
             ensure_broker(amqp_url)
+        elif args.command == "token":
+            print(person_token(args.email, args.password))
         else:
             return run(mongodb_uri, amqp_url, load_demo=not args.no_demo)
     except DevstackError as error:

@@ -168,6 +168,15 @@ def administer_with_the_printed_credential(runner: Runner, gateway_port: int) ->
     return {tenant["code"] for tenant in requests.get(f"{gateway}/admin/tenants", headers=headers, timeout=10).json()}
 
 
+def a_demo_persons_token_works(env: dict[str, str], gateway_port: int) -> bool:
+    """`rso-dev token EMAIL`, as the README shows it, gives a token the gateway lets through."""
+    token = subprocess.run([str(ROOT / ".venv" / "bin" / "rso-dev"), "token", "requests@tha.example.org"], env=env,
+                           capture_output=True, text=True, timeout=60, check=True).stdout.strip()
+    functions = requests.get(f"http://127.0.0.1:{gateway_port}/api/roster/functions", timeout=10,
+                             headers={"Authorization": f"Bearer {token}"})
+    return functions.status_code == 200
+
+
 def test_infra_run_twice_ctrl_c_stops_a_demo_load_halfway_and_the_next_run_finishes_it(runner_env, tmp_path):
     env, ports = runner_env
     runner = Runner(env, tmp_path / "interrupted.log")
@@ -193,6 +202,7 @@ def test_infra_run_twice_ctrl_c_stops_a_demo_load_halfway_and_the_next_run_finis
         assert f"the platform is live at http://127.0.0.1:{ports['gateway']}" in output
         assert re.search(r"UNHCR\s+admin@unhcr\.example\.org\s+tenant_admin", output), runner.output_tail()
         assert f"password of every demo person: {password}" in output
+        assert a_demo_persons_token_works(env, ports["gateway"])
         stop_like_ctrl_c(runner, ports)
     finally:
         runner.kill_everything()
