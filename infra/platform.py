@@ -15,11 +15,13 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.parse
 from pathlib import Path
 
 import requests
 
 from chassis.testing import oauth
+from chassis.testing.infrastructure import rabbitmqctl
 from infra import devstack
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,6 +102,15 @@ class Platform:
             time.sleep(0.3)
         if waiting:
             raise RuntimeError(f"not live within {seconds} s: {sorted(waiting)}\n{self.log_tails(self.processes)}")
+
+    def failed_events(self) -> dict[str, int]:
+        """Messages in any retry or dead-letter queue of the platform's vhost: events some handler failed on
+        (a retry queue holds them for seconds, the `.dead` queue for good)."""
+        vhost = urllib.parse.unquote(urllib.parse.urlsplit(self.env["AMQP_URL"]).path[1:])
+        listing = rabbitmqctl("list_queues", "-p", vhost, "name", "messages", "--no-table-headers")
+        queues = (line.split() for line in listing.splitlines() if line.strip())
+        return {name: int(count) for name, count in queues
+                if int(count) and (name.endswith(".dead") or ".retry." in name)}
 
     def log_tails(self, names, lines: int = 30) -> str:
         tails = []

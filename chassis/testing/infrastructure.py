@@ -60,12 +60,13 @@ def mongodb() -> Iterator[str]:
         shutil.rmtree(storage, ignore_errors=True)
 
 
-def rabbitmqctl(*args: str, timeout: float = 60) -> None:
-    """Run `rabbitmqctl` on the local broker (vhosts for test runs; stopping it in the resilience tests)."""
+def rabbitmqctl(*args: str, timeout: float = 60) -> str:
+    """Run `rabbitmqctl` on the local broker (vhosts for test runs, queue listings, stopping it); its output."""
     executable = shutil.which("rabbitmqctl") or "/usr/sbin/rabbitmqctl"
     if not os.path.exists(executable):
         raise RuntimeError("rabbitmqctl not found: tests need a local RabbitMQ (apt-get install -y rabbitmq-server)")
-    subprocess.run([executable, "-q", *args], check=True, capture_output=True, timeout=timeout)
+    return subprocess.run([executable, "-q", *args], check=True, capture_output=True, text=True,
+                          timeout=timeout).stdout
 
 
 @contextlib.contextmanager

@@ -9,7 +9,8 @@ from infra.platform import WEB_SERVICES, Platform, free_ports
 
 @pytest.fixture(scope="module")
 def platform(rso_mongodb_uri, rso_run_id, tmp_path_factory, request):
-    """Every Procfile process against its own databases and vhost, for the flows of one test module."""
+    """Every Procfile process against its own databases and vhost, for the flows of one test module; at the
+    end, no event may wait in a retry or dead-letter queue (a handler failed on it)."""
     name = request.module.__name__.rpartition(".")[2]
     with rabbitmq_vhost(f"rso-test-{rso_run_id}-{name}") as amqp_url:
         ports = dict(zip(WEB_SERVICES, free_ports(len(WEB_SERVICES)), strict=True))
@@ -20,5 +21,7 @@ def platform(rso_mongodb_uri, rso_run_id, tmp_path_factory, request):
         try:
             running.start_all()
             yield running
+            failed = running.failed_events()
+            assert not failed, f"events some handler failed on (retry or dead-letter queues): {failed}"
         finally:
             running.stop_all()
