@@ -10,6 +10,9 @@ import marshmallow as ma
 
 from chassis.iso_codes import COUNTRY_CODES, ISO_639_1_FOR_639_3, LANGUAGE_CODES
 
+PLATFORM_TENANT = "RSO"  # the Regional Support Office itself: its staff act across tenants where a rule says so
+TENANT_CODE_PATTERN = r"^[A-Z][A-Z0-9_]{1,15}$"  # ISO 3166 alpha-3 for states (THA), acronyms for organisations
+
 # The expertise areas of the RCF operationalisation note (Annex I, section c) and the platform additions.
 STANDARD_FUNCTIONS: dict[str, str] = {
     "language_document_analysis": "Language and document analysis",
@@ -66,6 +69,7 @@ def ProficiencyLevel(**kwargs) -> ma.fields.String:
     return ma.fields.String(validate=ma.validate.OneOf(PROFICIENCY_LEVELS), **kwargs)
 
 
-def StandardFunctionCode(**kwargs) -> ma.fields.String:
-    """A function of the standard catalogue (the roster validates against its own, which may hold more)."""
-    return ma.fields.String(validate=ma.validate.OneOf(FUNCTION_CODES), **_with_example(kwargs, "border_management"))
+def TenantCode(**kwargs) -> ma.fields.String:
+    not_a_code = "Not a tenant code, such as THA or IOM"
+    return ma.fields.String(validate=ma.validate.Regexp(TENANT_CODE_PATTERN, error=not_a_code),
+                            **_with_example(kwargs, "THA"))

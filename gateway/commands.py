@@ -9,10 +9,10 @@ import os
 import sys
 
 from chassis import context, db
+from chassis.vocabulary import PLATFORM_TENANT
 from gateway.identity import audit, keys
 from gateway.identity.models import OAuthClient, Tenant, User, hash_secret
 
-PLATFORM_TENANT = "RSO"
 MIN_PASSWORD_LENGTH = 12
 
 

@@ -30,7 +30,7 @@ from types import SimpleNamespace
 import requests
 
 from chassis.testing import oauth
-from chassis.vocabulary import FUNCTION_CODES, STANDARD_FUNCTIONS
+from chassis.vocabulary import FUNCTION_CODES, PLATFORM_TENANT, STANDARD_FUNCTIONS
 from infra import devstack
 from infra.platform import Api, Directory
 
@@ -67,7 +67,6 @@ class DemoPerson:
     roles: tuple[str, ...]
 
 
-PLATFORM_TENANT = "RSO"
 TENANTS = (
     DemoTenant("RSO", "Bali Process Regional Support Office", "platform", "rso.example.org", 0),
     DemoTenant("IOM", "International Organization for Migration", "international_organisation", "iom.example.org",

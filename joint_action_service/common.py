@@ -15,7 +15,7 @@ from flask import Response
 
 from chassis import db
 from chassis.problems import NotFound
-from joint_action_service.vocabulary import TENANT_CODE
+from chassis.vocabulary import TenantCode
 
 
 def parse_object_id(value: str) -> ObjectId | None:
@@ -39,7 +39,7 @@ def first_or_404(queryset, what: str, record_id: str):
 
 
 def tenant_code_field(**kwargs) -> ma.fields.String:
-    return ma.fields.String(validate=ma.validate.Regexp(TENANT_CODE, error="Not a tenant code"), **kwargs)
+    return TenantCode(**kwargs)
 
 
 def tenant_codes_field(*, validate=None, **kwargs) -> ma.fields.List:

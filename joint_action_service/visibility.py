@@ -25,13 +25,14 @@ from mongoengine.queryset.visitor import Q
 from chassis.auth import Principal, current_principal
 from chassis.problems import Conflict, Forbidden
 from chassis.tenant_status import is_suspended
+from chassis.vocabulary import PLATFORM_TENANT
 from joint_action_service.access_log.models import AccessLogEntry
 from joint_action_service.cases.models import Case
 from joint_action_service.common import first_or_404
 from joint_action_service.items.models import InformationItem
 from joint_action_service.jpas.models import Jpa
 from joint_action_service.persons.models import VICTIM, Person
-from joint_action_service.vocabulary import LEAD_ONLY, ORIGINATOR_APPROVAL, PLATFORM_TENANT, RELEASABLE
+from joint_action_service.vocabulary import LEAD_ONLY, ORIGINATOR_APPROVAL, RELEASABLE
 
 JPA_PARTICIPATION = "a JPA is visible to its participating tenants"
 CASE_PARTICIPATION = "a case is visible to its lead and the tenants it is shared with"

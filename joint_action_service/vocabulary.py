@@ -34,7 +34,6 @@ SEIZURE_TYPES = (
     "drugs", "other",
 )
 
-TENANT_CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,15}$")  # as the gateway registers tenants
 CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")  # ISO 4217
 
 # Who may do what (the tenant side of every rule is in visibility.py).
@@ -42,4 +41,3 @@ CASE_WORKERS = ("case_officer",)
 CASE_READERS = ("case_officer", "jpa_coordinator")
 JPA_COORDINATORS = ("jpa_coordinator",)
 ACCESS_LOG_READERS = ("auditor", "case_officer")
-PLATFORM_TENANT = "RSO"

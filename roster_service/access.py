@@ -12,8 +12,9 @@ from __future__ import annotations
 import dataclasses
 
 from chassis.auth import Principal
+from chassis.vocabulary import PLATFORM_TENANT
 
-ROSTER_OFFICE_TENANT = "RSO"  # the platform tenant; its roster managers run the roster for every member
+ROSTER_OFFICE_TENANT = PLATFORM_TENANT  # the platform tenant; its roster managers run the roster for every member
 
 ROSTER_OFFICE = "roster_office"
 NOMINATING_TENANT = "nominating_tenant"

@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 
 from chassis.auth import Principal
-from training_service.vocabulary import PLATFORM_TENANT
+from chassis.vocabulary import PLATFORM_TENANT
 
 SYSTEM_ROLE = "training-service"
 """A role no token carries: workflow steps only the service itself takes (promotion, completion, expiry)."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-PLATFORM_TENANT = "RSO"
-
 # Who writes course material (modules, assessments, draft courses) for their tenant.
 AUTHORS = ("training_coordinator", "trainer")
 # Who runs training for their tenant: publishes courses, schedules sessions, nominates, approves, revokes.

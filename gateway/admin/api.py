@@ -25,10 +25,10 @@ from chassis.auth import Principal, current_principal, require
 from chassis.clock import now
 from chassis.messaging import emit
 from chassis.problems import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
+from chassis.vocabulary import PLATFORM_TENANT
 from gateway.admin import schemas
 from gateway.identity import audit, denials
 from gateway.identity.models import AuditEntry, OAuthClient, RefreshToken, Tenant, User, hash_secret
-from gateway.oauth.server import PLATFORM_TENANT
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin", description="Tenant administration")
 ADMINS = ("platform_admin", "tenant_admin")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from chassis.vocabulary import TenantCode
 from gateway.identity.models import ROLES, TENANT_KINDS
 
 GRANT_TYPES = ("client_credentials", "authorization_code", "refresh_token")
 
 
 class TenantIn(ma.Schema):
-    code = ma.fields.String(required=True, validate=ma.validate.Regexp(
-        r"^[A-Z][A-Z0-9_]{1,15}$", error="2-16 capitals, digits or _, such as THA or IOM"))
+    code = TenantCode(required=True)
     name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
     kind = ma.fields.String(required=True, validate=ma.validate.OneOf([k for k in TENANT_KINDS if k != "platform"]))
 

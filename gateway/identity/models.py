@@ -13,6 +13,7 @@ from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, ClientMixin, TokenMix
 from chassis import db
 from chassis.clock import now
 from chassis.tenancy import TenantOwnedDocument
+from chassis.vocabulary import TENANT_CODE_PATTERN
 
 TENANT_KINDS = ("member_state", "international_organisation", "platform")
 ROLES = (
@@ -41,7 +42,7 @@ class Tenant(db.Document):
 
     meta = {"collection": "tenants"}
 
-    code = me.StringField(primary_key=True, regex=r"^[A-Z][A-Z0-9_]{1,15}$")
+    code = me.StringField(primary_key=True, regex=TENANT_CODE_PATTERN)
     name = me.StringField(required=True, max_length=200)
     kind = me.StringField(required=True, choices=TENANT_KINDS)
     status = me.StringField(required=True, choices=("active", "suspended"), default="active")

@@ -24,6 +24,7 @@ from joserfc.jwk import KeySet
 from chassis import context
 from chassis.auth import TokenValidator, Unauthorized
 from chassis.clock import now
+from chassis.vocabulary import PLATFORM_TENANT
 from gateway.identity import audit, denials, keys
 from gateway.identity.models import AuthorizationCode, OAuthClient, RefreshToken, Tenant, User, token_digest
 from gateway.settings import GatewaySettings
@@ -31,7 +32,6 @@ from gateway.settings import GatewaySettings
 AUTHORIZATION_CODE_LIFETIME = dt.timedelta(minutes=2)
 CONFIDENTIAL_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
 PUBLIC_AUTH_METHODS = ["none"]
-PLATFORM_TENANT = "RSO"
 
 
 class AccessTokenGenerator(JWTBearerTokenGenerator):

@@ -5,13 +5,12 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from chassis.vocabulary import FUNCTION_CODES
+from chassis.vocabulary import FUNCTION_CODES, TenantCode
 from chassis.workflow import TransitionOut
 from training_service.catalogue.models import AUDIENCES, GRADING_POLICIES, ITEM_KINDS, QUESTION_KINDS
 
 COURSE_CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$",
                               error="Use 1 to 40 letters, digits, '.', '_' or '-'")
-TENANT_CODE = validate.Regexp(r"^[A-Z][A-Z0-9_]{1,15}$", error="Not a tenant code")
 
 
 class ContentItemIn(ma.Schema):
@@ -164,7 +163,7 @@ class CourseIn(ma.Schema):
     self_enrolment = ma.fields.Boolean()
     requires_approval = ma.fields.Boolean()
     audience = ma.fields.String(validate=validate.OneOf(AUDIENCES))
-    audience_tenants = ma.fields.List(ma.fields.String(validate=TENANT_CODE), validate=validate.Length(max=100))
+    audience_tenants = ma.fields.List(TenantCode(), validate=validate.Length(max=100))
 
 
 class CourseUpdateIn(CourseIn):
@@ -185,7 +184,7 @@ class CourseQuery(ma.Schema):
     status = ma.fields.String(validate=validate.OneOf(("draft", "published", "archived")))
     function = ma.fields.String(validate=validate.OneOf(FUNCTION_CODES))
     code = ma.fields.String(validate=COURSE_CODE)
-    provider = ma.fields.String(validate=TENANT_CODE)
+    provider = TenantCode()
 
 
 class OutlineItemOut(ma.Schema):

@@ -15,11 +15,12 @@ from collections import defaultdict
 from chassis.auth import Principal
 from chassis.clock import today
 from chassis.problems import NotFound
+from chassis.vocabulary import PLATFORM_TENANT
 from training_service.catalogue.models import Course
 from training_service.catalogue.service import get_own_course
 from training_service.certificates.models import Certificate
 from training_service.enrolments.models import ENROLMENT_STATES, Enrolment
-from training_service.vocabulary import EXPIRY_REMINDER_DAYS, PLATFORM_TENANT
+from training_service.vocabulary import EXPIRY_REMINDER_DAYS
 
 
 def status_counts(group_field: str) -> dict:
