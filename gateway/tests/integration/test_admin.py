@@ -133,6 +133,31 @@ def test_a_duplicate_email_is_a_conflict(client, as_):
     assert response.status_code == 409
 
 
+@pytest.mark.parametrize(("method", "path", "body", "fields"), [
+    ("post", "/admin/tenants/THA/users", {"email": "not-an-email", "display_name": "", "roles": ["wizard"]},
+     {"email", "display_name", "roles.0"}),
+    ("post", "/admin/tenants/THA/users", {"email": "a@b.org", "display_name": "A", "roles": [], "password": "short"},
+     {"roles", "password"}),
+    ("patch", "/admin/tenants/THA/users/{officer}", {"roles": "case_officer", "display_name": "x" * 201},
+     {"roles", "display_name"}),
+    ("post", "/admin/tenants/THA/clients", {"client_id": "A!", "name": "x", "grant_types": ["password"],
+                                            "redirect_uris": ["not a url"]},
+     {"client_id", "grant_types.0", "redirect_uris.0"}),
+    ("post", "/admin/tenants/THA/clients", {"client_id": "tha-spa", "name": "SPA", "confidential": False,
+                                            "grant_types": ["client_credentials"]}, {"grant_types"}),
+    ("post", "/admin/tenants/THA/suspend", {"reason": ""}, {"reason"}),
+    ("patch", "/admin/tenants/THA", {"name": 42, "extra": True}, {"name", "extra"}),
+])
+def test_bad_input_is_a_422_naming_the_fields_and_writes_nothing(client, as_, world, method, path, body, fields):
+    before = _snapshot()
+    response = getattr(client, method)(path.format(officer=world["THA_officer"].id), json=body,
+                                       headers=as_("platform_admin"))
+
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    assert {error["field"] for error in response.get_json()["errors"]} == fields
+    assert _snapshot() == before and emitted() == []
+
+
 def test_the_audit_log_is_readable_per_tenant_and_cannot_be_changed(client, as_, world):
     client.post("/admin/tenants/THA/users", headers=as_("THA_admin"), json={
         "email": "a@police.go.th", "display_name": "A", "roles": ["case_officer"]})
