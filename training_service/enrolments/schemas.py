@@ -12,11 +12,11 @@ ObjectIdString = validate.Regexp(r"^[0-9a-f]{24}$", error="Not an id")
 
 
 class PersonIn(ma.Schema):
-    """A person of the nominating coordinator's own tenant."""
+    """A person of the nominating coordinator's own tenant, by e-mail. The person's user id and name
+    come from their own sign-in, never from the nomination: `name` stands until then."""
 
     email = ma.fields.Email(required=True, validate=validate.Length(max=254))
     name = ma.fields.String(required=True, validate=validate.Length(min=1, max=200))
-    user_id = ma.fields.String(allow_none=True, validate=validate.Length(min=1, max=200))
 
 
 class StepIn(ma.Schema):
@@ -65,7 +65,10 @@ class EnrolmentOut(ma.Schema):
 class BulkRowOut(ma.Schema):
     row = ma.fields.Integer(metadata={"description": "Data row number, 1 for the row after the header"})
     email = ma.fields.String()
-    outcome = ma.fields.String(metadata={"description": "enrolled, waitlisted, pending_approval or failed"})
+    outcome = ma.fields.String(metadata={"description": (
+        "enrolled, waitlisted or pending_approval: the person's place; invited: a place (see `status`) for an "
+        "address no person of this tenant has used training with yet, waiting for their first sign-in; failed")})
+    status = ma.fields.String(metadata={"description": "The enrolment's status (not for failed rows)"})
     enrolment_id = ma.fields.String()
     errors = ma.fields.List(ma.fields.Dict())
 

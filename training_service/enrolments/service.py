@@ -20,11 +20,12 @@ from training_service.directory.service import (
     caller_as_trainee,
     caller_filter,
     is_trainee,
-    normalise_email,
+    nominated_person,
     person_filter,
+    remember_caller,
 )
 from training_service.enrolments import seats
-from training_service.enrolments.models import Enrolment
+from training_service.enrolments.models import OPEN_STATES, Enrolment
 from training_service.enrolments.seats import ENROLMENT_WORKFLOW
 from training_service.recommendations import service as recommendations
 from training_service.sessions.models import Session
@@ -34,6 +35,7 @@ from training_service.vocabulary import AUTHORS, COORDINATORS
 
 def self_enrol(session_id: str, principal: Principal) -> Enrolment:
     trainee = caller_as_trainee(principal)
+    remember_caller(trainee)
     session, course = open_session(session_id, principal)
     if not course.self_enrolment:
         raise Forbidden("This course takes nominations only: ask your training coordinator")
@@ -43,12 +45,8 @@ def self_enrol(session_id: str, principal: Principal) -> Enrolment:
 def nominate(session_id: str, person: dict, principal: Principal) -> Enrolment:
     """A training coordinator enrols a person of their own tenant."""
     session, course = open_session(session_id, principal)
-    return enrol(session, course, nominee(person, principal), source="nomination", nominated_by=principal.sub)
-
-
-def nominee(person: dict, principal: Principal) -> TraineeRef:
-    return TraineeRef(user_id=person.get("user_id") or None, email=normalise_email(person["email"]),
-                      name=person["name"].strip(), tenant=principal.tenant)
+    trainee = nominated_person(person["email"], person["name"], principal)
+    return enrol(session, course, trainee, source="nomination", nominated_by=principal.sub)
 
 
 def open_session(session_id: str, principal: Principal) -> tuple[Session, Course]:
@@ -68,10 +66,12 @@ def enrol(session: Session, course: Course, trainee: TraineeRef, *, source: str,
           nominated_by: str | None = None) -> Enrolment:
     """Enrol one person: pending approval if the course asks for it, else a seat or the waitlist."""
     _check_prerequisites(course, trainee)
-    open_key = Enrolment.open_key_for(session.id, trainee.email)
+    open_key = Enrolment.open_key_for(session.id, trainee.tenant, trainee.email)
 
     def work() -> Enrolment:
-        if Enrolment.across_tenants("one open enrolment per person and session").filter(open_key=open_key).count():
+        if Enrolment.across_tenants("one open enrolment per person and session, in the person's tenant").filter(
+                tenant=trainee.tenant, session_id=session.id, trainee__email=trainee.email,
+                status__in=OPEN_STATES).count():
             raise Conflict("Already enrolled in this session", email=trainee.email)
         enrolment = Enrolment(
             tenant=trainee.tenant, session_id=session.id, course_id=course.id, course_code=course.code,
