@@ -149,13 +149,15 @@ def withdraw(enrolment_id: str, principal: Principal, comment: str | None) -> En
 def end_enrolment(enrolment: Enrolment, principal: Principal, comment: str | None) -> Enrolment:
     """Withdraw `enrolment` (inside the caller's transaction), handing its seat on."""
     step = ENROLMENT_WORKFLOW.advance(enrolment.status, "withdrawn", principal, comment)
-    held_seat = enrolment.status == "enrolled"
+    held_seat, was_waiting = enrolment.status == "enrolled", enrolment.status == "waitlisted"
     enrolment.status, enrolment.open_key, enrolment.waitlist_position = "withdrawn", None, None
     _record_step(enrolment, step)
     events.emit_enrolment(events.ENROLMENT_WITHDRAWN, enrolment)
     if held_seat:
         seats.release_seat(enrolment.session_id)
         seats.fill_free_seats(enrolment.session_id)
+    if was_waiting:
+        seats.renumber_waitlist(enrolment.session_id)
     return enrolment
 
 

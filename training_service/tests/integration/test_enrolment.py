@@ -237,3 +237,23 @@ def test_a_cohort_still_sees_its_session_after_a_new_course_version_archives_the
     ok(client.post(f"/enrolments/{enrolment['id']}/progress", json={"item_id": built.lesson_id}, headers=trainee))
     assert client.get(f"/courses/{built.course_id}", headers=actors.trainee("IDN")).status_code == 404
     assert enrol(client, built.session_id, actors.trainee("THA", 2)).status_code == 409
+
+
+def test_waitlist_positions_move_up_after_a_promotion_and_a_withdrawal(client, actors):
+    provider = actors.coordinator()
+    built = build_course(client, provider, session=scheduled(capacity=1))
+    ids = [ok(enrol(client, built.session_id, actors.trainee("THA", n)), 201)["id"] for n in range(1, 5)]
+    assert _positions(ids) == [None, 1, 2, 3]
+
+    ok(client.post(f"/enrolments/{ids[0]}/withdraw", json={}, headers=provider))  # 2 is promoted
+    assert _positions(ids) == [None, None, 1, 2]
+    ok(client.post(f"/enrolments/{ids[2]}/withdraw", json={}, headers=actors.trainee("THA", 3)))
+    assert _positions(ids) == [None, None, None, 1]
+    fifth = ok(enrol(client, built.session_id, actors.trainee("THA", 5)), 201)
+    assert fifth["waitlist_position"] == 2
+    listed = ok(client.get(f"/sessions/{built.session_id}/enrolments?status=waitlisted", headers=provider))
+    assert [(e["id"], e["waitlist_position"]) for e in listed] == [(ids[3], 1), (fifth["id"], 2)]
+
+
+def _positions(ids):
+    return [Enrolment.across_tenants("test").get(id=i).waitlist_position for i in ids]
