@@ -15,6 +15,7 @@ from chassis.problems import Conflict, Forbidden, InvalidTransition, NotFound
 from chassis.tenant_status import refuse_if_suspended
 from training_service import events
 from training_service.catalogue.models import Course
+from training_service.certificates.models import Certificate
 from training_service.directory.models import TraineeRef
 from training_service.directory.service import (
     caller_as_trainee,
@@ -31,6 +32,8 @@ from training_service.recommendations import service as recommendations
 from training_service.sessions.models import Session
 from training_service.sessions.service import find_visible_session
 from training_service.vocabulary import AUTHORS, COORDINATORS
+
+PREREQUISITE_PROOF = ("valid", "expired")  # certificate states that show a prerequisite was passed
 
 
 def self_enrol(session_id: str, principal: Principal) -> Enrolment:
@@ -91,12 +94,13 @@ def enrol(session: Session, course: Course, trainee: TraineeRef, *, source: str,
 
 
 def _check_prerequisites(course: Course, trainee: TraineeRef) -> None:
-    """Every prerequisite course (by code, same provider) completed and passed by this person."""
+    """Every prerequisite course (by code, same provider) passed by this person: they hold its certificate,
+    valid or expired. A revoked certificate no longer proves the pass."""
     if not course.prerequisites:
         return
-    done = set(Enrolment.across_tenants("the trainee's own enrolments, in the trainee's tenant").filter(
+    done = set(Certificate.across_tenants("the trainee's own certificates, in the trainee's tenant").filter(
         tenant=trainee.tenant, provider_tenant=course.tenant, course_code__in=course.prerequisites,
-        status="completed", passed=True, __raw__=person_filter(trainee.user_id, trainee.email),
+        status__in=PREREQUISITE_PROOF, __raw__=person_filter(trainee.user_id, trainee.email, field="holder"),
     ).distinct("course_code"))
     missing = sorted(set(course.prerequisites) - done)
     if missing:

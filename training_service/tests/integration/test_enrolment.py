@@ -7,7 +7,7 @@ import pytest
 from chassis.testing.events import emitted
 from training_service.enrolments.models import Enrolment
 from training_service.sessions.models import Session
-from training_service.tests.builders import build_course, ok, scheduled
+from training_service.tests.builders import build_course, ok, scheduled, trainee_email
 
 pytestmark = pytest.mark.integration
 
@@ -189,6 +189,23 @@ def test_prerequisites_must_be_passed_first(client, actors):
     enrolment = ok(enrol(client, basics.session_id, trainee), 201)
     complete_course(client, trainee, basics, enrolment["id"])
     assert ok(enrol(client, advanced.session_id, trainee), 201)["status"] == "enrolled"
+
+
+def test_a_revoked_certificate_no_longer_satisfies_a_prerequisite(client, actors):
+    from training_service.tests.builders import complete_course
+
+    provider, trainee = actors.coordinator(), actors.trainee()
+    basics = build_course(client, provider, code="BASICS")
+    advanced = build_course(client, provider, code="ADV", prerequisites=["BASICS"])
+    enrolment = ok(enrol(client, basics.session_id, trainee), 201)
+    certificate_id = complete_course(client, trainee, basics, enrolment["id"])["certificate_id"]
+    ok(client.post(f"/certificates/{certificate_id}/revoke", json={"reason": "Exam misconduct"}, headers=provider))
+
+    refused = enrol(client, advanced.session_id, trainee)
+    assert refused.status_code == 409 and refused.get_json()["missing_prerequisites"] == ["BASICS"]
+    nominated = client.post(f"/sessions/{advanced.session_id}/nominations", headers=actors.coordinator("THA"),
+                            json={"email": trainee_email(), "name": "Trainee"})
+    assert nominated.status_code == 409
 
 
 def test_a_closed_or_finished_session_takes_no_enrolment(client, actors):
