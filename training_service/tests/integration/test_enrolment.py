@@ -1,5 +1,6 @@
 """Enrolment: seats and waitlist, promotion in order, approval, nomination, withdrawal, no double enrolment."""
 
+import datetime as dt
 import threading
 
 import pytest
@@ -213,8 +214,9 @@ def test_a_closed_or_finished_session_takes_no_enrolment(client, actors):
     built = build_course(client, provider, session=scheduled(capacity=5))
     ok(client.patch(f"/sessions/{built.session_id}", json={"enrolment_open": False}, headers=provider))
     assert enrol(client, built.session_id, actors.trainee()).status_code == 409
-    ok(client.patch(f"/sessions/{built.session_id}", headers=provider, json={
-        "enrolment_open": True, "starts_on": "2020-01-01", "ends_on": "2020-01-02"}))
+    ok(client.patch(f"/sessions/{built.session_id}", headers=provider, json={"enrolment_open": True}))
+    Session.across_tenants("test").filter(id=built.session_id).update_one(  # time has passed
+        set__starts_on=dt.date(2020, 1, 1), set__ends_on=dt.date(2020, 1, 2))
     assert enrol(client, built.session_id, actors.trainee()).status_code == 409
 
 
