@@ -32,6 +32,7 @@ def test_a_nomination_of_another_tenants_person_neither_blocks_nor_reveals_them(
     by_tha = ok(nominate(client, built.session_id, tha, email=idn_email, name="Someone"), 201)
     never_seen = ok(nominate(client, built.session_id, tha, email="nobody@nowhere.example.org", name="Nobody"), 201)
     assert by_tha["trainee"] == {"user_id": None, "email": idn_email, "name": "Someone", "tenant": "THA"}
+    assert by_tha["invited"] is True and never_seen["invited"] is True
     assert {key: value for key, value in never_seen["trainee"].items() if key not in ("email", "name")} == \
         {key: value for key, value in by_tha["trainee"].items() if key not in ("email", "name")}
     rows = bulk(client, built.session_id, tha, f"email,name\nAlso.{idn_email},Also\n")["rows"]
@@ -74,6 +75,7 @@ def test_a_known_person_is_nominated_with_their_accounts_id_and_name(client, act
     nominated = ok(nominate(client, built.session_id, tha, email=trainee_email("THA", 2).upper(), name="Typo Nam"), 201)
     assert nominated["trainee"] == {"user_id": "user-trainee2-THA", "email": trainee_email("THA", 2),
                                     "name": "Trainee2 Tha", "tenant": "THA"}
+    assert nominated["invited"] is False
 
 
 def test_the_certificate_names_the_person_as_their_account_does_not_as_a_coordinator_typed(client, actors):
