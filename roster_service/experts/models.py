@@ -26,9 +26,13 @@ class LanguageSkill(me.EmbeddedDocument):
 
 
 class FunctionExperience(me.EmbeddedDocument):
+    """A function the expert offers. One added after the roster office vetted the profile awaits the office's
+    vetting of that function: until then it gives no readiness and no search finds the expert for it."""
+
     code = me.StringField(required=True)
     experience_level = me.StringField(required=True, choices=EXPERIENCE_LEVELS)
     years = me.IntField(required=True, min_value=0, max_value=60)
+    awaiting_vetting = me.BooleanField(default=False)
 
 
 class Certification(me.EmbeddedDocument):
@@ -115,5 +119,31 @@ class Expert(TenantOwnedDocument):
     def function_codes(self) -> list[str]:
         return [function.code for function in self.functions]
 
+    def function(self, code: str) -> FunctionExperience | None:
+        return next((function for function in self.functions if function.code == code), None)
+
     def language_level(self, code: str) -> str | None:
         return next((language.level for language in self.languages if language.code == code), None)
+
+
+class FieldChange(me.EmbeddedDocument):
+    field = me.StringField(required=True)
+    old = me.DynamicField(null=True)  # JSON-like values; both erased when the expert withdraws consent
+    new = me.DynamicField(null=True)
+
+
+class ProfileEdit(TenantOwnedDocument):
+    """One change to a profile outside its lifecycle steps (those are in `Expert.history`): who, when, what.
+
+    Owned by the nominating tenant like the profile, and shown to whoever may read the whole profile.
+    """
+
+    meta = {"collection": "expert_edits", "indexes": [{"fields": ["expert_id", "at"]}]}
+
+    expert_id = me.StringField(required=True)
+    action = me.StringField(required=True, max_length=60)
+    actor = me.StringField(required=True)
+    actor_tenant = me.StringField(required=True)
+    at = me.DateTimeField(required=True, default=now)
+    changes = me.EmbeddedDocumentListField(FieldChange)
+    comment = me.StringField(max_length=2000, null=True)

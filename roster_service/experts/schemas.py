@@ -32,6 +32,11 @@ class ExternalCertificationIn(ma.Schema):
     issued_on = ma.fields.Date(required=True)
     expires_on = ma.fields.Date(required=True)
 
+    @ma.validates("issued_on")
+    def _issued_by_today(self, value, **_):
+        if value > dt.date.today():
+            raise ma.ValidationError("A certificate cannot have been issued in the future")
+
     @ma.validates_schema
     def _dates(self, data, **_):
         check_date_order(data, "issued_on", "expires_on")
@@ -100,6 +105,10 @@ class CommentIn(ma.Schema):
     comment = Text(2000, load_default=None)
 
 
+class RevocationIn(ma.Schema):
+    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=1000))
+
+
 # --- output --------------------------------------------------------------------------------------------
 
 class LanguageSkillOut(ma.Schema):
@@ -111,6 +120,8 @@ class FunctionExperienceOut(ma.Schema):
     code = ma.fields.String()
     experience_level = ma.fields.String()
     years = ma.fields.Integer()
+    awaiting_vetting = ma.fields.Boolean(metadata={"description": "Added after the profile was vetted; counts "
+                                                                  "once the roster office vets it"})
 
 
 class ReadinessOut(ma.Schema):
@@ -136,6 +147,7 @@ class CertificationOut(ma.Schema):
     status = ma.fields.String()
     reason = ma.fields.String(allow_none=True)
     verified_at = ma.fields.DateTime(allow_none=True)
+    verified_by = ma.fields.String(allow_none=True)
 
 
 class PeriodOut(ma.Schema):
@@ -193,6 +205,21 @@ class ExpertProfile(ExpertContactCard):
     anonymised_at = ma.fields.DateTime(allow_none=True)
     created_at = ma.fields.DateTime()
     updated_at = ma.fields.DateTime()
+
+
+class FieldChangeOut(ma.Schema):
+    field = ma.fields.String()
+    old = ma.fields.Raw(allow_none=True, metadata={"description": "Null once the expert withdrew consent"})
+    new = ma.fields.Raw(allow_none=True)
+
+
+class ProfileEditOut(ma.Schema):
+    action = ma.fields.String(metadata={"example": "profile_updated"})
+    actor = ma.fields.String()
+    actor_tenant = ma.fields.String()
+    at = ma.fields.DateTime()
+    comment = ma.fields.String(allow_none=True)
+    changes = ma.fields.List(ma.fields.Nested(FieldChangeOut))
 
 
 class ExpertListQuery(ma.Schema):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+import mongoengine as me
 from bson import ObjectId
 
 from chassis import db
@@ -40,16 +41,35 @@ from roster_service.experts.models import (
     Certification,
     Consent,
     Expert,
+    FieldChange,
     FunctionExperience,
     LanguageSkill,
     Period,
+    ProfileEdit,
 )
+from roster_service.experts.readiness import VETTED_STATUSES
 from roster_service.workflows import BOOKED_DEPLOYMENT_STATES, EXPERT_LIFECYCLE, take_step
 
 OFFICE = "the roster office vets and reads every tenant's experts"
 LOOKUP = "an expert is looked up across tenants, then shown only as far as the caller may see"
 PROFILE, CONTACT, SUMMARY = "profile", "contact", "summary"
 ANONYMISED_NAME = "Anonymised expert"
+
+# Who may change each field of a profile (`PATCH /experts/{id}`). A field is writable by a capacity only if
+# named here; tests check that every field of the patch schema is. Identity links (`user_id`, and `email`,
+# by which an expert without a user id is recognised) and identity facts the office vetted stay with the
+# nominating tenant or the office; the expert keeps their name, phone, languages and functions current.
+# Functions added after vetting wait for the office's vetting of each (`vet_function`).
+PROFILE_FIELD_WRITERS: dict[str, frozenset[str]] = {
+    "full_name": frozenset({NOMINATING_TENANT, THE_EXPERT}),
+    "phone": frozenset({NOMINATING_TENANT, THE_EXPERT}),
+    "languages": frozenset({NOMINATING_TENANT, THE_EXPERT}),
+    "functions": frozenset({NOMINATING_TENANT, THE_EXPERT}),
+    "email": frozenset({NOMINATING_TENANT}),
+    "nationality": frozenset({NOMINATING_TENANT}),
+    "clearance_level": frozenset({NOMINATING_TENANT}),
+    "user_id": frozenset({ROSTER_OFFICE}),
+}
 
 
 def capacities(principal: Principal, expert: Expert) -> set[str]:
@@ -168,24 +188,99 @@ def register_expert(principal: Principal, data: dict) -> Expert:
 
 
 def update_expert(principal: Principal, expert_id: str, changes: dict) -> Expert:
-    """Edit identity, contact, languages, functions; clearance is the nominating tenant's to set."""
-    expert, held = expert_to_change(principal, expert_id, {NOMINATING_TENANT, THE_EXPERT})
-    if "clearance_level" in changes and NOMINATING_TENANT not in held:
-        raise Forbidden("Only the nominating tenant sets the security clearance level")
-    identity_changed = False
+    """Edit the fields the caller's capacity may write (`PROFILE_FIELD_WRITERS`); the change is kept in the
+    profile's edit history. Functions new to a vetted profile await the roster office's vetting."""
+    writers = frozenset().union(*(PROFILE_FIELD_WRITERS[name] for name in changes)) or \
+        PROFILE_FIELD_WRITERS["full_name"]
+    expert, held = expert_to_change(principal, expert_id, set(writers))
+    refused = sorted(name for name in changes if not held & PROFILE_FIELD_WRITERS[name])
+    if refused:
+        raise Forbidden("Your capacity towards this profile does not let you change: " + ", ".join(
+            f"{name} ({' or '.join(sorted(PROFILE_FIELD_WRITERS[name]))})" for name in refused), fields=refused)
+    recorded = []
     for name, value in changes.items():
         if name == "languages":
             value = _languages(value)
         elif name == "functions":
-            value = [FunctionExperience(**item) for item in value]
+            value = _functions_after_edit(expert, value)
         elif name == "email":
             value = value.casefold()
-        identity_changed |= name in ("email", "user_id") and value != getattr(expert, name)
-        setattr(expert, name, value)
-    if identity_changed:
+        old = getattr(expert, name)
+        if _plain(old) != _plain(value):
+            recorded.append(FieldChange(field=name, old=_plain(old), new=_plain(value)))
+            setattr(expert, name, value)
+    if not recorded:
+        return expert
+    if {change.field for change in recorded} & {"email", "user_id"}:
         attach_known_certificates(expert)
     expert.updated_at = now()
-    return db.transaction(lambda: expert.save())
+
+    def write() -> Expert:
+        expert.save()
+        _record_edit(principal, expert, "profile_updated", recorded)
+        return expert
+
+    return db.transaction(write)
+
+
+def _functions_after_edit(expert: Expert, items: list[dict]) -> list[FunctionExperience]:
+    """The functions as edited. One the profile already offers keeps its vetting; a new one waits for the
+    roster office's vetting once the profile has been vetted (before that, vetting the profile covers it)."""
+    vetted_once = expert.vetted_at is not None
+    functions = []
+    for item in items:
+        known = expert.function(item["code"])
+        awaiting = known.awaiting_vetting if known is not None else vetted_once
+        functions.append(FunctionExperience(**item, awaiting_vetting=awaiting))
+    return functions
+
+
+def _plain(value):
+    """A stored value as JSON-like data, to compare and to keep in the edit history."""
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, me.EmbeddedDocument):
+        return {name: _plain(item) for name, item in value.to_mongo().items()}
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def _record_edit(principal: Principal, expert: Expert, action: str, changes: list[FieldChange],
+                 comment: str | None = None) -> None:
+    ProfileEdit(tenant=expert.tenant, expert_id=str(expert.id), action=action, actor=principal.sub,
+                actor_tenant=principal.tenant, at=now(), changes=changes, comment=comment).save(force_insert=True)
+
+
+def edit_history(principal: Principal, expert_id: str):
+    """Who changed what on the profile and when, newest first: for those who see the whole profile."""
+    expert, view = visible_expert(principal, expert_id)
+    if view != PROFILE:
+        raise NotFound(f"No expert {expert_id}")
+    return ProfileEdit.across_tenants(LOOKUP).filter(expert_id=str(expert.id)).order_by("-at", "-id")
+
+
+def vet_function(principal: Principal, expert_id: str, code: str, comment: str | None) -> Expert:
+    """The roster office vetted a function added after the profile was vetted: it now counts."""
+    expert, _ = expert_to_change(principal, expert_id, {ROSTER_OFFICE})
+    function = expert.function(code)
+    if function is None:
+        raise NotFound(f"The expert does not offer the function '{code}'")
+    if not function.awaiting_vetting:
+        raise Conflict(f"The function '{code}' is already vetted", slug="already-vetted")
+    if expert.status not in VETTED_STATUSES:
+        raise Conflict("Vet the profile itself first: vetting it covers every function it lists",
+                       current_state=expert.status)
+    function.awaiting_vetting = False
+    expert.updated_at = now()
+
+    def write() -> Expert:
+        expert.save()
+        _record_edit(principal, expert, "function_vetted", [
+            FieldChange(field=f"functions.{code}.awaiting_vetting", old=True, new=False)], comment)
+        return expert
+
+    return db.transaction(write)
 
 
 def transition_expert(principal: Principal, expert_id: str, target: str, comment: str | None) -> Expert:
@@ -199,6 +294,10 @@ def transition_expert(principal: Principal, expert_id: str, target: str, comment
         fresh = Expert.across_tenants(LOOKUP).get(id=expert.id)
         vetting = target == "vetted" and fresh.vetted_at is None
         extra = {"set__vetted_at": now()} if vetting else {}
+        if target == "vetted" and any(function.awaiting_vetting for function in fresh.functions):
+            for function in fresh.functions:  # vetting the profile vets every function it lists
+                function.awaiting_vetting = False
+            extra["set__functions"] = fresh.functions
         take_step(Expert.across_tenants(LOOKUP), fresh, EXPERT_LIFECYCLE, target, actor, comment,
                   set__updated_at=now(), **extra)
         if vetting:
@@ -212,39 +311,102 @@ def transition_expert(principal: Principal, expert_id: str, target: str, comment
 def add_external_certification(principal: Principal, expert_id: str, data: dict) -> Certification:
     expert, _ = expert_to_change(principal, expert_id, {NOMINATING_TENANT, THE_EXPERT})
     certification = _external_certification(data)
-    db.transaction(lambda: Expert.across_tenants(LOOKUP).filter(id=expert.id).update_one(
-        push__certifications=certification, set__updated_at=now()))
+
+    def write() -> None:
+        Expert.across_tenants(LOOKUP).filter(id=expert.id).update_one(
+            push__certifications=certification, set__updated_at=now())
+        _record_edit(principal, expert, "certificate_added", [
+            FieldChange(field=f"certifications.{certification.certificate_id}", new=_plain(certification))])
+
+    db.transaction(write)
     return certification
+
+
+def _external_certificate(expert: Expert, certificate_id: str) -> Certification:
+    certification = next((held for held in expert.certifications if held.certificate_id == certificate_id
+                          and held.source == "external"), None)
+    if certification is None:
+        raise NotFound(f"The expert has no external certificate {certificate_id}")
+    return certification
+
+
+def _change_certificate(principal: Principal, expert: Expert, certification: Certification, action: str,
+                        **values) -> Certification:
+    """Set `values` on one of the expert's certificates, and keep the change in the edit history."""
+    changes = [FieldChange(field=f"certifications.{certification.certificate_id}.{name}",
+                           old=_plain(getattr(certification, name)), new=_plain(value))
+               for name, value in values.items()]
+    for name, value in values.items():
+        setattr(certification, name, value)
+    expert.updated_at = now()
+
+    def write() -> Certification:
+        expert.save()
+        _record_edit(principal, expert, action, changes)
+        return certification
+
+    return db.transaction(write)
 
 
 def verify_certification(principal: Principal, expert_id: str, certificate_id: str) -> Certification:
     """The roster office checked the evidence of an external certificate: from now on it counts."""
     expert, _ = expert_to_change(principal, expert_id, {ROSTER_OFFICE})
-    certification = next((held for held in expert.certifications if held.certificate_id == certificate_id
-                          and held.source == "external"), None)
-    if certification is None:
-        raise NotFound(f"The expert has no external certificate {certificate_id}")
-    certification.verified_at = now()
-    certification.verified_by = principal.sub
-    expert.updated_at = now()
-    db.transaction(lambda: expert.save())
-    return certification
+    certification = _external_certificate(expert, certificate_id)
+    if certification.status == "revoked":
+        raise Conflict("The roster office revoked this certificate", current_state="revoked")
+    return _change_certificate(principal, expert, certification, "certificate_verified",
+                               verified_at=now(), verified_by=principal.sub)
+
+
+def unverify_certification(principal: Principal, expert_id: str, certificate_id: str) -> Certification:
+    """The roster office takes back its verification (the evidence did not hold): the certificate no
+    longer counts towards readiness until verified again."""
+    expert, _ = expert_to_change(principal, expert_id, {ROSTER_OFFICE})
+    certification = _external_certificate(expert, certificate_id)
+    if certification.verified_at is None:
+        raise Conflict("The certificate is not verified", current_state="unverified",
+                       allowed_next_states=["verified"])
+    return _change_certificate(principal, expert, certification, "certificate_unverified",
+                               verified_at=None, verified_by=None)
+
+
+def revoke_certification(principal: Principal, expert_id: str, certificate_id: str, reason: str) -> Certification:
+    """The roster office revokes an external certificate for good (e.g. forged evidence); it never counts again."""
+    expert, _ = expert_to_change(principal, expert_id, {ROSTER_OFFICE})
+    certification = _external_certificate(expert, certificate_id)
+    if certification.status == "revoked":
+        raise Conflict("The certificate is already revoked", current_state="revoked", allowed_next_states=[])
+    return _change_certificate(principal, expert, certification, "certificate_revoked",
+                               status="revoked", reason=reason)
 
 
 def add_unavailability(principal: Principal, expert_id: str, data: dict) -> Period:
     expert, _ = expert_to_change(principal, expert_id, {NOMINATING_TENANT, THE_EXPERT})
     [period] = _periods([data])
-    db.transaction(lambda: Expert.across_tenants(LOOKUP).filter(id=expert.id).update_one(
-        push__unavailability=period, set__updated_at=now()))
+
+    def write() -> None:
+        Expert.across_tenants(LOOKUP).filter(id=expert.id).update_one(
+            push__unavailability=period, set__updated_at=now())
+        _record_edit(principal, expert, "unavailability_added", [
+            FieldChange(field=f"unavailability.{period.period_id}", new=_plain(period))])
+
+    db.transaction(write)
     return period
 
 
 def remove_unavailability(principal: Principal, expert_id: str, period_id: str) -> None:
     expert, _ = expert_to_change(principal, expert_id, {NOMINATING_TENANT, THE_EXPERT})
-    if not any(period.period_id == period_id for period in expert.unavailability):
+    period = next((period for period in expert.unavailability if period.period_id == period_id), None)
+    if period is None:
         raise NotFound(f"The expert has no unavailability period {period_id}")
-    db.transaction(lambda: Expert.across_tenants(LOOKUP).filter(id=expert.id).update_one(
-        pull__unavailability__period_id=period_id, set__updated_at=now()))
+
+    def write() -> None:
+        Expert.across_tenants(LOOKUP).filter(id=expert.id).update_one(
+            pull__unavailability__period_id=period_id, set__updated_at=now())
+        _record_edit(principal, expert, "unavailability_removed", [
+            FieldChange(field=f"unavailability.{period_id}", old=_plain(period))])
+
+    db.transaction(write)
 
 
 def withdraw_consent(principal: Principal, expert_id: str, comment: str | None) -> Expert:
@@ -271,6 +433,10 @@ def withdraw_consent(principal: Principal, expert_id: str, comment: str | None) 
         fresh.consent.withdrawn_on = dt.date.today()
         fresh.anonymised_at = fresh.updated_at = now()
         fresh.save()
+        # the edit history keeps who changed which field when, but no longer the values (names, e-mails, ...)
+        for edit in ProfileEdit.across_tenants(LOOKUP).filter(expert_id=str(fresh.id)):
+            edit.changes = [FieldChange(field=change.field) for change in edit.changes]
+            edit.save()
         return fresh
 
     return db.transaction(write)

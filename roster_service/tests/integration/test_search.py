@@ -195,7 +195,7 @@ def test_results_are_ranked_summaries_with_reasons_and_no_contact_details(app, c
     [first] = response.get_json()
     assert first["expert_id"] == str(senior.id)
     assert first["nominating_tenant"] == "IDN" and first["readiness_for_need"]["level"] == "ready"
-    assert "Offers the function 'border_management'" in first["reasons"]
+    assert "Offers the function 'border_management', vetted by the roster office" in first["reasons"]
     assert not {"full_name", "email", "phone", "user_id"} & set(first)
 
 
