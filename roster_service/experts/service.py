@@ -46,6 +46,7 @@ from roster_service.experts.models import (
     LanguageSkill,
     Period,
     ProfileEdit,
+    spoken_levels,
 )
 from roster_service.experts.readiness import VETTED_STATUSES
 from roster_service.workflows import BOOKED_DEPLOYMENT_STATES, EXPERT_LIFECYCLE, take_step
@@ -190,9 +191,7 @@ def register_expert(principal: Principal, data: dict) -> Expert:
 def update_expert(principal: Principal, expert_id: str, changes: dict) -> Expert:
     """Edit the fields the caller's capacity may write (`PROFILE_FIELD_WRITERS`); the change is kept in the
     profile's edit history. Functions new to a vetted profile await the roster office's vetting."""
-    writers = frozenset().union(*(PROFILE_FIELD_WRITERS[name] for name in changes)) or \
-        PROFILE_FIELD_WRITERS["full_name"]
-    expert, held = expert_to_change(principal, expert_id, set(writers))
+    expert, held = expert_to_change(principal, expert_id, set().union(*PROFILE_FIELD_WRITERS.values()))
     refused = sorted(name for name in changes if not held & PROFILE_FIELD_WRITERS[name])
     if refused:
         raise Forbidden("Your capacity towards this profile does not let you change: " + ", ".join(
@@ -211,12 +210,15 @@ def update_expert(principal: Principal, expert_id: str, changes: dict) -> Expert
             setattr(expert, name, value)
     if not recorded:
         return expert
-    if {change.field for change in recorded} & {"email", "user_id"}:
+    changed = {change.field: getattr(expert, change.field) for change in recorded}
+    if "languages" in changed:
+        changed["spoken_levels"] = spoken_levels(expert.languages)
+    if changed.keys() & {"email", "user_id"}:
         attach_known_certificates(expert)
-    expert.updated_at = now()
+        changed["certifications"] = expert.certifications
 
     def write() -> Expert:
-        expert.save()
+        _store(expert, **changed)
         _record_edit(principal, expert, "profile_updated", recorded)
         return expert
 
@@ -233,6 +235,14 @@ def _functions_after_edit(expert: Expert, items: list[dict]) -> list[FunctionExp
         awaiting = known.awaiting_vetting if known is not None else vetted_once
         functions.append(FunctionExperience(**item, awaiting_vetting=awaiting))
     return functions
+
+
+def _store(expert: Expert, **fields) -> None:
+    """Write these fields of the profile with one update: unlike `save()`, which writes only what changed
+    since the last save, it writes the same again if a transaction is retried."""
+    expert.updated_at = now()
+    Expert.across_tenants(LOOKUP).filter(id=expert.id).update_one(
+        set__updated_at=expert.updated_at, **{f"set__{name}": value for name, value in fields.items()})
 
 
 def _plain(value):
@@ -272,10 +282,9 @@ def vet_function(principal: Principal, expert_id: str, code: str, comment: str |
         raise Conflict("Vet the profile itself first: vetting it covers every function it lists",
                        current_state=expert.status)
     function.awaiting_vetting = False
-    expert.updated_at = now()
 
     def write() -> Expert:
-        expert.save()
+        _store(expert, functions=expert.functions)
         _record_edit(principal, expert, "function_vetted", [
             FieldChange(field=f"functions.{code}.awaiting_vetting", old=True, new=False)], comment)
         return expert
@@ -338,10 +347,9 @@ def _change_certificate(principal: Principal, expert: Expert, certification: Cer
                for name, value in values.items()]
     for name, value in values.items():
         setattr(certification, name, value)
-    expert.updated_at = now()
 
     def write() -> Certification:
-        expert.save()
+        _store(expert, certifications=expert.certifications)
         _record_edit(principal, expert, action, changes)
         return certification
 
