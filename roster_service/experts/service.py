@@ -250,7 +250,7 @@ def _plain(value):
     if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
     if isinstance(value, me.EmbeddedDocument):
-        return {name: _plain(item) for name, item in value.to_mongo().items()}
+        return {name: _plain(getattr(value, name)) for name in value._fields_ordered}
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     return value
