@@ -4,7 +4,6 @@ status, vetting and verification state, links to other services' records."""
 import pytest
 
 from roster_service.experts.schemas import ExpertPatch
-from roster_service.experts.service import PROFILE_FIELD_WRITERS
 from roster_service.tests.conftest import day
 
 pytestmark = pytest.mark.integration
@@ -88,6 +87,8 @@ def test_a_request_cannot_be_linked_by_hand_to_a_joint_action_case(roster, clien
 
 
 def test_every_field_a_profile_edit_accepts_names_who_may_write_it():
+    from roster_service.experts.service import PROFILE_FIELD_WRITERS
+
     assert set(ExpertPatch().fields) == set(PROFILE_FIELD_WRITERS)
 
 
