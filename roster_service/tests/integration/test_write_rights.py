@@ -119,3 +119,18 @@ def test_no_request_body_of_the_roster_carries_a_field_the_roster_owns(client):
     assert ("ExpertPatch", "phone") in sent  # the walk reached the bodies
     owned = {(schema, field) for schema, field in sent if field in SERVER_OWNED}
     assert owned == set(ALLOWED_EXCEPTIONS)
+
+
+def test_another_tenant_nominating_someone_with_a_certified_persons_email_gets_none_of_their_certificates(
+        roster, client):
+    """E-mail is an identity link trusted only within the person's own tenant, for certificates as for access."""
+    person = {"user_id": None, "email": "certified@example.org", "full_name": "Certified Person",
+              "nominating_tenant": "IDN"}
+    roster.certify(person, "border_management", certificate_id="CERT-IDN-PERSON")
+    impostor = roster.register("THA", user_id=None, email="certified@example.org")
+    assert impostor["certifications"] == []
+    roster.certify(person, "border_management", certificate_id="CERT-IDN-PERSON", event="expired")
+    assert client.get(f"/experts/{impostor['expert_id']}", headers=roster.nominator("THA")).get_json()[
+        "certifications"] == []
+    own = roster.register("IDN", user_id=None, email="certified@example.org")
+    assert [item["certificate_id"] for item in own["certifications"]] == ["CERT-IDN-PERSON"]
