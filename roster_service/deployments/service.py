@@ -356,6 +356,14 @@ def end_deployments_of_withdrawn_expert(expert: Expert, principal: Principal, re
         _roll_up(DeploymentRequest.across_tenants(BELONGS_TO_REQUEST).get(id=deployment.request_id), actor)
 
 
+def follow_identity_change(expert: Expert) -> None:
+    """The profile's identity link changed (user id or e-mail): its live deployments recognise the expert by
+    the new one only, so an account unlinked from the profile no longer answers its offers."""
+    Deployment.across_tenants(EXPERT_SIDE).filter(
+        expert__expert_id=str(expert.id), status__in=LIVE_DEPLOYMENT_STATES).update(
+        set__expert__user_id=expert.user_id, set__expert__email=expert.email)
+
+
 def history_of(expert: Expert):
     """The expert's deployments with their evaluations, newest first."""
     return Deployment.across_tenants(EXPERT_SIDE).filter(expert__expert_id=str(expert.id)).order_by("-start_date")

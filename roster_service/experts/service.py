@@ -36,7 +36,11 @@ from roster_service.access import (
 )
 from roster_service.certificates.service import attach_known_certificates
 from roster_service.deployments.models import Deployment
-from roster_service.deployments.service import end_deployments_of_withdrawn_expert, history_of
+from roster_service.deployments.service import (
+    end_deployments_of_withdrawn_expert,
+    follow_identity_change,
+    history_of,
+)
 from roster_service.experts.models import (
     Certification,
     Consent,
@@ -219,6 +223,8 @@ def update_expert(principal: Principal, expert_id: str, changes: dict) -> Expert
 
     def write() -> Expert:
         _store(expert, **changed)
+        if changed.keys() & {"email", "user_id"}:
+            follow_identity_change(expert)
         _record_edit(principal, expert, "profile_updated", recorded)
         return expert
 

@@ -33,8 +33,17 @@ def test_an_expert_cannot_repoint_the_identity_link_of_their_profile(roster, cli
     assert client.get(f"/experts/{expert_id}", headers=roster.office()).get_json()["user_id"] == expert["user_id"]
     assert client.get(f"/experts/{expert_id}", headers=roster.person("someone-else")).status_code == 404
 
+    roster.step_expert(expert_id, "vetted", roster.office())
+    roster.step_expert(expert_id, "active", roster.nominator("IDN"))
+    roster.certify(expert, "border_management")
+    request_id = roster.request_under_review("THA")["request_id"]
+    deployment_id = roster.offer(request_id, expert_id).get_json()["deployment_id"]
+
     relinked = client.patch(f"/experts/{expert_id}", json={"user_id": "the-right-account"}, headers=roster.office())
     assert relinked.status_code == 200 and relinked.get_json()["user_id"] == "the-right-account"
+    # the account no longer linked answers no offer of the profile; the linked one does
+    assert roster.step_deployment(deployment_id, "accepted", me).status_code == 403
+    assert roster.step_deployment(deployment_id, "accepted", roster.person("the-right-account")).status_code == 200
     [edit] = client.get(f"/experts/{expert_id}/edits", headers=roster.nominator("IDN")).get_json()
     assert (edit["actor"], edit["changes"]) == ("rso-officer", [
         {"field": "user_id", "old": expert["user_id"], "new": "the-right-account"}])
