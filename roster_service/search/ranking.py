@@ -60,3 +60,23 @@ def score_parts(criteria: SearchCriteria, *, experience: dict | None, levels: di
 
 def score(parts: list[ScorePart]) -> int:
     return sum(part.points for part in parts)
+
+
+class Ranker:
+    """Score parts for one search. Experts with the same inputs (years and level in the function, levels of
+    the languages asked for, certified or not) share one list of parts, worked out once: a search ranking
+    thousands of matches then costs a lookup per expert, not a list of explained parts each."""
+
+    def __init__(self, criteria: SearchCriteria):
+        self.criteria = criteria
+        self._known: dict[tuple, tuple[int, list[ScorePart]]] = {}
+
+    def rank(self, *, experience: dict | None, levels: dict[str, str], certified: bool) -> tuple[int, list[ScorePart]]:
+        """The score and its parts."""
+        key = (experience and (experience["years"], experience["experience_level"]),
+               tuple(levels.get(need.code) for need in self.criteria.languages), certified)
+        known = self._known.get(key)
+        if known is None:
+            parts = score_parts(self.criteria, experience=experience, levels=levels, certified=certified)
+            known = self._known[key] = (score(parts), parts)
+        return known

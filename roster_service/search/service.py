@@ -15,7 +15,7 @@ from chassis.tenant_status import suspended_tenants
 from roster_service.experts.models import Expert
 from roster_service.experts.readiness import Readiness, readiness
 from roster_service.search.criteria import SearchCriteria, build_criteria, first_failure, mongo_filter
-from roster_service.search.ranking import ScorePart, score, score_parts
+from roster_service.search.ranking import Ranker, ScorePart, score
 
 CROSSING = "roster search: every nominating tenant's experts, shown as summaries"
 # What summaries read; contact details are never loaded for a search.
@@ -89,13 +89,14 @@ def search(criteria: SearchCriteria, *, today: dt.date | None = None) -> RankedM
         certified = {str(expert_id) for expert_id in experts.filter(__raw__=mongo_filter(
             build_criteria(ready, suspended_tenants=suspended, today=today))).scalar("id")}
     ranked = []
+    ranker = Ranker(criteria)
     for raw in experts.filter(__raw__=query).only("id", "functions", "languages").as_pymongo():
         expert_id = str(raw["_id"])
         experience = next((item for item in raw.get("functions", []) if item["code"] == criteria.function), None)
         levels = {item["code"]: item["level"] for item in raw.get("languages", [])}
-        parts = score_parts(criteria, experience=experience, levels=levels,
-                            certified=certified is None or expert_id in certified)
-        ranked.append((score(parts), expert_id, parts))
+        points, parts = ranker.rank(experience=experience, levels=levels,
+                                    certified=certified is None or expert_id in certified)
+        ranked.append((points, expert_id, parts))
     ranked.sort(key=lambda entry: (-entry[0], entry[1]))
     return RankedMatches(ranked, criteria, [rule.success for rule in rules], criteria.ready_through(today))
 
