@@ -290,7 +290,8 @@ def vet_function(principal: Principal, expert_id: str, code: str, comment: str |
     function.awaiting_vetting = False
 
     def write() -> Expert:
-        _store(expert, functions=expert.functions)
+        Expert.across_tenants(LOOKUP).filter(id=expert.id, functions__code=code).update_one(
+            set__functions__S__awaiting_vetting=False, set__updated_at=now())
         _record_edit(principal, expert, "function_vetted", [
             FieldChange(field=f"functions.{code}.awaiting_vetting", old=True, new=False)], comment)
         return expert
@@ -354,8 +355,10 @@ def _change_certificate(principal: Principal, expert: Expert, certification: Cer
     for name, value in values.items():
         setattr(certification, name, value)
 
-    def write() -> Certification:
-        _store(expert, certifications=expert.certifications)
+    def write() -> Certification:  # this certificate only: a training certificate may arrive meanwhile
+        Expert.across_tenants(LOOKUP).filter(
+            id=expert.id, certifications__certificate_id=certification.certificate_id).update_one(
+            set__updated_at=now(), **{f"set__certifications__S__{name}": value for name, value in values.items()})
         _record_edit(principal, expert, action, changes)
         return certification
 
