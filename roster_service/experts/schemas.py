@@ -62,12 +62,18 @@ def _functions(**kwargs):
 
 
 class ExpertPatch(ma.Schema):
+    """Who may write each field: `roster_service.experts.service.PROFILE_FIELD_WRITERS`."""
+
     full_name = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
-    email = ma.fields.Email(validate=ma.validate.Length(max=254))
+    email = ma.fields.Email(validate=ma.validate.Length(max=254),
+                            metadata={"description": "The nominating tenant's to change (it recognises the expert)"})
     phone = ma.fields.String(validate=PHONE, allow_none=True)
-    user_id = ma.fields.String(validate=ma.validate.Length(min=1, max=200), allow_none=True)
-    nationality = CountryCode()
-    clearance_level = ma.fields.String(validate=ma.validate.OneOf(CLEARANCE_LEVELS))
+    user_id = ma.fields.String(validate=ma.validate.Length(min=1, max=200), allow_none=True, metadata={
+        "description": "The person's gateway account (token `sub`): given at nomination, changed by the roster "
+                       "office only"})
+    nationality = CountryCode(metadata={"description": "The nominating tenant's to change"})
+    clearance_level = ma.fields.String(validate=ma.validate.OneOf(CLEARANCE_LEVELS),
+                                       metadata={"description": "The nominating tenant's to change"})
     languages = _languages()
     functions = _functions()
 
