@@ -2,8 +2,6 @@
 
 import pytest
 
-from roster_service.tests.conftest import day
-
 pytestmark = pytest.mark.integration
 
 BORDER = {"code": "border_management", "experience_level": "senior", "years": 8}
@@ -85,4 +83,4 @@ def test_vetting_the_profile_vets_every_function_it_lists(roster, client):
     assert pending.get_json()["functions"][2]["awaiting_vetting"] is True
     revetted = roster.step_expert(expert_id, "vetted", roster.office()).get_json()
     assert [item["awaiting_vetting"] for item in revetted["functions"]] == [False, False, False]
-    assert day(0) in revetted["history"][-1]["at"]
+    assert (revetted["history"][-1]["from_state"], revetted["history"][-1]["to_state"]) == ("suspended", "vetted")
