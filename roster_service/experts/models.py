@@ -26,13 +26,9 @@ class LanguageSkill(me.EmbeddedDocument):
 
 
 class FunctionExperience(me.EmbeddedDocument):
-    """A function the expert offers. One added after the roster office vetted the profile awaits the office's
-    vetting of that function: until then it gives no readiness and no search finds the expert for it."""
-
     code = me.StringField(required=True)
     experience_level = me.StringField(required=True, choices=EXPERIENCE_LEVELS)
     years = me.IntField(required=True, min_value=0, max_value=60)
-    awaiting_vetting = me.BooleanField(default=False)
 
 
 class Certification(me.EmbeddedDocument):
@@ -100,6 +96,9 @@ class Expert(TenantOwnedDocument):
     languages = me.EmbeddedDocumentListField(LanguageSkill)
     spoken_levels = me.ListField(me.StringField())  # derived from languages, see clean()
     functions = me.EmbeddedDocumentListField(FunctionExperience)
+    # Codes of listed functions added after the roster office vetted the profile and not vetted since: they
+    # give no readiness and no search finds the expert for them. A flat list, so search asks it cheaply.
+    functions_awaiting_vetting = me.ListField(me.StringField())
     certifications = me.EmbeddedDocumentListField(Certification)
     clearance_level = me.StringField(required=True, choices=CLEARANCE_LEVELS, default="none")
     unavailability = me.EmbeddedDocumentListField(Period)
@@ -118,9 +117,6 @@ class Expert(TenantOwnedDocument):
 
     def function_codes(self) -> list[str]:
         return [function.code for function in self.functions]
-
-    def function(self, code: str) -> FunctionExperience | None:
-        return next((function for function in self.functions if function.code == code), None)
 
     def language_level(self, code: str) -> str | None:
         return next((language.level for language in self.languages if language.code == code), None)

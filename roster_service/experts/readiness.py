@@ -59,12 +59,11 @@ def qualifying_certificate(expert: Expert, function: str, through: dt.date,
 
 
 def readiness(expert: Expert, function: str, *, through: dt.date, today: dt.date | None = None) -> Readiness:
-    offered = expert.function(function)
-    if offered is None:
+    if function not in expert.function_codes():
         return Readiness(function, "not_ready", f"The profile does not list the function '{function}'")
     if expert.status not in VETTED_STATUSES:
         return Readiness(function, "not_ready", _NOT_VETTED_REASONS.get(expert.status, expert.status))
-    if offered.awaiting_vetting:
+    if function in expert.functions_awaiting_vetting:
         return Readiness(function, "not_ready", f"The function '{function}' was added after vetting; the roster "
                                                 "office has not vetted it yet")
     vetted = f"Vetted on {expert.vetted_at.date().isoformat()}" if expert.vetted_at else "Vetted"

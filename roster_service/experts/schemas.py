@@ -126,8 +126,6 @@ class FunctionExperienceOut(ma.Schema):
     code = ma.fields.String()
     experience_level = ma.fields.String()
     years = ma.fields.Integer()
-    awaiting_vetting = ma.fields.Boolean(metadata={"description": "Added after the profile was vetted; counts "
-                                                                  "once the roster office vets it"})
 
 
 class ReadinessOut(ma.Schema):
@@ -183,6 +181,8 @@ class ExpertSummary(ma.Schema):
     status = ma.fields.String()
     clearance_level = ma.fields.String()
     functions = ma.fields.List(ma.fields.Nested(FunctionExperienceOut))
+    functions_awaiting_vetting = ma.fields.List(ma.fields.String(), metadata={
+        "description": "Functions added after the profile was vetted: they count once the roster office vets them"})
     languages = ma.fields.List(ma.fields.Nested(LanguageSkillOut))
     readiness = ma.fields.Method("_readiness", metadata={"description": "Per function, as of today"})
 

@@ -201,11 +201,12 @@ def update_expert(principal: Principal, expert_id: str, changes: dict) -> Expert
         raise Forbidden("Your capacity towards this profile does not let you change: " + ", ".join(
             f"{name} ({' or '.join(sorted(PROFILE_FIELD_WRITERS[name]))})" for name in refused), fields=refused)
     recorded = []
+    previous_codes = expert.function_codes()
     for name, value in changes.items():
         if name == "languages":
             value = _languages(value)
         elif name == "functions":
-            value = _functions_after_edit(expert, value)
+            value = [FunctionExperience(**item) for item in value]
         elif name == "email":
             value = value.casefold()
         old = getattr(expert, name)
@@ -214,6 +215,12 @@ def update_expert(principal: Principal, expert_id: str, changes: dict) -> Expert
             setattr(expert, name, value)
     if not recorded:
         return expert
+    if "functions" in changes:
+        awaiting = _awaiting_vetting_after_edit(expert, previous_codes)
+        if awaiting != expert.functions_awaiting_vetting:
+            recorded.append(FieldChange(field="functions_awaiting_vetting", old=list(expert.functions_awaiting_vetting),
+                                        new=awaiting))
+            expert.functions_awaiting_vetting = awaiting
     changed = {change.field: getattr(expert, change.field) for change in recorded}
     if "languages" in changed:
         changed["spoken_levels"] = spoken_levels(expert.languages)
@@ -231,16 +238,12 @@ def update_expert(principal: Principal, expert_id: str, changes: dict) -> Expert
     return db.transaction(write)
 
 
-def _functions_after_edit(expert: Expert, items: list[dict]) -> list[FunctionExperience]:
-    """The functions as edited. One the profile already offers keeps its vetting; a new one waits for the
-    roster office's vetting once the profile has been vetted (before that, vetting the profile covers it)."""
+def _awaiting_vetting_after_edit(expert: Expert, previous_codes: list[str]) -> list[str]:
+    """The edited functions awaiting vetting. One the profile already listed keeps its state; a new one waits
+    for the roster office once the profile has been vetted (before that, vetting the profile covers it)."""
     vetted_once = expert.vetted_at is not None
-    functions = []
-    for item in items:
-        known = expert.function(item["code"])
-        awaiting = known.awaiting_vetting if known is not None else vetted_once
-        functions.append(FunctionExperience(**item, awaiting_vetting=awaiting))
-    return functions
+    return [code for code in expert.function_codes()
+            if code in expert.functions_awaiting_vetting or (code not in previous_codes and vetted_once)]
 
 
 def _store(expert: Expert, **fields) -> None:
@@ -279,21 +282,22 @@ def edit_history(principal: Principal, expert_id: str):
 def vet_function(principal: Principal, expert_id: str, code: str, comment: str | None) -> Expert:
     """The roster office vetted a function added after the profile was vetted: it now counts."""
     expert, _ = expert_to_change(principal, expert_id, {ROSTER_OFFICE})
-    function = expert.function(code)
-    if function is None:
+    if code not in expert.function_codes():
         raise NotFound(f"The expert does not offer the function '{code}'")
-    if not function.awaiting_vetting:
+    if code not in expert.functions_awaiting_vetting:
         raise Conflict(f"The function '{code}' is already vetted", slug="already-vetted")
     if expert.status not in VETTED_STATUSES:
         raise Conflict("Vet the profile itself first: vetting it covers every function it lists",
                        current_state=expert.status)
-    function.awaiting_vetting = False
+    before = list(expert.functions_awaiting_vetting)
+    expert.functions_awaiting_vetting.remove(code)
 
     def write() -> Expert:
-        Expert.across_tenants(LOOKUP).filter(id=expert.id, functions__code=code).update_one(
-            set__functions__S__awaiting_vetting=False, set__updated_at=now())
+        Expert.across_tenants(LOOKUP).filter(id=expert.id).update_one(
+            pull__functions_awaiting_vetting=code, set__updated_at=now())
         _record_edit(principal, expert, "function_vetted", [
-            FieldChange(field=f"functions.{code}.awaiting_vetting", old=True, new=False)], comment)
+            FieldChange(field="functions_awaiting_vetting", old=before, new=expert.functions_awaiting_vetting)],
+            comment)
         return expert
 
     return db.transaction(write)
@@ -310,10 +314,9 @@ def transition_expert(principal: Principal, expert_id: str, target: str, comment
         fresh = Expert.across_tenants(LOOKUP).get(id=expert.id)
         vetting = target == "vetted" and fresh.vetted_at is None
         extra = {"set__vetted_at": now()} if vetting else {}
-        if target == "vetted" and any(function.awaiting_vetting for function in fresh.functions):
-            for function in fresh.functions:  # vetting the profile vets every function it lists
-                function.awaiting_vetting = False
-            extra["set__functions"] = fresh.functions
+        if target == "vetted" and fresh.functions_awaiting_vetting:
+            fresh.functions_awaiting_vetting = []  # vetting the profile vets every function it lists
+            extra["set__functions_awaiting_vetting"] = []
         take_step(Expert.across_tenants(LOOKUP), fresh, EXPERT_LIFECYCLE, target, actor, comment,
                   set__updated_at=now(), **extra)
         if vetting:

@@ -34,7 +34,7 @@ def coverage(principal: Principal, *, today: dt.date | None = None) -> dict:
     by_function: collections.Counter = collections.Counter()
     by_function_language: collections.Counter = collections.Counter()
     experts = _experts(principal).filter(status="active", tenant__nin=sorted(suspended_tenants())).only(
-        "status", "functions", "languages", "certifications", "vetted_at")
+        "status", "functions", "functions_awaiting_vetting", "languages", "certifications", "vetted_at")
     for expert in experts:
         for code in expert.function_codes():
             if readiness(expert, code, through=today).level == "ready":

@@ -109,14 +109,13 @@ def _on_roster(criteria: SearchCriteria, suspended_tenants: set[str]) -> Criteri
 def _has_function(function: str) -> Criterion:
     """The expert offers the function and the roster office vetted it (with the profile, or on its own)."""
     def failure(expert: Expert) -> str | None:
-        offered = expert.function(function)
-        if offered is None:
+        if function not in expert.function_codes():
             return f"Does not offer the function '{function}'"
-        if offered.awaiting_vetting:
+        if function in expert.functions_awaiting_vetting:
             return f"Offers the function '{function}', which the roster office has not vetted yet"
         return None
 
-    query = {"functions": {"$elemMatch": {"code": function, "awaiting_vetting": {"$ne": True}}}}
+    query = {"functions.code": function, "functions_awaiting_vetting": {"$ne": function}}
     return Criterion("function", query, failure, f"Offers the function '{function}', vetted by the roster office")
 
 

@@ -20,6 +20,7 @@ from roster_service.search.ranking import Ranker, ScorePart, score
 CROSSING = "roster search: every nominating tenant's experts, shown as summaries"
 # What summaries read; contact details are never loaded for a search.
 SUMMARY_FIELDS = ("id", "tenant", "status", "nationality", "clearance_level", "languages", "functions",
+                  "functions_awaiting_vetting",
                   "certifications", "vetted_at")
 
 

@@ -63,8 +63,8 @@ def generated_expert(rng: random.Random, base: dt.date) -> Expert:
         email=f"expert{rng.randint(1, 10**12)}@example.org", nationality=rng.choice(NATIONALITIES),
         languages=[LanguageSkill(code=code, level=level) for code, level in levels.items()],
         functions=[FunctionExperience(code=code, experience_level=rng.choice(EXPERIENCE_LEVELS),
-                                      years=rng.randint(0, 30), awaiting_vetting=rng.random() < 0.1)
-                   for code in functions],
+                                      years=rng.randint(0, 30)) for code in functions],
+        functions_awaiting_vetting=[code for code in functions if rng.random() < 0.1],
         clearance_level=rng.choice(CLEARANCE_LEVELS),
         certifications=certifications, unavailability=unavailability, bookings=bookings,
         consent=Consent(given_on=dt.date(2025, 1, 1)), status=status,

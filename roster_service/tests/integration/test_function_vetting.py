@@ -27,8 +27,9 @@ def test_a_function_an_expert_adds_to_a_vetted_profile_counts_only_once_the_offi
 
     added = client.patch(f"/experts/{expert_id}", json={"functions": [BORDER, ADDED]}, headers=me)
     assert added.status_code == 200, added.get_json()
-    assert [(item["code"], item["awaiting_vetting"]) for item in added.get_json()["functions"]] == [
-        ("border_management", False), ("language_document_analysis", True)]
+    assert [item["code"] for item in added.get_json()["functions"]] == ["border_management",
+                                                                         "language_document_analysis"]
+    assert added.get_json()["functions_awaiting_vetting"] == ["language_document_analysis"]
     pending = readiness_of(client, office, expert_id, "language_document_analysis")
     assert pending["level"] == "not_ready" and "not vetted" in pending["explanation"]
     assert readiness_of(client, office, expert_id, "border_management")["level"] == "ready"
@@ -59,11 +60,14 @@ def test_the_nominating_tenant_adding_a_function_after_vetting_needs_the_office_
     expert = roster.ready_expert("IDN")
     added = client.patch(f"/experts/{expert['expert_id']}", json={"functions": [BORDER, ADDED]},
                          headers=roster.nominator("IDN"))
-    assert added.get_json()["functions"][1]["awaiting_vetting"] is True
+    assert added.get_json()["functions_awaiting_vetting"] == ["language_document_analysis"]
     # editing the experience of a function keeps its vetting; dropping and adding it again does not
     edited = client.patch(f"/experts/{expert['expert_id']}", json={"functions": [{**BORDER, "years": 9}, ADDED]},
                           headers=roster.nominator("IDN")).get_json()
-    assert [item["awaiting_vetting"] for item in edited["functions"]] == [False, True]
+    assert edited["functions_awaiting_vetting"] == ["language_document_analysis"]
+    dropped = client.patch(f"/experts/{expert['expert_id']}", json={"functions": [BORDER]},
+                           headers=roster.nominator("IDN")).get_json()
+    assert dropped["functions_awaiting_vetting"] == []
 
 
 def test_vetting_the_profile_vets_every_function_it_lists(roster, client):
@@ -71,7 +75,7 @@ def test_vetting_the_profile_vets_every_function_it_lists(roster, client):
     expert_id = expert["expert_id"]
     added = client.patch(f"/experts/{expert_id}", json={"functions": [BORDER, ADDED]},
                          headers=roster.person(expert["user_id"])).get_json()
-    assert [item["awaiting_vetting"] for item in added["functions"]] == [False, False]
+    assert added["functions_awaiting_vetting"] == []
     roster.step_expert(expert_id, "vetted", roster.office())
     roster.step_expert(expert_id, "active", roster.nominator("IDN"))
     assert found_by_search(client, roster.requester("THA"), expert_id, "language_document_analysis")
@@ -80,7 +84,7 @@ def test_vetting_the_profile_vets_every_function_it_lists(roster, client):
     roster.step_expert(expert_id, "suspended", roster.office())
     more = [BORDER, ADDED, {"code": "interview_techniques", "experience_level": "junior", "years": 1}]
     pending = client.patch(f"/experts/{expert_id}", json={"functions": more}, headers=roster.nominator("IDN"))
-    assert pending.get_json()["functions"][2]["awaiting_vetting"] is True
+    assert pending.get_json()["functions_awaiting_vetting"] == ["interview_techniques"]
     revetted = roster.step_expert(expert_id, "vetted", roster.office()).get_json()
-    assert [item["awaiting_vetting"] for item in revetted["functions"]] == [False, False, False]
+    assert revetted["functions_awaiting_vetting"] == []
     assert (revetted["history"][-1]["from_state"], revetted["history"][-1]["to_state"]) == ("suspended", "vetted")

@@ -73,5 +73,5 @@ def test_another_tenant_cannot_read_the_edit_history_or_take_the_offices_steps_o
     profile = client.get(f"/experts/{expert_id}", headers=roster.office()).get_json()
     [external] = [item for item in profile["certifications"] if item["source"] == "external"]
     assert (external["verified_at"] is not None, external["status"]) == (True, "valid")
-    assert profile["functions"][1]["awaiting_vetting"] is True
+    assert profile["functions_awaiting_vetting"] == ["age_determination"]
     assert client.patch(f"/experts/{expert_id}", json={"user_id": "x"}, headers=malaysia).status_code == 404

@@ -38,7 +38,7 @@ def planted(name: str, **changes) -> Expert:
     expert = generated_expert(random.Random(name), BASE)
     expert.full_name = name
     expert.tenant, expert.status, expert.nationality = "IDN", "active", "IDN"
-    expert.functions[0].code, expert.functions[0].awaiting_vetting = FUNCTION, False
+    expert.functions[0].code, expert.functions_awaiting_vetting = FUNCTION, []
     expert.languages = [LanguageSkill(code="en", level="professional")]
     expert.certifications = [Certification(certificate_id=f"C-{name}", source="training", title="Border course",
                                            function=FUNCTION, qualifies_for=[FUNCTION], expires_on=None)]

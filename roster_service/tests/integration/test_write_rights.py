@@ -11,7 +11,7 @@ pytestmark = pytest.mark.integration
 # Names of what the roster sets itself (or the office through a step of its own): never in a request body.
 SERVER_OWNED = {
     "tenant", "nominating_tenant", "requesting_tenant", "status", "history", "user_id", "vetted_at",
-    "awaiting_vetting", "verified_at", "verified_by", "case_id", "expert_request_id", "created_by",
+    "functions_awaiting_vetting", "verified_at", "verified_by", "case_id", "expert_request_id", "created_by",
     "recorded_by", "recorded_at", "submitted_at", "anonymised_at", "bookings", "qualifies_for", "source",
 }
 # The exceptions, each with who alone may send it.
@@ -70,8 +70,7 @@ def test_status_vetting_verification_and_ownership_cannot_be_sent(roster, client
     expert_id = expert["expert_id"]
     nominator = roster.nominator("IDN")
     for body in ({"status": "active"}, {"tenant": "THA"}, {"vetted_at": "2026-01-01T00:00:00Z"},
-                 {"functions": [{"code": "border_management", "experience_level": "senior", "years": 8,
-                                 "awaiting_vetting": False}]}):
+                 {"functions_awaiting_vetting": []}):
         response = client.patch(f"/experts/{expert_id}", json=body, headers=nominator)
         assert response.status_code == 422, body
     certificate = {"title": "Interpreting", "issuer": "X", "evidence_reference": "doc-1", "issued_on": day(-10),
