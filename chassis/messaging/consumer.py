@@ -25,6 +25,7 @@ import pika
 from pika.adapters.blocking_connection import BlockingChannel
 
 from chassis import context, db
+from chassis.backoff import DependencyRetry
 from chassis.messaging.connection import CONNECTION_ERRORS, connect, declare_exchange
 from chassis.messaging.envelope import Event, MalformedEvent
 from chassis.settings import ServiceSettings
@@ -33,7 +34,6 @@ log = logging.getLogger(__name__)
 
 ATTEMPT_HEADER = "x-rso-attempt"
 ERROR_HEADER = "x-rso-error"
-MAX_RECONNECT_BACKOFF_SECONDS = 10.0
 
 
 class InboxRecord(db.Document):
@@ -145,17 +145,16 @@ class Worker:
         self.ready = threading.Event()  # set once every queue is declared, bound and consumed
 
     def run(self, stop: threading.Event) -> None:
-        backoff = 0.5
+        """Consume until `stop`; a lost or refused broker connection is retried, waiting at most
+        `RECONNECT_MAX_BACKOFF_SECONDS` between attempts, so the worker is back soon after the broker."""
+        retry = DependencyRetry(log, self.settings.reconnect_max_backoff_seconds)
         while not stop.is_set():
             try:
-                self._consume_until(stop)
-                backoff = 0.5
+                self._consume_until(stop, on_connected=retry.succeeded)
             except CONNECTION_ERRORS as error:
-                log.warning("broker connection lost, reconnecting in %.1fs: %s", backoff, error)
-                stop.wait(backoff)
-                backoff = min(backoff * 2, MAX_RECONNECT_BACKOFF_SECONDS)
+                retry.failed(error, stop)
 
-    def _consume_until(self, stop: threading.Event) -> None:
+    def _consume_until(self, stop: threading.Event, on_connected: Callable[[], None]) -> None:
         connection = connect(self.settings.amqp_url)
         try:
             channel = connection.channel()
@@ -170,6 +169,7 @@ class Worker:
                     on_message_callback=self._callback(handler, queues, publish_channel),
                 )
             log.info("consuming", extra={"queues": [q.main for q in topology.values()]})
+            on_connected()
             self.ready.set()
             while not stop.is_set():
                 connection.process_data_events(time_limit=0.2)
