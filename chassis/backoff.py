@@ -17,8 +17,10 @@ from pymongo.errors import ConnectionFailure, PyMongoError
 
 from chassis.messaging.connection import CONNECTION_ERRORS
 
-# The database or the broker did not answer (refused, timed out, dropped); not a bug in the caller.
-DEPENDENCY_ERRORS: tuple[type[BaseException], ...] = (*CONNECTION_ERRORS, ConnectionFailure)
+# The database did not answer (refused, timed out, dropped), so no query could tell anything.
+DATABASE_UNAVAILABLE = ConnectionFailure
+# The database or the broker did not answer; not a bug in the caller.
+DEPENDENCY_ERRORS: tuple[type[BaseException], ...] = (*CONNECTION_ERRORS, DATABASE_UNAVAILABLE)
 RETRY_INITIAL_SECONDS = 0.1
 
 
@@ -65,7 +67,11 @@ class DependencyRetry:
                      extra={"dependency": self._unavailable, "attempt": self.backoff.failures})
         stop.wait(delay)
 
-    def succeeded(self) -> None:
+    def succeeded(self, reached: str | None = None) -> None:
+        """A try worked. `reached` names the one dependency it reached, when it did not need both (a worker's
+        broker connection says nothing about the database): a success elsewhere does not end the outage."""
+        if reached is not None and self.backoff.failures and reached != self._unavailable:
+            return
         if self.backoff.failures:
             self.log.info("%s available again after %d failed attempts", self._unavailable, self.backoff.failures,
                           extra={"dependency": self._unavailable})

@@ -7,17 +7,22 @@ cuts and restores (chassis.testing.faults), so no other test or agent sees the b
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
 import urllib.parse
 
+import pymongo
 import pytest
+from pymongo.uri_parser import parse_uri
 
-from chassis.messaging.consumer import Worker
+from chassis import db
+from chassis.messaging.connection import ConfirmingPublisher
+from chassis.messaging.consumer import Worker, list_dead_letters
 from chassis.messaging.outbox import OutboxMessage
 from chassis.messaging.relay import OutboxRelay
-from chassis.testing.events import running, wait_until
+from chassis.testing.events import envelope, running, wait_until
 from chassis.testing.faults import TcpProxy
 from chassis.testing.infrastructure import free_port, rabbitmqctl
 from chassis.tests import sample_service
@@ -83,6 +88,12 @@ def create_note(client, auth_headers, tenant: str) -> None:
     assert response.status_code == 201, response.get_json()
 
 
+def publish(settings, event: dict) -> None:
+    publisher = ConfirmingPublisher(settings.amqp_url, settings.events_exchange)
+    publisher.publish(event["type"], json.dumps(event).encode(), message_id=event["id"])
+    publisher.close()
+
+
 def tally(tenant: str) -> int:
     record = Tally.objects(id=tenant).first()
     return record.count if record else 0
@@ -106,6 +117,48 @@ def test_relay_and_worker_retry_within_the_configured_backoff_and_resume_when_th
             wait_until(lambda: tally("NZL") == 1, timeout=30, message="the event after the broker came back")
     assert max(worker_stop.waits) <= MAX_BACKOFF, worker_stop.waits
     assert max(relay_stop.waits) <= MAX_BACKOFF, relay_stop.waits
+
+
+def test_a_worker_keeps_an_event_while_the_database_is_away_and_applies_it_once_it_is_back(
+        settings, make_settings):
+    """No attempt is spent on an outage: with the database away for longer than every retry of the event, it is
+    not dead-lettered but applied once the database answers again."""
+    consumer_log = logging.getLogger("chassis.messaging.consumer")
+    with TcpProxy(parse_uri(settings.mongodb_uri)["nodelist"][0]) as database, Records() as logs:
+        proxied = make_settings(sample_service.SERVICE, mongodb_uri=f"mongodb://127.0.0.1:{database.port}/"
+                                "?directConnection=true", mongodb_timeout_ms=300,
+                                reconnect_max_backoff_seconds=MAX_BACKOFF)
+        db.connect(proxied)  # this process's database connection, the worker's included, goes through the proxy
+        consumer_log.setLevel(logging.DEBUG)  # every failed attempt, not only the first
+        try:
+            with running(Worker(proxied, sample_service.subscriptions)):
+                database.cut()
+                publish(settings, envelope("sample.note.created", {"note_id": "w1"}, tenant="WSM"))
+                wait_until(lambda: len(failed_attempts(logs)) > settings.consumer_max_attempts
+                           or list_dead_letters(settings, sample_service.subscriptions), timeout=60, interval=0.5,
+                           message="the worker to fail on the event more often than an event may fail")
+                assert list_dead_letters(settings, sample_service.subscriptions) == []
+                database.restore()
+                wait_until(lambda: direct_tally(settings, "WSM") == 1, timeout=30,
+                           message="the event once the database is back")
+        finally:
+            consumer_log.setLevel(logging.NOTSET)
+            db.connect(settings)
+    assert list_dead_letters(settings, sample_service.subscriptions) == []
+    assert [r.getMessage() for r in logs.records if r.levelno >= logging.WARNING] == [failed_attempts(logs)[0]]
+
+
+def direct_tally(settings, tenant: str) -> int:
+    """The tally read past the proxy (the test's own connection goes through it)."""
+    with pymongo.MongoClient(settings.mongodb_uri) as client:
+        record = client[settings.mongodb_database][Tally._meta["collection"]].find_one({"_id": tenant})
+    return record["count"] if record else 0
+
+
+def failed_attempts(logs: Records) -> list[str]:
+    """The worker's log lines about a failed attempt to apply the event (a retry, a dead letter, an outage)."""
+    return [record.getMessage() for record in logs.records if record.name == "chassis.messaging.consumer"
+            and record.levelno >= logging.DEBUG and record.getMessage() != "consuming"]
 
 
 def negotiated_heartbeats(amqp_url: str) -> list[str]:
