@@ -49,10 +49,12 @@ class Supervisor:
 
     def __init__(self, commands: Mapping[str, str], *, env: Mapping[str, str], cwd: str | os.PathLike,
                  output: TextIO = sys.stdout, restart_initial: float = RESTART_INITIAL_SECONDS,
-                 restart_max: float = RESTART_MAX_SECONDS, healthy_after: float = HEALTHY_AFTER_SECONDS):
+                 restart_max: float = RESTART_MAX_SECONDS, healthy_after: float = HEALTHY_AFTER_SECONDS,
+                 stop_seconds: float = STOP_SECONDS):
         self._events: queue.Queue[Message] = queue.Queue()
         self._printer = Printer(output, width=max(len(SYSTEM), *(len(name) for name in commands)))
         self._healthy_after = healthy_after
+        self._stop_seconds = stop_seconds
         self._stop_requested = threading.Event()
         colours = get_colours()
         self._children = {
@@ -83,11 +85,12 @@ class Supervisor:
                 continue
             if kill_at is None:
                 self._say("stopping every process")
-                kill_at = now + STOP_SECONDS
+                kill_at = now + self._stop_seconds
                 self._signal_all(signal.SIGTERM)
             if not any(child.running for child in self._children.values()):
                 return
             if now >= kill_at:
+                self._say(f"sending SIGKILL to what still runs after {self._stop_seconds:g} s")
                 self._signal_all(signal.SIGKILL)
                 kill_at = float("inf")
 

@@ -67,3 +67,13 @@ def test_a_process_that_keeps_failing_is_started_again_after_a_growing_capped_ba
         wait_until(lambda: running.output.getvalue().count("failing exited") >= 5, message="five restarts")
     delays = re.findall(r"failing exited \(exit code 3\) .* starting it again in ([\d.]+) s", running.output.getvalue())
     assert delays[:5] == ["0.05", "0.1", "0.2", "0.2", "0.2"]
+
+
+def test_stop_ends_a_process_that_ignores_sigterm_with_sigkill_and_starts_nothing_again():
+    with Running({"stubborn": "trap '' TERM; sleep 600", "polite": SLEEPER}, restart_initial=0.05,
+                 stop_seconds=0.5) as running:
+        pids = wait_until(lambda: len(running.supervisor.pids()) == 2 and running.supervisor.pids(),
+                          message="both processes started")
+    assert not alive(pids["stubborn"]) and not alive(pids["polite"])
+    output = running.output.getvalue()
+    assert "sending SIGKILL to what still runs after 0.5 s" in output and "starting it again" not in output, output
