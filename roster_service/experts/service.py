@@ -248,7 +248,9 @@ def remove_unavailability(principal: Principal, expert_id: str, period_id: str) 
 
 
 def withdraw_consent(principal: Principal, expert_id: str, comment: str | None) -> Expert:
-    """Anonymise the profile: identity, contact, languages and certificates go; open offers end.
+    """Anonymise the profile: identity, contact, languages and certificates go; open offers end; the other
+    services are told to forget the expert (`roster.expert.erased`), and the expert's identity is blanked in every
+    event still in the outbox, sent or not.
 
     Kept: nationality, functions and the status history, which identify nobody and keep the
     roster's statistics and audit trail whole.
@@ -263,6 +265,7 @@ def withdraw_consent(principal: Principal, expert_id: str, comment: str | None) 
             from_state=fresh.status, to_state="anonymised", actor=principal.sub, actor_tenant=principal.tenant,
             at=now(), comment=comment or "Consent to data processing withdrawn"))
         fresh.status = "anonymised"
+        user_id = fresh.user_id
         fresh.full_name = ANONYMISED_NAME
         fresh.email = fresh.phone = fresh.user_id = None
         fresh.languages = []
@@ -271,6 +274,8 @@ def withdraw_consent(principal: Principal, expert_id: str, comment: str | None) 
         fresh.consent.withdrawn_on = dt.date.today()
         fresh.anonymised_at = fresh.updated_at = now()
         fresh.save()
+        events.redact_expert_from_outbox(str(fresh.id))
+        events.expert_erased(str(fresh.id), user_id)  # after the redaction, which would blank its user_id
         return fresh
 
     return db.transaction(write)
