@@ -10,14 +10,10 @@ _current: ServiceSettings | None = None
 
 
 def bootstrap(settings: ServiceSettings) -> ServiceSettings:
-    """Configure logging, connect the database for the service these settings describe, and give its outbox
-    and inbox their retention periods."""
-    from chassis.messaging.retention import apply_retention  # messaging reads these settings: imported late
-
+    """Configure logging and connect the database for the service these settings describe."""
     global _current
     configure_logging(settings.service_name, level=settings.log_level, json_output=settings.log_json)
     db.connect(settings)
-    apply_retention(settings)
     _current = settings
     return settings
 

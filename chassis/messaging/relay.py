@@ -15,6 +15,7 @@ from pymongo.errors import PyMongoError
 
 from chassis.messaging import outbox
 from chassis.messaging.connection import CONNECTION_ERRORS, ConfirmingPublisher
+from chassis.messaging.retention import apply_retention
 from chassis.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -43,9 +44,15 @@ class OutboxRelay:
                 return published
 
     def run(self, stop: threading.Event) -> None:
+        """Publish until `stop`; first give the outbox and inbox their retention periods (ADR 0066), once the
+        database answers."""
         backoff = self.settings.relay_poll_seconds
+        retention_applied = False
         while not stop.is_set():
             try:
+                if not retention_applied:
+                    apply_retention(self.settings)
+                    retention_applied = True
                 published = self.publish_pending()
                 backoff = self.settings.relay_poll_seconds
                 if published:

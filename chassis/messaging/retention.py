@@ -16,7 +16,8 @@ SECONDS_PER_DAY = 86_400
 
 
 def apply_retention(settings: ServiceSettings) -> None:
-    """Create the TTL indexes, or change their period to the configured one (at every process start)."""
+    """Create the TTL indexes, or change their period to the configured one (each service's relay does, when
+    it starts: every service runs one, and it waits for the database)."""
     expire(OutboxMessage._get_collection(), "published_at", settings.outbox_retention_days)
     expire(InboxRecord._get_collection(), "applied_at", settings.inbox_retention_days)
 

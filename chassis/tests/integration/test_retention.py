@@ -10,6 +10,9 @@ from pymongo.errors import OperationFailure
 
 from chassis.messaging.consumer import InboxRecord
 from chassis.messaging.outbox import OutboxMessage
+from chassis.messaging.relay import OutboxRelay
+from chassis.messaging.retention import apply_retention
+from chassis.testing.events import running, wait_until
 from chassis.tests import sample_service
 
 DAY = dt.timedelta(days=1)
@@ -20,17 +23,22 @@ def ttl_days(document) -> dict[str, float]:
             for index in document._get_collection().list_indexes() if "expireAfterSeconds" in index}
 
 
-def test_sent_outbox_events_and_inbox_records_expire_after_their_configured_periods(make_app):
-    make_app(sample_service.create_app, sample_service.SERVICE)
+def test_the_relay_gives_sent_outbox_events_and_inbox_records_their_configured_periods(app, make_settings):
+    for document in (OutboxMessage, InboxRecord):  # left by earlier tests of the run
+        for name in ttl_days(document):
+            document._get_collection().drop_index(name)
+    with running(OutboxRelay(make_settings(sample_service.SERVICE))):
+        wait_until(lambda: ttl_days(OutboxMessage) and ttl_days(InboxRecord), message="the retention indexes")
     assert ttl_days(OutboxMessage) == {"published_at_retention": 30}
     assert ttl_days(InboxRecord) == {"applied_at_retention": 60}
 
-    make_app(sample_service.create_app, sample_service.SERVICE, outbox_retention_days=7, inbox_retention_days=14)
+    apply_retention(make_settings(sample_service.SERVICE, outbox_retention_days=7, inbox_retention_days=14))
     assert ttl_days(OutboxMessage) == {"published_at_retention": 7}
     assert ttl_days(InboxRecord) == {"applied_at_retention": 14}
 
 
-def test_the_server_deletes_what_is_past_retention_and_keeps_unsent_events(app):
+def test_the_server_deletes_what_is_past_retention_and_keeps_unsent_events(app, settings):
+    apply_retention(settings)
     now = dt.datetime.now(dt.UTC)
     envelope = {"data": {"full_name": "Ana Lim", "email": "ana@example.org"}}
     for id_, published_at in (("sent-long-ago", now - 31 * DAY), ("sent-lately", now - DAY), ("unsent", None)):
