@@ -49,6 +49,9 @@ class ServiceSettings:
     # How long sent outbox events and inbox records are kept (they may carry personal data): docs/adr/0066
     outbox_retention_days: int = 30
     inbox_retention_days: int = 60
+    # The longest wait between two attempts to reach a database or broker that does not answer (relays,
+    # workers, scheduled jobs): low, so that they are back within about a second once it answers again.
+    reconnect_max_backoff_seconds: float = 1.0
 
     def __post_init__(self) -> None:
         if not self.mongodb_database:
