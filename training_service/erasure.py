@@ -4,7 +4,8 @@ The person is found by the roster's expert id, by their gateway user id, and by 
 the roster (`ExpertLink`). Their enrolments and certificates stay, for the course's statistics and so that a
 certificate's verification still answers, but name an erased person; open enrolments are withdrawn (their seats
 go to the waitlist); what training derived from the roster (the expert link, recommendations from deployment
-evaluations) is deleted; events about them still in training's outbox lose the person's identity.
+evaluations) and what it remembered of the person's own tokens (`known_people`) is deleted; events about them
+still in training's outbox lose the person's identity.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from chassis.erasure import ERASED_NAME, erased_email
 from chassis.messaging.outbox import redact
 from training_service.certificates.models import Certificate
 from training_service.common import SYSTEM
-from training_service.directory.models import ExpertLink
+from training_service.directory.models import ExpertLink, KnownPerson
 from training_service.enrolments.models import OPEN_STATES, Enrolment
 from training_service.enrolments.service import end_enrolment
 from training_service.recommendations.models import Recommendation
@@ -37,6 +38,8 @@ def erase_person(expert_id: str, user_id: str | None) -> None:
                                                              status__in=OPEN_STATES):
         end_enrolment(enrolment, SYSTEM, "The person withdrew consent to data processing")
     Recommendation.across_tenants(REASON).filter(__raw__=_person("person", user_ids, emails, expert_id)).delete()
+    KnownPerson.across_tenants(REASON).filter(
+        __raw__={"$or": [{"user_id": {"$in": user_ids}}, {"email": {"$in": emails}}]}).delete()
     if link is not None:
         link.delete()
     for who in ("trainee", "holder"):

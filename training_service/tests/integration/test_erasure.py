@@ -8,7 +8,7 @@ import pytest
 from chassis.erasure import ERASED_NAME, erased_email
 from chassis.messaging.outbox import OutboxMessage
 from chassis.testing.events import deliver, envelope
-from training_service.directory.models import ExpertLink
+from training_service.directory.models import ExpertLink, KnownPerson
 from training_service.enrolments.models import Enrolment
 from training_service.recommendations.models import Recommendation
 from training_service.subscriptions import subscriptions
@@ -48,6 +48,7 @@ def test_the_erased_person_is_anonymised_on_what_is_kept_and_the_rest_goes(clien
     assert all(e.trainee.name == ERASED_NAME and e.trainee.user_id is None for e in mine)
     assert Enrolment.across_tenants("test").get(id=waiting["id"]).status == "enrolled"  # the freed seat, passed on
     assert ExpertLink.objects.count() == 0 and Recommendation.across_tenants("test").count() == 0
+    assert [person.user_id for person in KnownPerson.across_tenants("test")] == ["user-trainee2-THA"]
     outbox = json.dumps([message.envelope for message in OutboxMessage.objects]).lower()
     assert trainee_email() not in outbox and USER_ID.lower() not in outbox and "trainee1 tha" not in outbox
     assert ok(client.get("/me/enrolments", headers=trainee)) == []
