@@ -15,7 +15,7 @@ from flask import Response
 
 from chassis import db
 from chassis.problems import NotFound
-from chassis.vocabulary import TenantCode
+from chassis.tenant_status import ExistingTenantCode
 
 
 def parse_object_id(value: str) -> ObjectId | None:
@@ -39,7 +39,8 @@ def first_or_404(queryset, what: str, record_id: str):
 
 
 def tenant_code_field(**kwargs) -> ma.fields.String:
-    return TenantCode(**kwargs)
+    """A tenant code this service will store: it must name an existing tenant."""
+    return ExistingTenantCode(**kwargs)
 
 
 def tenant_codes_field(*, validate=None, **kwargs) -> ma.fields.List:
