@@ -3,6 +3,7 @@
 import json
 import uuid
 
+import marshmallow as ma
 import pytest
 
 from chassis.messaging.connection import ConfirmingPublisher
@@ -158,3 +159,11 @@ def test_events_travel_through_the_broker_both_ways(roster, make_settings):
 
         wait_until(lambda: OutboxMessage.objects(published_at=None).count() == 0, message="the outbox to drain")
     assert {event["type"] for event in emitted()} >= {"roster.expert.registered", "roster.expert.vetted"}
+
+
+def test_a_case_request_of_a_tenant_the_roster_does_not_know_is_not_stored(roster):
+    """The handler fails (to be retried until the gateway's `identity.tenant.created` arrives, then
+    dead-lettered), and no request waits as latent access for that tenant (issue 11)."""
+    with pytest.raises(ma.ValidationError, match="requesting_tenant"):
+        deliver(subscriptions, case_request(requesting_tenant="ZG126CAD"))
+    assert DeploymentRequest.across_tenants("test").count() == 0
