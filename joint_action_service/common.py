@@ -53,6 +53,17 @@ def _distinct(values: list) -> None:
         raise ma.ValidationError("Name each tenant once")
 
 
+# No JPA, case, milestone or outcome of this platform predates the Bali Process (2002): an earlier date is a slip
+# of the keyboard (1900, 0202), not a record.
+EARLIEST_RECORD_DATE = dt.date(2000, 1, 1)
+
+
+def record_date_field(**kwargs) -> ma.fields.Date:
+    """The date of something in the life of a JPA or a case: from 2000 on (each use case bounds it further)."""
+    return ma.fields.Date(validate=ma.validate.Range(
+        min=EARLIEST_RECORD_DATE, error=f"Must not be before {EARLIEST_RECORD_DATE.isoformat()}"), **kwargs)
+
+
 def period_errors(start: dt.date | None, end: dt.date | None, end_field: str = "end_date") -> dict:
     """Field errors of a period that ends before it starts (none if it does not)."""
     if start and end and end < start:

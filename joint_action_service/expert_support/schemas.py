@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from chassis.clock import today
 from chassis.vocabulary import FUNCTION_CODES, LanguageCode, ProficiencyLevel
 from joint_action_service.common import period_errors
 from joint_action_service.outcomes.schemas import country_field
@@ -26,7 +27,10 @@ class ExpertRequestIn(ma.Schema):
 
     @ma.validates_schema
     def period(self, data, **_):
+        """A request for experts is for work to come: it starts today or later."""
         errors = period_errors(data.get("start_date"), data.get("end_date"))
+        if data.get("start_date") and data["start_date"] < today():
+            errors["start_date"] = ["Must not be in the past: experts are requested for work to come"]
         if errors:
             raise ma.ValidationError(errors)
 
