@@ -42,6 +42,12 @@ class ExpertRequestOut(ExpertRequestIn):
     requesting_tenant = ma.fields.String(attribute="tenant")
     requested_by = ma.fields.String()
     created_at = ma.fields.DateTime()
+    roster_request_id = ma.fields.String(metadata={"description": "The roster's deployment request, once it has one"})
+    roster_status = ma.fields.String(metadata={
+        "description": "sent (no answer yet), then the roster's request status: submitted, under_review, offered, "
+                       "accepted, deployed, completed, rejected, withdrawn or cancelled"})
+    roster_comment = ma.fields.String(metadata={"description": "The roster's word with its last decision"})
+    roster_updated_at = ma.fields.DateTime()
 
 
 class DeploymentOut(ma.Schema):
