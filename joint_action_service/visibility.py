@@ -13,7 +13,8 @@ built here, so a total or an export can never include a record that a listing wo
   (`releasable_to_participants` with no list: every participant); a `lead_only` record also the lead;
 - a victim's identity: the lead, the record's originator and the tenants the victim's consent covers;
   everyone else who sees the case gets anonymised counts only;
-- the access log: a platform auditor all of it; the lead tenant the entries of its cases about records it sees.
+- the access log: a platform auditor all of it; the lead tenant the entries of its cases about records it sees,
+  and of the others only their place in the chain and their hashes (to verify the chain).
 """
 
 from __future__ import annotations
@@ -140,9 +141,22 @@ class Viewer:
         return first_or_404(self.identifiable_persons([case]), "person", person_id)
 
     # --- access log -------------------------------------------------------------------------------------
-    def access_log(self):
+    def _audits_the_platform(self) -> bool:
+        return self.tenant == PLATFORM_TENANT and "auditor" in self.roles
+
+    def access_log_chains(self):
+        """Every entry of the chains this viewer may verify: all of them for a platform auditor, else the chains of
+        the cases its tenant leads. Only their position and hashes may leave for entries outside `access_log()`."""
         entries = AccessLogEntry.objects
-        if self.tenant == PLATFORM_TENANT and "auditor" in self.roles:
+        if self._audits_the_platform():
+            return entries
+        led = Case.across_tenants(ACCESS_LOG).filter(tenant=self.tenant).scalar("id")
+        return entries.filter(chain__in=[str(case_id) for case_id in led])
+
+    def access_log(self):
+        """The entries this viewer may read whole."""
+        entries = AccessLogEntry.objects
+        if self._audits_the_platform():
             return entries
         led = list(Case.across_tenants(ACCESS_LOG).filter(tenant=self.tenant))
         items = [str(item_id) for item_id in self.items(led).scalar("id")]

@@ -26,3 +26,5 @@ class AccessLogEntryOut(ma.Schema):
     detail = ma.fields.String()
     prev_hash = ma.fields.String()
     hash = ma.fields.String()
+    withheld = ma.fields.Boolean(metadata={
+        "description": "About a record the caller does not see: only chain, seq, prev_hash and hash are given"})
