@@ -80,10 +80,9 @@ def validate_existing_tenant(code: str) -> None:
         raise ma.ValidationError(_no_such_tenant(code))
 
 
-def ExistingTenantCode(*, validate=None, **kwargs) -> ma.fields.String:
+def ExistingTenantCode(**kwargs) -> ma.fields.String:
     """A tenant code that names an existing tenant: the field every schema storing a tenant code uses."""
-    extra = list(validate) if isinstance(validate, list | tuple) else [validate] if validate else []
-    return TenantCode(validate=[validate_existing_tenant, *extra], **kwargs)
+    return TenantCode(validate=validate_existing_tenant, **kwargs)
 
 
 def refuse_unknown_tenants(field: str, codes: Iterable[str], *, location: str = "json") -> None:
