@@ -164,6 +164,8 @@ def share_case(viewer: Viewer, case_id: str, tenant: str, permission: str) -> di
         case.save()
         events.case_shared(case, share)
         _log(viewer, case, "share", f"{tenant}: {permission}")
+        if permission != "contribute":
+            tasks.return_to_lead(viewer, case, [tenant])
         return present(viewer, case)
 
     return logged(work)
@@ -177,6 +179,7 @@ def revoke_share(viewer: Viewer, case_id: str, tenant: str) -> dict:
         case.shares = [share for share in case.shares if share.tenant != tenant]
         case.save()
         _log(viewer, case, "unshare", tenant)
+        tasks.return_to_lead(viewer, case, [tenant])
         return present(viewer, case)
 
     return logged(work)
@@ -197,6 +200,7 @@ def end_participation(viewer: Viewer, jpa: Jpa, leaving: list[str]) -> None:
         case.shares = [share for share in case.shares if share.tenant not in leaving]
         case.save()
         append(viewer, [case_access(case, "unshare", f"{tenant}: left the JPA") for tenant in ended])
+        tasks.return_to_lead(viewer, case, ended)
 
 
 # --- milestones ---------------------------------------------------------------------------------------------

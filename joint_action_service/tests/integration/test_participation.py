@@ -51,6 +51,33 @@ def test_a_tenant_removed_from_a_jpa_no_longer_reads_or_writes_its_cases(world):
     assert ("unshare", "MYS: left the JPA") in actions
 
 
+def test_tasks_of_a_tenant_that_may_no_longer_work_the_case_go_back_to_the_lead(world, caller):
+    """Leaving the JPA, losing the share, or keeping it for reading only: the tenant's unfinished tasks return to
+    the lead (a task is never left with a tenant that cannot act on it); its finished ones stay its record."""
+    path = world.case_path
+    open_task = world.tha.created(path("/tasks"), {"title": "Trace the boat", "assigned_tenant": "MYS",
+                                                   "assignee": "officer@mys.example.org"})
+    done_task = world.tha.created(path("/tasks"), {"title": "Interview the crew", "assigned_tenant": "MYS"})
+    assert world.mys.post(path(f"/tasks/{done_task['id']}/transitions"), {"to": "done"}).status_code == 200
+
+    world.tha.put(path("/shares/MYS"), {"permission": "read"})
+
+    def assigned(task) -> tuple:
+        shown = world.tha.get(path(f"/tasks/{task['id']}")).get_json()
+        return shown["assigned_tenant"], shown.get("assignee")
+
+    assert assigned(open_task) == ("THA", None)
+    assert assigned(done_task)[0] == "MYS"
+
+    for leave in (lambda: world.tha.delete(path("/shares/MYS")),
+                  lambda: world.tha.patch(f"/jpas/{world.jpa_id}", {"participating_tenants": ["IDN"]})):
+        world.tha.patch(f"/jpas/{world.jpa_id}", {"participating_tenants": ["IDN", "MYS"]})
+        world.tha.put(path("/shares/MYS"), {"permission": "contribute"})
+        task = world.tha.created(path("/tasks"), {"title": "Check the manifest", "assigned_tenant": "MYS"})
+        assert leave().status_code == 200
+        assert assigned(task)[0] == "THA"
+
+
 def test_a_share_left_behind_grants_nothing_to_a_tenant_outside_the_jpa(world):
     """Visibility itself asks for participation: a share that somehow outlived it (written before this rule, or
     by any future path) shows nothing."""
