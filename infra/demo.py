@@ -634,10 +634,12 @@ class DemoLoader:
                 return items
             page += 1
 
-    def create(self, api: Api, path: str, kind: str, body: dict) -> dict:
-        created = self.call(api, "POST", path, (201,), json=body).json()
-        self._count(kind)
-        return created
+    def create(self, api: Api, path: str, kind: str, body: dict, *, may_exist: bool = False) -> dict:
+        """POST `body`; with `may_exist`, a 409 (someone created it since we looked) is fine and not counted."""
+        response = self.call(api, "POST", path, (201, 409) if may_exist else (201,), json=body)
+        if response.status_code == 201:
+            self._count(kind)
+        return response.json()
 
     def admin(self) -> Api:
         """The admin API with the admin machine client's token (a session of the caller's own, as below)."""
@@ -689,7 +691,7 @@ class DemoLoader:
             if tenant.code not in existing:
                 body = {"code": tenant.code, "name": tenant.name, "kind": tenant.kind}
                 self._attempt(f"tenant {tenant.code}",
-                              lambda body=body: self.create(admin, "/admin/tenants", "tenants", body))
+                              lambda body=body: self.create(admin, "/admin/tenants", "tenants", body, may_exist=True))
         self._attempt("the services learn the tenants", lambda: self._until_services_know_the_tenants(admin))
 
     def _until_services_know_the_tenants(self, admin: Api) -> None:
