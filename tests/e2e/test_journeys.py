@@ -340,6 +340,7 @@ def test_a_case_officer_requests_an_age_assessment_expert_and_the_deployment_sho
                         "joint-action worker)", roster_decision_on_the_request)
     assert answered["roster_request_id"] == request["request_id"]
 
+
 # --- journey 4 ------------------------------------------------------------------------------------------
 
 def test_an_expert_who_withdraws_consent_is_forgotten_by_training_and_on_cases(
