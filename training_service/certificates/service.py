@@ -14,7 +14,13 @@ from training_service.catalogue.models import Course
 from training_service.certificates.models import Certificate
 from training_service.common import SERVICE_ONLY, add_months
 from training_service.directory.models import TraineeRef
-from training_service.directory.service import caller_filter, expert_id_for, is_trainee, person_filter
+from training_service.directory.service import (
+    caller_filter,
+    expert_id_for,
+    is_trainee,
+    organisation_name,
+    person_filter,
+)
 from training_service.enrolments.models import Enrolment
 from training_service.vocabulary import AUTHORS, COORDINATORS
 
@@ -41,7 +47,8 @@ def issue_certificate(enrolment: Enrolment, course: Course) -> Certificate:
     certificate = Certificate(
         tenant=enrolment.tenant, verification_code=secrets.token_urlsafe(VERIFICATION_CODE_BYTES),
         enrolment_id=enrolment.id, course_id=course.id, course_code=course.code, course_title=course.title,
-        function=course.function, provider_tenant=course.tenant, holder=holder, expert_id=expert_id_for(holder),
+        function=course.function, provider_tenant=course.tenant, issuer_name=organisation_name(course.tenant),
+        holder=holder, expert_id=expert_id_for(holder),
         issued_on=issued_on, status="valid", renews=earlier.id if earlier else None,
         expires_on=add_months(issued_on, course.certificate_validity_months)
         if course.certificate_validity_months else None,

@@ -1,4 +1,4 @@
-"""Who is who: the caller as a trainee, the people a tenant's nominations name, roster experts.
+"""Who is who: the caller as a trainee, the people a tenant's nominations name, organisations, roster experts.
 
 A person's identity (user id) and name come only from their own token. A coordinator names a person
 of their own tenant by e-mail; the nomination takes the user id and name training last saw in that
@@ -14,6 +14,7 @@ import mongoengine as me
 from chassis.auth import Principal
 from chassis.clock import now
 from chassis.problems import Forbidden
+from chassis.tenant_status import KnownTenant
 from training_service.directory.models import ExpertLink, KnownPerson, TraineeRef
 
 
@@ -62,6 +63,12 @@ def nominated_person(email: str, typed_name: str, principal: Principal) -> Train
     if known is None:
         return TraineeRef(user_id=None, email=email, name=typed_name.strip(), tenant=principal.tenant)
     return TraineeRef(user_id=known.user_id, email=email, name=known.name, tenant=principal.tenant)
+
+
+def organisation_name(tenant: str) -> str | None:
+    """A tenant's name as the gateway's `identity.tenant.created` told this service (None if never told)."""
+    known = KnownTenant.objects(code=tenant).only("name").first()
+    return known.name if known else None
 
 
 def is_trainee(principal: Principal, trainee: TraineeRef) -> bool:
