@@ -16,6 +16,7 @@ from training_service.common import SERVICE_ONLY, add_months
 from training_service.directory.models import TraineeRef
 from training_service.directory.service import (
     caller_filter,
+    expert_filter,
     expert_id_for,
     is_trainee,
     organisation_name,
@@ -113,8 +114,9 @@ def verify(code: str) -> Certificate:
     return certificate
 
 
-def link_expert(expert_id: str, user_id: str | None, email: str | None) -> int:
-    """Name a newly registered roster expert on the certificates they already hold; return how many."""
-    return Certificate.across_tenants("a roster expert's certificates, whichever tenant holds them").filter(
-        expert_id=None, __raw__=person_filter(user_id, email, field="holder"),
+def link_expert(expert_id: str, user_id: str | None, email: str | None, tenant: str | None) -> int:
+    """Name a newly registered roster expert (of `tenant`) on the certificates they already hold: by user
+    id, or by e-mail among `tenant`'s certificates only; return how many."""
+    return Certificate.across_tenants("a roster expert's certificates, by user id in any tenant").filter(
+        expert_id=None, __raw__=expert_filter(user_id, email, tenant),
     ).update(set__expert_id=expert_id)

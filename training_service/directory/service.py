@@ -96,13 +96,24 @@ def caller_filter(principal: Principal, field: str = "trainee") -> dict:
 
 
 def expert_id_for(trainee: TraineeRef) -> str | None:
-    """The roster expert this person is, when training has heard of it (user id first, then e-mail)."""
+    """The roster expert this person is, when training has heard of it: by user id, else by e-mail within
+    the person's own tenant (an address another tenant typed on a roster profile proves nothing)."""
     link = None
     if trainee.user_id:
         link = ExpertLink.objects(user_id=trainee.user_id).first()
     if link is None:
-        link = ExpertLink.objects(email=trainee.email).first()
+        link = ExpertLink.objects(email=trainee.email, nominating_tenant=trainee.tenant).first()
     return link.id if link else None
+
+
+def expert_filter(user_id: str | None, email: str | None, tenant: str | None, field: str = "holder") -> dict:
+    """Raw query matching a roster expert's own records: by user id, or by e-mail in the expert's tenant."""
+    matches = []
+    if user_id:
+        matches.append({f"{field}.user_id": user_id})
+    if email and tenant:
+        matches.append({f"{field}.email": normalise_email(email), "tenant": tenant})
+    return {"$or": matches} if matches else {"_id": None}
 
 
 def record_expert(*, expert_id: str, email: str | None, user_id: str | None, full_name: str | None,

@@ -62,3 +62,17 @@ def test_events_about_an_erased_person_arriving_late_keep_nothing_of_them(client
     deliver(subscriptions, deployment_completed([{"function": "refugee_status_determination", "note": "Gaps"}]))
 
     assert ExpertLink.objects.count() == 0 and Recommendation.across_tenants("test").count() == 0
+
+
+def test_an_expert_of_another_tenant_with_a_persons_address_erases_none_of_that_persons_records(client, actors):
+    trainee, built = actors.trainee("THA"), build_course(client, actors.coordinator())
+    enrolment = ok(client.post(f"/sessions/{built.session_id}/enrolments", headers=trainee), 201)
+    certificate_id = complete_course(client, trainee, built, enrolment["id"])["certificate_id"]
+    registered = expert_registered(trainee_email("THA"), expert_id="idn-expert")
+    deliver(subscriptions, {**registered, "data": {**registered["data"], "nominating_tenant": "IDN"}})
+
+    deliver(subscriptions, erased(expert_id="idn-expert", user_id=None))
+
+    assert ok(client.get(f"/certificates/{certificate_id}", headers=trainee))["holder"]["name"] == "Trainee1 Tha"
+    assert Enrolment.across_tenants("test").get(id=enrolment["id"]).trainee.email == trainee_email("THA")
+    assert KnownPerson.across_tenants("test").count() == 1
