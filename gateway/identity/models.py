@@ -12,6 +12,7 @@ from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, ClientMixin, TokenMix
 
 from chassis import db
 from chassis.clock import now
+from chassis.i18n import SUPPORTED_LOCALES
 from chassis.tenancy import TenantOwnedDocument
 from chassis.vocabulary import TENANT_CODE_PATTERN
 
@@ -60,6 +61,8 @@ class User(TenantOwnedDocument):
     email = me.EmailField(required=True, max_length=254)
     display_name = me.StringField(required=True, max_length=200)
     roles = me.ListField(me.StringField(choices=ROLES))
+    # The language the platform writes to this person in (e-mail); None: the platform default, English.
+    preferred_language = me.StringField(choices=SUPPORTED_LOCALES, null=True)
     status = me.StringField(required=True, choices=("active", "deactivated"), default="active")
     password_hash = me.StringField()
     created_at = me.DateTimeField(required=True, default=now)
