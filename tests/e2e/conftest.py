@@ -16,9 +16,11 @@ def platform(rso_mongodb_uri, rso_run_id, tmp_path_factory, request):
     with rabbitmq_vhost(f"rso-test-{rso_run_id}-{name}") as amqp_url:
         ports = dict(zip(WEB_SERVICES, free_ports(len(WEB_SERVICES)), strict=True))
         environ = {key: value for key, value in os.environ.items() if key != "MONGODB_DATABASE"}
+        log_dir = tmp_path_factory.mktemp(name)
         environ.update(MONGODB_URI=rso_mongodb_uri, AMQP_URL=amqp_url,
-                       DATABASE_PREFIX=f"rso_test_{rso_run_id}_{name}_")
-        running = Platform(devstack.process_environment(ports, environ), ports, tmp_path_factory.mktemp(name))
+                       DATABASE_PREFIX=f"rso_test_{rso_run_id}_{name}_",
+                       SMTP_PORT=str(free_ports(1)[0]), MAIL_STORE=str(log_dir / "mail"))  # the loopback SMTP server
+        running = Platform(devstack.process_environment(ports, environ), ports, log_dir)
         try:
             running.start_all()
             yield running

@@ -325,7 +325,7 @@ def test_unknown_service_answers_404(client, auth_headers):
     response = client.get("/api/payroll/salaries", headers=auth_headers())
 
     body = assert_problem(response, 404, "not-found")
-    assert body["services"] == ["joint-action", "roster", "training"]
+    assert body["services"] == ["joint-action", "notification", "roster", "training"]
 
 
 def test_rate_limit_is_per_caller(make_gateway, upstream, auth_headers):
@@ -374,6 +374,7 @@ def test_index_lists_every_service_openapi_document(client):
             {"name": "roster", "openapi": "/api/roster/openapi.json", "docs": "/api/roster/docs"},
             {"name": "training", "openapi": "/api/training/openapi.json", "docs": "/api/training/docs"},
             {"name": "joint-action", "openapi": "/api/joint-action/openapi.json", "docs": "/api/joint-action/docs"},
+            {"name": "notification", "openapi": "/api/notification/openapi.json", "docs": "/api/notification/docs"},
         ],
         "gateway": {"openapi": "/openapi.json", "docs": "/docs"},
     }
