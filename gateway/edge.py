@@ -28,6 +28,7 @@ from werkzeug.exceptions import NotFound as RouteNotFound
 
 from chassis.app import MEDIA_TYPE_EXEMPT_ENDPOINTS
 from chassis.auth import authenticate
+from chassis.http import cookieless_session
 from chassis.problems import NotFound, Problem
 from gateway.settings import GatewaySettings
 
@@ -122,7 +123,7 @@ class Edge:
         self.portal = settings.portal_url.rstrip("/")
         self.timeout = (settings.upstream_connect_timeout_seconds, settings.upstream_read_timeout_seconds)
         self.limiter = TokenBucketLimiter(settings.rate_limit_per_second, settings.rate_limit_burst)
-        self.session = requests.Session()
+        self.session = cookieless_session()  # shared by every caller: the portal's session cookies pass through
         self.session.headers.clear()  # forward the client's headers, not requests' defaults
         adapter = HTTPAdapter(pool_connections=len(self.upstreams) + 1, pool_maxsize=POOL_MAXSIZE,
                               max_retries=UPSTREAM_RETRY)

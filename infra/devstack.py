@@ -157,6 +157,22 @@ def ensure_broker(url: str) -> None:
         raise DevstackError(f"RabbitMQ did not accept connections at {where} within 60 s; see /var/log/rabbitmq/")
 
 
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's; the browser tests drive it (Playwright downloads no browser)
+
+
+def ensure_browser() -> None:
+    """Debian's Chromium for the browser tests (tests/browser), installed with apt-get when missing."""
+    if CHROMIUM.exists():
+        return
+    if os.geteuid() != 0:
+        raise DevstackError("the browser tests need Chromium: sudo apt-get install -y chromium")
+    print("rso-dev: installing chromium with apt-get (the browser tests)", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
+        if subprocess.run(command, env=env, stdin=subprocess.DEVNULL).returncode != 0:
+            raise DevstackError(f"`{' '.join(command)}` failed; install Chromium yourself and retry")
+
+
 def _ports(environ) -> dict[str, int]:
     return {name: int(environ.get(f"{name.upper()}_PORT", default)) for name, default in SERVICES.items()}
 
@@ -299,6 +315,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("ensure-mongo", help="start SecantusDB in var/ unless a MongoDB answers at MONGODB_URI")
     commands.add_parser("ensure-broker", help="start (or install) RabbitMQ unless one answers at AMQP_URL")
+    commands.add_parser("ensure-browser", help="install Debian's chromium for the browser tests when missing")
     run_command = commands.add_parser("run", help="ensure-mongo, ensure-broker, then run every process until "
                                                   "Ctrl-C, loading the demo data once they are live")
     run_command.add_argument("--no-demo", action="store_true", help="do not load the demo data (docs/demo.md)")
@@ -314,6 +331,8 @@ def main(argv: list[str] | None = None) -> int:
             ensure_mongo(mongodb_uri)
         elif args.command == "ensure-broker":
             ensure_broker(amqp_url)
+        elif args.command == "ensure-browser":
+            ensure_browser()
         elif args.command == "token":
             print(person_token(args.email, args.password))
         else:

@@ -58,6 +58,7 @@ class Platform:
             devstack.PORTAL_SECRET_KEY: secrets.token_urlsafe(32),
         }
         self.env = {**env, "PORTAL_CLIENT_SECRET": self.credentials[devstack.PORTAL_SECRET_KEY]}
+        self.passwords: dict[str, str] = {}  # of the people a Directory made: every Directory of it shares them
 
     @property
     def gateway(self) -> str:
@@ -179,7 +180,8 @@ class Directory:
         self.admin = Api(self.gateway, oauth.client_token(self.gateway, credentials["admin_client_id"],
                                                           credentials["admin_client_secret"]))
         self.portal_secret = credentials[devstack.PORTAL_SECRET_KEY]
-        self.passwords: dict[str, str] = {}
+        # Shared by every Directory of one platform (test modules share one), so a person made once signs in.
+        self.passwords: dict[str, str] = getattr(platform, "passwords", {})
 
     def tenant(self, code: str, kind: str = "member_state") -> None:
         self.admin.post("/admin/tenants", expect=(201, 409),

@@ -19,6 +19,7 @@ from authlib.integrations.requests_client import OAuth2Session
 from flask import Flask, current_app, g, session
 
 from chassis.clock import now
+from chassis.http import cookieless_session
 from chassis.problems import TYPE_PREFIX
 from portal import sessions
 from portal.settings import PortalSettings
@@ -58,7 +59,7 @@ def install(app: Flask, settings: PortalSettings) -> None:
                        "token_endpoint_auth_method": "client_secret_basic", "timeout": settings.api_timeout_seconds},
     )
     app.extensions[OAUTH] = oauth
-    app.extensions[HTTP] = requests.Session()
+    app.extensions[HTTP] = cookieless_session()
 
 
 def oauth_client():
@@ -137,7 +138,18 @@ def call(method: str, path: str, **kwargs) -> requests.Response:
     return response
 
 
+# A cheap authenticated request: the gateway checks the token (and its deny list) before forwarding it.
+ACCESS_PROBE = "/api/roster/functions"
+
+
+def confirm_access() -> None:
+    """For a page that made no API call: still find out at once whether the person's access has ended."""
+    if not g.get("api_called"):
+        call("HEAD", ACCESS_PROBE)
+
+
 def _send(method: str, path: str, **kwargs) -> requests.Response:
+    g.api_called = True
     settings = _settings()
     http: requests.Session = current_app.extensions[HTTP]
     headers = {"Authorization": f"Bearer {session.record.access_token}", "Accept": "application/json",

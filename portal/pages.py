@@ -11,6 +11,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from chassis.i18n import LOCALE_COOKIE, LOCALE_COOKIE_MAX_AGE, supported
+from chassis.vocabulary import PLATFORM_TENANT
 from portal import gateway, home, sessions
 from portal.forms import Form, answered
 from portal.settings import CALLBACK_PATH, PortalSettings
@@ -34,13 +35,16 @@ def local_path(target: str | None) -> str:
 
 
 def signed_in(view):
-    """The page needs a signed-in person; without one, sign in first and come back."""
+    """The page needs a signed-in person; without one, sign in first and come back. A person whose organisation
+    was suspended or whose account was deactivated meanwhile gets the page that says so, whatever they clicked."""
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         if session.person is None:
             raise gateway.SignInRequired()
-        return view(*args, **kwargs)
+        page = view(*args, **kwargs)
+        gateway.confirm_access()
+        return page
 
     return wrapper
 
@@ -49,7 +53,19 @@ def signed_in(view):
 def index():
     if session.person is None:
         return render_template("welcome.html")
-    return render_template("home.html", attention=home.attention(session.person))
+    return _home()
+
+
+@signed_in
+def _home():
+    person = session.person
+    shortcuts = []
+    if person.has_any("tenant_admin", "platform_admin"):
+        shortcuts += [(url_for("admin.people", tenant=person.tenant), _("Manage your organisation's people")),
+                      (url_for("admin.clients", tenant=person.tenant), _("Manage your organisation's machine clients"))]
+    if person.tenant == PLATFORM_TENANT and "platform_admin" in person.roles:
+        shortcuts.append((url_for("admin.tenants"), _("Manage the organisations")))
+    return render_template("home.html", attention=home.attention(person), shortcuts=shortcuts)
 
 
 @blueprint.get("/sign-in")

@@ -1,0 +1,50 @@
+"""The running platform the end-to-end and browser layers share: starting every process takes a while, so the
+modules that only use the platform run against one set of processes; the modules that kill or stop parts of it,
+or that count everything in it, start their own (they set `OWN_PLATFORM = True`)."""
+
+import contextlib
+import os
+
+import pytest
+
+from chassis.testing.infrastructure import rabbitmq_vhost
+from infra import devstack
+from infra.platform import WEB_SERVICES, Platform, free_ports
+
+
+@contextlib.contextmanager
+def running_platform(name: str, mongodb_uri: str, run_id: str, log_dir):
+    """Every Procfile process against databases and a vhost of its own; at the end, no event may wait in a retry
+    or dead-letter queue (a handler failed on it)."""
+    with rabbitmq_vhost(f"rso-test-{run_id}-{name}") as amqp_url:
+        ports = dict(zip(WEB_SERVICES, free_ports(len(WEB_SERVICES)), strict=True))
+        environ = {key: value for key, value in os.environ.items() if key != "MONGODB_DATABASE"}
+        environ.update(MONGODB_URI=mongodb_uri, AMQP_URL=amqp_url, DATABASE_PREFIX=f"rso_test_{run_id}_{name}_")
+        running = Platform(devstack.process_environment(ports, environ), ports, log_dir)
+        try:
+            running.start_all()
+            yield running
+            failed = running.failed_events()
+            assert not failed, f"events some handler failed on (retry or dead-letter queues): {failed}"
+        finally:
+            running.stop_all()
+
+
+@pytest.fixture(scope="session")
+def shared_platform(rso_mongodb_uri, rso_run_id, tmp_path_factory):
+    with running_platform("shared", rso_mongodb_uri, rso_run_id, tmp_path_factory.mktemp("shared")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def platform(request, rso_mongodb_uri, rso_run_id, tmp_path_factory):
+    """The shared platform, or one of the module's own if it sets `OWN_PLATFORM = True`."""
+    if not getattr(request.module, "OWN_PLATFORM", False):
+        running = request.getfixturevalue("shared_platform")
+        yield running
+        failed = running.failed_events()
+        assert not failed, f"events some handler failed on (retry or dead-letter queues): {failed}"
+        return
+    name = request.module.__name__.rpartition(".")[2]
+    with running_platform(name, rso_mongodb_uri, rso_run_id, tmp_path_factory.mktemp(name)) as running:
+        yield running
