@@ -66,7 +66,7 @@ def test_a_suspended_organisations_person_lands_on_the_suspended_page_at_their_n
     page.get_by_role("button", name=f"Suspend {tha.code}").click()
     expect(operator.check().locator("#tenant-status")).to_have_text("Suspended")
 
-    person.page.get_by_role("link", name="People").click()
+    person.page.get_by_role("link", name="People", exact=True).click()
     page = person.check()
     expect(page.locator("h1")).to_have_text("Your organisation's access is suspended")
     assert person.session_cookie() is None
