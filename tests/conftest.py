@@ -8,8 +8,11 @@ import os
 import pytest
 
 from chassis.testing.infrastructure import rabbitmq_vhost
+from gateway.settings import GatewaySettings
 from infra import devstack
 from infra.platform import WEB_SERVICES, Platform, free_ports
+
+ACCESS_TOKEN_LIFETIME_SECONDS = GatewaySettings.access_token_lifetime_seconds
 
 
 @contextlib.contextmanager
@@ -19,7 +22,10 @@ def running_platform(name: str, mongodb_uri: str, run_id: str, log_dir):
     with rabbitmq_vhost(f"rso-test-{run_id}-{name}") as amqp_url:
         ports = dict(zip(WEB_SERVICES, free_ports(len(WEB_SERVICES)), strict=True))
         environ = {key: value for key, value in os.environ.items() if key != "MONGODB_DATABASE"}
-        environ.update(MONGODB_URI=mongodb_uri, AMQP_URL=amqp_url, DATABASE_PREFIX=f"rso_test_{run_id}_{name}_")
+        environ.update(MONGODB_URI=mongodb_uri, AMQP_URL=amqp_url, DATABASE_PREFIX=f"rso_test_{run_id}_{name}_",
+                       # the portal renews a person's access token before every API call, so that every browser
+                       # test also exercises the silent refresh (and its rotation of refresh tokens)
+                       REFRESH_MARGIN_SECONDS=str(ACCESS_TOKEN_LIFETIME_SECONDS + 1))
         running = Platform(devstack.process_environment(ports, environ), ports, log_dir)
         try:
             running.start_all()
