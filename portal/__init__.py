@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from flask import Flask, render_template, request
+from flask import Flask, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
@@ -50,8 +50,6 @@ def create_app(settings: PortalSettings | None = None) -> Flask:
 
     @app.context_processor
     def page_context():
-        from flask import session
-
         return {"person": session.person, "locale": str(get_locale()), "locale_names": LOCALE_NAMES}
 
     @app.after_request
@@ -77,8 +75,6 @@ def _install_page_errors(app: Flask) -> None:
 
     @app.errorhandler(gateway.SignInRequired)
     def sign_in_required(error):
-        from flask import redirect, url_for
-
         if request.method == "GET":
             return redirect(url_for("pages.sign_in", next=request.full_path.rstrip("?")))
         return redirect(url_for("pages.sign_in"))

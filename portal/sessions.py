@@ -18,7 +18,7 @@ import hashlib
 import secrets
 
 import mongoengine as me
-from flask import Flask, Request, Response
+from flask import Flask, Request, Response, request
 from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.datastructures import CallbackDict
 
@@ -109,7 +109,7 @@ class ServerSideSessionInterface(SessionInterface):
         return PortalSession(cookie_value if record else None, record)
 
     def save_session(self, app: Flask, session: PortalSession, response: Response) -> None:  # type: ignore[override]
-        cookie = {"path": "/", "httponly": True, "samesite": "Lax", "secure": _request_is_secure()}
+        cookie = {"path": "/", "httponly": True, "samesite": "Lax", "secure": request.is_secure}
         if session.ended:
             response.delete_cookie(COOKIE_NAME, **cookie)
             return
@@ -125,16 +125,9 @@ class ServerSideSessionInterface(SessionInterface):
                                                                    set__expires_at=_deadline(app))
         elif session.record.expires_at < _deadline(app) - IDLE_EXTENSION_STEP:
             StoredSession.objects(id=session.record.id).update_one(set__expires_at=_deadline(app))
-        if session.renewed:
-            idle_seconds = app.extensions["rso.settings"].session_idle_seconds
-            response.set_cookie(COOKIE_NAME, session.cookie_value, max_age=idle_seconds, **cookie)
+        if session.renewed:  # a browser-session cookie: gone when the browser closes; the record expires when idle
+            response.set_cookie(COOKIE_NAME, session.cookie_value, **cookie)
         response.vary.add("Cookie")
-
-
-def _request_is_secure() -> bool:
-    from flask import request
-
-    return request.is_secure
 
 
 def begin_signed_in(session: PortalSession, token: dict, person: Person, app: Flask) -> None:
