@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from chassis.messaging import emit
+from chassis.messaging.outbox import redact
 from roster_service.deployments.models import Deployment, DeploymentRequest
 from roster_service.experts.models import Expert
 
 EXPERT_REGISTERED = "roster.expert.registered"
 EXPERT_VETTED = "roster.expert.vetted"
+EXPERT_ERASED = "roster.expert.erased"
 DEPLOYMENT_REQUESTED = "roster.deployment.requested"
 DEPLOYMENT_EVENT_BY_STATUS = {
     "offered": "roster.deployment.offered",
@@ -32,6 +34,19 @@ def expert_vetted(expert: Expert) -> None:
         "email": expert.email, "functions": expert.function_codes(),
         "vetted_at": expert.vetted_at.isoformat().replace("+00:00", "Z") if expert.vetted_at else None,
     })
+
+
+def expert_erased(expert_id: str, user_id: str | None) -> None:
+    """The expert withdrew consent: other services forget what they hold about them. Ids only, no personal data;
+    `user_id` is the person's gateway account, which records made outside the roster name."""
+    emit(EXPERT_ERASED, {"expert_id": expert_id, "user_id": user_id})
+
+
+def redact_expert_from_outbox(expert_id: str) -> int:
+    """Blank the expert's identity and evaluation in every event about them still in the outbox, sent or not."""
+    return (redact({"data.expert_id": expert_id}, ["data.full_name", "data.email", "data.user_id"])
+            + redact({"data.expert.expert_id": expert_id},
+                     ["data.expert.full_name", "data.expert.email", "data.expert.user_id", "data.evaluation"]))
 
 
 def deployment_requested(request: DeploymentRequest) -> None:

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from chassis.clock import now
+from chassis.erasure import ERASED_NAME, is_erased
 from joint_action_service import events
 from joint_action_service.access_log.service import append, case_access, logged, logged_page
 from joint_action_service.cases.models import Case
@@ -72,7 +73,19 @@ def record_deployment(status: str, data: dict[str, Any]) -> None:
         request_id=data.get("request_id"), function=data.get("function"), country=data.get("country"),
         location=data.get("location"), start_date=data.get("start_date"), end_date=data.get("end_date"),
         status=status, cancellation_reason=data.get("reason") if status == CANCELLED else None,
-        expert=DeployedExpert(expert_id=expert.get("expert_id"), full_name=expert.get("full_name"),
+        expert=DeployedExpert(expert_id=expert.get("expert_id"), full_name=_name_unless_erased(expert),
                               nominating_tenant=expert.get("nominating_tenant")),
         updated_at=now(),
     ).save()
+
+
+def _name_unless_erased(expert: dict[str, Any]) -> str | None:
+    """An event published before the expert withdrew consent may arrive after: it brings no name back."""
+    return ERASED_NAME if is_erased(expert.get("expert_id")) else expert.get("full_name")
+
+
+def forget_expert(expert_id: str, _user_id: str | None) -> None:
+    """The expert withdrew consent (`roster.expert.erased`): deployments on cases keep the expert's id, function
+    and dates, for the case's record, but no longer name them."""
+    CaseDeployment.across_tenants("an erased expert's deployments, whichever tenant requested them").filter(
+        expert__expert_id=expert_id).update(set__expert__full_name=ERASED_NAME)
