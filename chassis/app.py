@@ -139,9 +139,13 @@ def create_service_app(
     accepted_media_types: Iterable[str] = ("application/json",),
     ready_checks: Mapping[str, ReadyCheck] | None = None,
     token_validator: TokenValidator | None = None,
+    broker: bool = True,
+    static_folder: str | None = None,
 ) -> Flask:
+    """The service's Flask app; `broker=False` for a process that uses no broker (readiness leaves it out). Only
+    an app given a `static_folder` serves `/static/` (the gateway forwards that path to the portal)."""
     runtime.bootstrap(settings)
-    app = Flask(settings.service_name)
+    app = Flask(settings.service_name, static_folder=static_folder)
     hops = settings.trusted_proxy_hops
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)  # type: ignore[method-assign]
     app.config.update(
@@ -170,7 +174,7 @@ def create_service_app(
     app.extensions["rso.unavailable"] = set()  # dependencies the last readiness probe found down
     app.extensions["rso.ready_checks"] = {
         "database": db.ping,
-        "broker": lambda: ping_broker(settings.amqp_url),
+        **({"broker": lambda: ping_broker(settings.amqp_url)} if broker else {}),
         **(ready_checks or {}),
     }
     api = ServiceApi(app)

@@ -17,8 +17,8 @@ class NotificationSettings(ServiceSettings):
     smtp_password: str = ""
     smtp_timeout_seconds: float = 10.0
     mail_from: str = "RSO Platform <no-reply@rso.example.org>"
-    # Where the links in a notification point: the portal (served at the gateway's origin).
-    portal_url: str = "http://127.0.0.1:8000"
+    # Where people open the platform (the portal, at the gateway's origin): the links in a notification.
+    public_url: str = "http://127.0.0.1:8000"
     mail_poll_seconds: float = 1.0
     mail_retry_max_seconds: float = 300.0  # the longest wait before trying a mail the relay refused again
     # The loopback SMTP server (local runs and tests): where it keeps what it receives.

@@ -14,13 +14,8 @@ from chassis import db
 from chassis.clock import now
 from chassis.i18n import SUPPORTED_LOCALES
 from chassis.tenancy import TenantOwnedDocument
-from chassis.vocabulary import TENANT_CODE_PATTERN
+from chassis.vocabulary import ROLES, TENANT_CODE_PATTERN, TENANT_KINDS
 
-TENANT_KINDS = ("member_state", "international_organisation", "platform")
-ROLES = (
-    "platform_admin", "tenant_admin", "roster_manager", "requesting_officer", "expert", "training_coordinator",
-    "trainer", "trainee", "case_officer", "jpa_coordinator", "auditor",
-)
 _hasher = PasswordHasher()
 
 

@@ -21,11 +21,11 @@ def notify(event: Event) -> int:
     """Record every notice the rules draw from `event`: a portal notification for each known person and one
     pending mail per address. Runs in the handler's transaction with its inbox record, so a redelivered event
     records (and so sends) nothing twice. Returns the number of mails queued."""
-    portal_url = runtime.settings().portal_url.rstrip("/")
+    public_url = runtime.settings().public_url.rstrip("/")
     queued = 0
     for notice in RULES[event.type](event):
         link = notice.link if notice.link.startswith("https://") or notice.link.startswith("http://") \
-            else portal_url + notice.link
+            else public_url + notice.link
         mailed: set[str] = set()
         for recipient in notice.recipients:
             if recipient.user_id:

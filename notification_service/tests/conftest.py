@@ -25,7 +25,7 @@ def mail_store(tmp_path) -> Path:
 @pytest.fixture
 def app(make_app, smtp_port, mail_store):
     return make_app(create_app, SERVICE, NotificationSettings, smtp_port=smtp_port, mail_store=str(mail_store),
-                    mail_poll_seconds=0.05, mail_retry_max_seconds=0.2, portal_url="https://portal.example.org")
+                    mail_poll_seconds=0.05, mail_retry_max_seconds=0.2, public_url="https://portal.example.org")
 
 
 @pytest.fixture

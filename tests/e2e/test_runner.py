@@ -137,7 +137,8 @@ def runner_env(rso_mongodb_uri, rso_run_id):
         ports = dict(zip(WEB_SERVICES, free_ports(len(WEB_SERVICES)), strict=True))
         env = {name: value for name, value in os.environ.items() if name != "MONGODB_DATABASE"}
         env.update({f"{name.upper()}_PORT": str(port) for name, port in ports.items()})
-        env.update(MONGODB_URI=rso_mongodb_uri, AMQP_URL=amqp_url, DATABASE_PREFIX=f"rso_test_{rso_run_id}_run_")
+        env.update(MONGODB_URI=rso_mongodb_uri, AMQP_URL=amqp_url, DATABASE_PREFIX=f"rso_test_{rso_run_id}_run_",
+                   SMTP_PORT=str(free_ports(1)[0]))
         yield env, ports
 
 
@@ -199,7 +200,8 @@ def test_infra_run_twice_ctrl_c_stops_a_demo_load_halfway_and_the_next_run_finis
         password = devstack.demo_credentials()[devstack.DEMO_PASSWORD_KEY]
         assert "rso-dev: demo: warning" not in output and "warnings)" not in output, runner.output_tail()
         assert "nothing new" not in output, "the second run finishes what the first began"
-        assert f"the platform is live at http://127.0.0.1:{ports['gateway']}" in output
+        assert f"the platform is live: sign in at http://127.0.0.1:{ports['gateway']}/ as" in output
+        assert output.index("rso-dev: the portal, for people") < output.index("rso-dev: platform admin"), output
         assert re.search(r"UNHCR\s+admin@unhcr\.example\.org\s+tenant_admin", output), runner.output_tail()
         assert f"password of every demo person: {password}" in output
         assert a_demo_persons_token_works(env, ports["gateway"])

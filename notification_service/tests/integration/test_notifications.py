@@ -79,6 +79,17 @@ def test_a_suspended_tenant_tells_its_admins_and_a_deactivated_person_hears_noth
     assert _mailed_to() == [admin["data"]["email"]]
 
 
+def test_a_person_changed_at_the_gateway_is_written_to_in_their_new_language(app):
+    [trainee] = _known(person(tenant="THA", roles=["trainee"], language="th"))
+    deliver(subscriptions, envelope("identity.user.updated", {**trainee["data"], "preferred_language": "id"},
+                                    tenant="THA"))
+    deliver(subscriptions, envelope("training.enrolment.promoted", {
+        "enrolment_id": "e1", "session_id": "s1", "course_id": "c1", "status": "enrolled",
+        "trainee": {"user_id": trainee["data"]["user_id"], "email": None, "name": "T", "tenant": "THA"}},
+        tenant="IOM"))
+    assert [mail.language for mail in PendingMail.objects] == ["id"]
+
+
 def test_enrolment_steps_tell_the_trainee(app):
     [trainee] = _known(person(tenant="THA", roles=["trainee"]))
     data = {"enrolment_id": "e1", "session_id": "s1", "course_id": "c1", "trainee": {
