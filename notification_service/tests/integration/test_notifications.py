@@ -132,3 +132,6 @@ def test_a_person_reads_and_dismisses_their_own_notifications_and_nobody_elses(c
     assert client.get("/notifications", headers=me).get_json()["unread"] == 0
     assert client.post("/notifications/not-an-id/read", headers=me).status_code == 404
     assert client.get("/notifications").status_code == 401
+    bad = client.get("/notifications?include_read=perhaps", headers=me)
+    assert bad.status_code == 422 and bad.mimetype == "application/problem+json"
+    assert [error["field"] for error in bad.get_json()["errors"]] == ["include_read"]
