@@ -39,6 +39,8 @@ class Principal:
     expires_at: int | None = None
     email: str | None = None  # present on tokens issued to people (authorization_code), absent for machines
     name: str | None = None
+    session_id: str | None = None  # `sid`: the sign-in a person's token belongs to (its refresh-token family)
+    issued_at: int | None = None
 
 
 class JWKSKeySource:
@@ -140,6 +142,8 @@ class TokenValidator:
             expires_at=claims.get("exp"),
             email=claims.get("email"),
             name=claims.get("name"),
+            session_id=claims.get("sid"),
+            issued_at=claims.get("iat"),
         )
 
     def _resolve_key(self, guest):

@@ -27,7 +27,7 @@ from chassis.messaging import emit
 from chassis.problems import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from chassis.vocabulary import PLATFORM_TENANT
 from gateway.admin import schemas
-from gateway.identity import audit, denials
+from gateway.identity import audit, denials, sessions
 from gateway.identity.models import AuditEntry, OAuthClient, RefreshToken, Tenant, User, hash_secret
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin", description="Tenant administration")
@@ -149,6 +149,7 @@ class TenantSuspension(MethodView):
             tenant.save()
             denials.deny("tenant", code, f"Tenant {code} is suspended")
             RefreshToken.objects(tenant=code, revoked_at=None).update(set__revoked_at=now())
+            sessions.end_for_tenant(code)
             _audit("tenant.suspended", code, code, reason=data["reason"])
             _event("identity.tenant.suspended", {"tenant": code, "reason": data["reason"]})
             return tenant
@@ -220,8 +221,8 @@ class Users(MethodView):
             password = data.pop("password", None) or initial_password
 
             def create() -> User:
-                user = User(**{**data, "email": data["email"].lower()}, password_hash=hash_secret(password)).save(
-                    force_insert=True)
+                user = User(**{**data, "email": data["email"].lower()}, password_hash=hash_secret(password),
+                            password_change_required=initial_password is not None).save(force_insert=True)
                 _audit("user.created", str(user.id), code, email=user.email, roles=list(user.roles))
                 return user
 
@@ -281,6 +282,7 @@ class UserDeactivation(MethodView):
                 user.save()
                 denials.deny("subject", user_id, "The account is deactivated", until=now() + _token_lifetime())
                 RefreshToken.objects(user_id=user_id, revoked_at=None).update(set__revoked_at=now())
+                sessions.end_for_person(user_id)
                 _audit("user.deactivated", user_id, code)
                 _event("identity.user.deactivated", {"tenant": code, "user_id": user_id})
                 return user

@@ -55,6 +55,8 @@ class UserOut(ma.Schema):
     display_name = ma.fields.String()
     roles = ma.fields.List(ma.fields.String())
     status = ma.fields.String()
+    password_change_required = ma.fields.Boolean(
+        metadata={"description": "True until the person replaces a generated one-time password at sign-in."})
     created_at = ma.fields.DateTime()
     initial_password = ma.fields.String(metadata={"description": "Only when generated; shown this once."})
 
@@ -68,6 +70,10 @@ class ClientIn(ma.Schema):
                                  validate=ma.validate.Length(min=1, max=len(GRANT_TYPES)))
     redirect_uris = ma.fields.List(ma.fields.URL(schemes={"https", "http"}, require_tld=False),
                                    load_default=list, validate=ma.validate.Length(max=10))
+    post_logout_redirect_uris = ma.fields.List(
+        ma.fields.URL(schemes={"https", "http"}, require_tld=False), load_default=list,
+        validate=ma.validate.Length(max=10),
+        metadata={"description": "Where /oauth/logout may send the browser back to (RP-initiated logout)."})
     scopes = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=100)),
                             load_default=lambda: ["api"], validate=ma.validate.Length(max=20))
     roles = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(ROLES)), load_default=list,
@@ -88,6 +94,7 @@ class ClientOut(ma.Schema):
     confidential = ma.fields.Boolean()
     grant_types = ma.fields.List(ma.fields.String())
     redirect_uris = ma.fields.List(ma.fields.String())
+    post_logout_redirect_uris = ma.fields.List(ma.fields.String())
     scopes = ma.fields.List(ma.fields.String())
     roles = ma.fields.List(ma.fields.String())
     status = ma.fields.String()

@@ -62,6 +62,9 @@ class User(TenantOwnedDocument):
     roles = me.ListField(me.StringField(choices=ROLES))
     status = me.StringField(required=True, choices=("active", "deactivated"), default="active")
     password_hash = me.StringField()
+    # Set when an administrator's one-time password is the only one: the person chooses their own at sign-in.
+    password_change_required = me.BooleanField(required=True, default=False)
+    password_changed_at = me.DateTimeField()
     created_at = me.DateTimeField(required=True, default=now)
     deactivated_at = me.DateTimeField()
 
@@ -85,6 +88,7 @@ class OAuthClient(TenantOwnedDocument, ClientMixin):
     grant_types = me.ListField(me.StringField(
         choices=("client_credentials", "authorization_code", "refresh_token")))
     redirect_uris = me.ListField(me.URLField())
+    post_logout_redirect_uris = me.ListField(me.URLField())  # where RP-initiated logout may send the browser
     scopes = me.ListField(me.StringField(max_length=100))
     roles = me.ListField(me.StringField(choices=ROLES))  # what a client_credentials token carries
     status = me.StringField(required=True, choices=("active", "deleted"), default="active")
@@ -158,6 +162,7 @@ class AuthorizationCode(db.Document, AuthorizationCodeMixin):
     meta = {"collection": "authorization_codes", "indexes": [{"fields": ["expires_at"], "expireAfterSeconds": 0}]}
 
     code_digest = me.StringField(primary_key=True)
+    family = me.StringField(required=True)  # the sign-in its tokens belong to: the `sid` of their access tokens
     client_id = me.StringField(required=True)
     user_id = me.StringField(required=True)
     tenant = me.StringField(required=True)
@@ -223,11 +228,46 @@ class Denial(db.Document):
 
 
 class LoginThrottle(db.Document):
-    """Failed logins per account or per address, and until when further attempts are refused."""
+    """Recent failed attempts at one key (`account:<email>`, `address:<ip>`, `client-address:<ip>`): when, and
+    which e-mail or client id they tried. See `gateway.identity.throttle`."""
 
     meta = {"collection": "login_throttles"}
 
-    id = me.StringField(primary_key=True)  # "account:<email>" or "address:<ip>"
-    failures = me.IntField(required=True, default=0)
-    last_failure_at = me.DateTimeField()
-    blocked_until = me.DateTimeField()
+    id = me.StringField(primary_key=True)
+    failures = me.ListField(me.DictField())  # {"at": datetime, "subject": str}
+
+
+class IssuedAccessToken(db.Document):
+    """An access token issued to a person, by `jti`, kept until it expires, so that ending its sign-in (a reused
+    code, a reused refresh token, a revocation, "sign out everywhere") can deny it at once."""
+
+    meta = {"collection": "issued_access_tokens",
+            "indexes": ["family", "user_id", {"fields": ["expires_at"], "expireAfterSeconds": 0}]}
+
+    jti = me.StringField(primary_key=True)
+    family = me.StringField(required=True)
+    client_id = me.StringField(required=True)
+    user_id = me.StringField(required=True)
+    tenant = me.StringField(required=True)
+    issued_at = me.DateTimeField(required=True, default=now)
+    expires_at = me.DateTimeField(required=True)
+
+
+class SignInSession(db.Document):
+    """The gateway's own short sign-in session (a cookie holding a random id; stored as its digest), so that a
+    second authorization within it does not ask for the password again. Removed by its TTL index."""
+
+    meta = {"collection": "sign_in_sessions",
+            "indexes": ["user_id", "tenant", {"fields": ["expires_at"], "expireAfterSeconds": 0}]}
+
+    id = me.StringField(primary_key=True)  # SHA-256 of the cookie's value
+    user_id = me.StringField(required=True)
+    tenant = me.StringField(required=True)
+    auth_time = me.DateTimeField(required=True, default=now)
+    expires_at = me.DateTimeField(required=True)
+    amr = me.ListField(me.StringField())
+    # The password was right but is the administrator's one-time password: only a password change may follow.
+    password_change_pending = me.BooleanField(required=True, default=False)
+
+    def is_current(self) -> bool:
+        return self.expires_at.replace(tzinfo=dt.UTC) > now()

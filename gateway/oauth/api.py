@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import InvalidRequestError
-from flask import current_app, jsonify, render_template, request
+from flask import current_app, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from gateway.identity import audit, keys, login
-from gateway.oauth.server import CONFIDENTIAL_AUTH_METHODS, PUBLIC_AUTH_METHODS, may_serve
+from chassis.i18n import SUPPORTED_LOCALES
+from gateway.identity import keys
+from gateway.oauth.server import CONFIDENTIAL_AUTH_METHODS, PUBLIC_AUTH_METHODS
 
 blueprint = Blueprint("oauth", __name__,
                       description="OAuth 2.0 authorization server (RFC 6749, 7009, 7636, 7662, 8414)")
-LOGIN_PAGE_HEADERS = {
-    "Cache-Control": "no-store",
-    "X-Frame-Options": "DENY",
-    # no form-action directive: browsers apply it to the redirect back to the client too
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
-}
 
 
 def _server():
@@ -37,47 +31,6 @@ class Token(MethodView):
     def post(self):
         """Token endpoint (RFC 6749 section 3.2): form-encoded grant request, RFC 6749 JSON errors."""
         return _server().create_token_response()
-
-
-def _login_page(*, status: int = 200, error: str | None = None, client_name: str | None = None,
-                can_sign_in: bool = True):
-    page = render_template("login.html", error=error, client_name=client_name, can_sign_in=can_sign_in,
-                           email=request.form.get("email", ""))
-    return page, status, LOGIN_PAGE_HEADERS
-
-
-@blueprint.route("/oauth/authorize")
-class Authorize(MethodView):
-    """Authorization endpoint (RFC 6749 section 4.1) with a server-rendered sign-in page.
-
-    A request that names an unknown client or a redirect URI the client did not register is answered
-    here, never redirected: redirecting would send the browser to an address nobody vouched for.
-    """
-
-    def get(self):
-        try:
-            grant = _server().get_consent_grant(end_user=None)
-        except OAuth2Error as error:
-            return _login_page(status=400, error=error.description or error.error, can_sign_in=False)
-        return _login_page(client_name=grant.client.name)
-
-    def post(self):
-        server = _server()
-        try:
-            grant = server.get_consent_grant(end_user=None)
-        except OAuth2Error as error:
-            return _login_page(status=400, error=error.description or error.error, can_sign_in=False)
-        try:
-            user = login.authenticate(request.form.get("email", ""), request.form.get("password", ""),
-                                      request.remote_addr)
-        except login.LoginRefused as refused:
-            return _login_page(status=401, error=str(refused), client_name=grant.client.name)
-        if not may_serve(grant.client, user):
-            audit.record("authorize", outcome="denied", actor=user.get_user_id(), actor_tenant=user.tenant,
-                         target=grant.client.client_id, target_tenant=grant.client.tenant)
-            return _login_page(status=403, error="This application is not available to your organisation.",
-                               can_sign_in=False)
-        return server.create_authorization_response(grant_user=user, grant=grant)
 
 
 @blueprint.route("/oauth/introspect")
@@ -116,6 +69,7 @@ class Metadata(MethodView):
             "token_endpoint": f"{issuer}/oauth/token",
             "introspection_endpoint": f"{issuer}/oauth/introspect",
             "revocation_endpoint": f"{issuer}/oauth/revoke",
+            "end_session_endpoint": f"{issuer}/oauth/logout",
             "jwks_uri": f"{issuer}/.well-known/jwks.json",
             "grant_types_supported": ["authorization_code", "client_credentials", "refresh_token"],
             "response_types_supported": ["code"],
@@ -124,4 +78,6 @@ class Metadata(MethodView):
             "introspection_endpoint_auth_methods_supported": CONFIDENTIAL_AUTH_METHODS,
             "revocation_endpoint_auth_methods_supported": CONFIDENTIAL_AUTH_METHODS + PUBLIC_AUTH_METHODS,
             "scopes_supported": ["api"],
+            "prompt_values_supported": ["login"],
+            "ui_locales_supported": list(SUPPORTED_LOCALES),
         })

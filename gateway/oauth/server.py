@@ -7,7 +7,9 @@ every token of its family. Endpoints: introspection (RFC 7662) and revocation (R
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import json
 import secrets
 import uuid
 
@@ -26,7 +28,16 @@ from chassis.auth import TokenValidator, Unauthorized
 from chassis.clock import now
 from chassis.vocabulary import PLATFORM_TENANT
 from gateway.identity import audit, denials, keys
-from gateway.identity.models import AuthorizationCode, OAuthClient, RefreshToken, Tenant, User, token_digest
+from gateway.identity.models import (
+    AuthorizationCode,
+    IssuedAccessToken,
+    OAuthClient,
+    RefreshToken,
+    Tenant,
+    User,
+    token_digest,
+)
+from gateway.identity.token_families import revoke_family
 from gateway.settings import GatewaySettings
 
 AUTHORIZATION_CODE_LIFETIME = dt.timedelta(minutes=2)
@@ -54,7 +65,8 @@ class AccessTokenGenerator(JWTBearerTokenGenerator):
     def get_extra_claims(self, client, grant_type, user, scope):
         if user is None:
             return {"tenant": client.tenant, "roles": list(client.roles)}
-        return {"tenant": user.tenant, "roles": list(user.roles), "email": user.email, "name": user.display_name}
+        return {"tenant": user.tenant, "roles": list(user.roles), "email": user.email, "name": user.display_name,
+                "sid": user.sign_in_family}
 
 
 def may_serve(client: OAuthClient, user: User) -> bool:
@@ -62,12 +74,16 @@ def may_serve(client: OAuthClient, user: User) -> bool:
     return client.tenant in (user.tenant, PLATFORM_TENANT)
 
 
-def active_user(user_id: str) -> User | None:
+def active_user(user_id: str, sign_in_family: str) -> User | None:
+    """The person a code or refresh token names, if still active, carrying the sign-in (family) it belongs to."""
     user = User.across_tenants("tokens name users by id").filter(id=user_id, status="active").first()
     if user is None:
         return None
     tenant = Tenant.objects(code=user.tenant).first()
-    return user if tenant is not None and tenant.is_active else None
+    if tenant is None or not tenant.is_active:
+        return None
+    user.sign_in_family = sign_in_family
+    return user
 
 
 def find_active_client(client_id: str) -> OAuthClient | None:
@@ -105,7 +121,8 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
     def save_authorization_code(self, code, request):
         data = request.payload.data
         AuthorizationCode(
-            code_digest=token_digest(code), client_id=request.client.client_id, user_id=request.user.get_user_id(),
+            code_digest=token_digest(code), family=uuid.uuid4().hex, client_id=request.client.client_id,
+            user_id=request.user.get_user_id(),
             tenant=request.user.tenant, redirect_uri=request.payload.redirect_uri, scope=request.payload.scope or "",
             code_challenge=data.get("code_challenge"), code_challenge_method=data.get("code_challenge_method"),
             expires_at=now() + AUTHORIZATION_CODE_LIFETIME,
@@ -118,8 +135,9 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
         claimed = AuthorizationCode.objects(code_digest=digest, client_id=client.client_id, used_at=None).modify(
             set__used_at=now(), new=True)
         if claimed is None:
-            if AuthorizationCode.objects(code_digest=digest, client_id=client.client_id).first() is not None:
-                revoke_family(digest, reason="authorization code reused")
+            used = AuthorizationCode.objects(code_digest=digest, client_id=client.client_id).first()
+            if used is not None:
+                revoke_family(used.family, reason="authorization code reused")
             return None
         if claimed.expires_at.replace(tzinfo=dt.UTC) < now():
             return None
@@ -129,7 +147,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
         """Kept (marked used) so that a second exchange is recognised as reuse; the TTL index removes it."""
 
     def authenticate_user(self, authorization_code):
-        return active_user(authorization_code.user_id)
+        return active_user(authorization_code.user_id, authorization_code.family)
 
 
 class RefreshTokenGrant(grants.RefreshTokenGrant):
@@ -146,7 +164,7 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
         return stored
 
     def authenticate_user(self, refresh_token):
-        return active_user(refresh_token.user_id)
+        return active_user(refresh_token.user_id, refresh_token.family)
 
     def revoke_old_credential(self, refresh_token):
         """Rotation; conditional, so of two concurrent uses of one token the loser revokes the family."""
@@ -156,23 +174,26 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
             revoke_family(refresh_token.family, reason="refresh token reused")
 
 
-def revoke_family(family: str, *, reason: str) -> None:
-    revoked = RefreshToken.objects(family=family, revoked_at=None).update(set__revoked_at=now())
-    if revoked:
-        audit.record("refresh_token.family_revoked", outcome="denied", target=family, reason=reason)
+def _claims_of(access_token: str) -> dict:
+    """The claims of an access token this server has just signed (no need to verify its own signature)."""
+    payload = access_token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
 
 
 def _save_token(token: dict, request) -> None:
-    """Keep the refresh token (as a digest, in the family of the code or token it came from) and audit."""
+    """For a person: keep the refresh token (as a digest) and the access token's id in their sign-in's family,
+    so that ending the sign-in ends both. Audit every issue."""
     client, user = request.client, request.user
     grant_type = request.payload.grant_type if request.payload else None
+    if user is not None:
+        claims = _claims_of(token["access_token"])
+        IssuedAccessToken(jti=claims["jti"], family=user.sign_in_family, client_id=client.client_id,
+                          user_id=user.get_user_id(), tenant=user.tenant,
+                          expires_at=dt.datetime.fromtimestamp(claims["exp"], dt.UTC)).save(force_insert=True)
     if token.get("refresh_token"):
-        previous = getattr(request, "refresh_token", None)
-        code = getattr(request, "authorization_code", None)
         settings: GatewaySettings = current_app.extensions["rso.settings"]
         RefreshToken(
-            token_digest=token_digest(token["refresh_token"]),
-            family=previous.family if previous else (code.code_digest if code else uuid.uuid4().hex),
+            token_digest=token_digest(token["refresh_token"]), family=user.sign_in_family,
             client_id=client.client_id, user_id=user.get_user_id(), tenant=user.tenant, scope=token.get("scope", ""),
             expires_at=now() + dt.timedelta(seconds=settings.refresh_token_lifetime_seconds),
         ).save(force_insert=True)

@@ -88,7 +88,7 @@ def test_a_platform_admin_creates_a_tenants_first_admin(client, as_):
     body = created.get_json()
     assert created.status_code == 201, body
     assert body["email"] == "kepala@polri.go.id" and body["tenant"] == "IDN"
-    assert len(body["initial_password"]) >= 12
+    assert len(body["initial_password"]) >= 12 and body["password_change_required"] is True
     assert "password_hash" not in body
 
 
@@ -98,6 +98,7 @@ def test_a_tenant_admin_manages_their_own_people(client, as_, world):
         "email": "new@police.go.th", "display_name": "New", "roles": ["requesting_officer"], "password": PASSWORD})
     user_id = created.get_json()["id"]
     assert created.status_code == 201 and "initial_password" not in created.get_json()
+    assert created.get_json()["password_change_required"] is False
 
     changed = client.patch(f"/admin/tenants/THA/users/{user_id}", json={"roles": ["case_officer"]}, headers=admin)
     deactivated = client.post(f"/admin/tenants/THA/users/{user_id}/deactivate", headers=admin)

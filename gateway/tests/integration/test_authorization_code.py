@@ -9,6 +9,7 @@ from authlib.integrations.requests_client import OAuth2Session
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from joserfc import jwt
 
+from chassis.testing import oauth
 from chassis.tests import sample_service
 from gateway.identity import keys
 from gateway.identity.models import AuditEntry, RefreshToken
@@ -26,11 +27,8 @@ class Browser:
         self.gateway = gateway
         self.http = requests.Session()
 
-    def sign_in(self, authorization_url, email, password=PASSWORD) -> requests.Response:
-        page = self.http.get(authorization_url, timeout=10)
-        assert page.status_code == 200, page.text
-        return self.http.post(authorization_url, data={"email": email, "password": password},
-                              allow_redirects=False, timeout=10)
+    def sign_in(self, authorization_url, email, password=PASSWORD, **kwargs) -> requests.Response:
+        return oauth.submit_sign_in(self.http, authorization_url, email, password, **kwargs)
 
 
 @pytest.fixture

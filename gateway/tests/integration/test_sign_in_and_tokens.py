@@ -1,13 +1,15 @@
 """Sign-in protection, token introspection and revocation, and malformed token requests."""
 
+import datetime as dt
 import time
 
 import pytest
 import requests
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
+from chassis.testing import oauth
 from chassis.testing.infrastructure import free_port
-from gateway.identity import login
+from gateway.identity import login, throttle
 from gateway.identity.models import AuditEntry, LoginThrottle
 
 pytestmark = pytest.mark.integration
@@ -33,9 +35,9 @@ def portal(live_gateway, register_app, register_user):
 
 
 def submit(url, email, password=PASSWORD, address=None):
+    """A sign-in from a fresh browser (no gateway session), from `address` as the load balancer reports it."""
     headers = {"X-Forwarded-For": address} if address else {}
-    return requests.post(url, data={"email": email, "password": password}, allow_redirects=False, timeout=10,
-                         headers=headers)
+    return oauth.submit_sign_in(requests.Session(), url, email, password, headers=headers)
 
 
 def sign_in_tokens(gateway, url, email="ana@police.go.th") -> dict:
@@ -63,7 +65,7 @@ def test_a_successful_sign_in_is_audited_with_the_address(portal):
 
 
 def test_repeated_failures_block_the_account_even_with_the_right_password(portal):
-    for attempt in range(login.FREE_FAILURES):
+    for attempt in range(throttle.SIGN_IN.free_failures):
         submit(portal, "ana@police.go.th", f"guess {attempt}", address=f"10.0.0.{attempt}")
 
     blocked = submit(portal, "ana@police.go.th", address="10.0.1.1")
@@ -74,7 +76,7 @@ def test_repeated_failures_block_the_account_even_with_the_right_password(portal
 
 def test_repeated_failures_from_one_address_block_that_address_for_every_account(portal, register_user):
     register_user("somchai@police.go.th", tenant="THA")
-    for attempt in range(login.FREE_FAILURES):
+    for attempt in range(throttle.SIGN_IN.free_failures):
         submit(portal, f"guess{attempt}@police.go.th", address="203.0.113.9")
 
     from_there = submit(portal, "somchai@police.go.th", address="203.0.113.9")
@@ -84,13 +86,47 @@ def test_repeated_failures_from_one_address_block_that_address_for_every_account
     assert from_elsewhere.status_code == 302
 
 
-def test_the_block_wears_off_and_success_clears_the_account_count(portal):
-    for attempt in range(login.FREE_FAILURES):
+def age_failures(key, by):
+    """Move a throttle's failures back in time, as if `by` had passed."""
+    stored = LoginThrottle.objects(id=key).get()
+    stored.update(set__failures=[{**failure, "at": failure["at"] - by} for failure in stored.failures])
+
+
+def test_the_block_wears_off_as_failures_leave_the_window_and_success_clears_the_account(portal):
+    for attempt in range(throttle.SIGN_IN.free_failures):
         submit(portal, "ana@police.go.th", f"guess {attempt}", address=f"10.0.0.{attempt}")
-    LoginThrottle.objects(id="account:ana@police.go.th").update_one(unset__blocked_until=True)
+    assert submit(portal, "ana@police.go.th", address="10.0.2.1").status_code == 401
+    age_failures("account:ana@police.go.th", throttle.WINDOW)
 
     assert submit(portal, "ana@police.go.th", address="10.0.2.1").status_code == 302
     assert LoginThrottle.objects(id="account:ana@police.go.th").first() is None
+
+
+def test_a_persons_typos_then_success_do_not_lock_out_others_at_their_address(portal, register_user):
+    """Issue 17 item 7: five typos and one success at a shared address, then one typo by a colleague there."""
+    register_user("somchai@police.go.th", tenant="THA")
+    for attempt in range(throttle.SIGN_IN.free_failures):
+        submit(portal, "ana@police.go.th", f"typo {attempt}", address="203.0.113.20")
+    for key in ("account:ana@police.go.th", "address:203.0.113.20"):
+        age_failures(key, dt.timedelta(minutes=1))  # she waits out the short block (still within the window)
+    assert submit(portal, "ana@police.go.th", address="203.0.113.20").status_code == 302
+
+    typo = submit(portal, "somchai@police.go.th", "one typo", address="203.0.113.20")
+    then_right = submit(portal, "somchai@police.go.th", address="203.0.113.20")
+
+    assert typo.status_code == 401 and then_right.status_code == 302
+    assert not AuditEntry.objects(action="login", details__reason="blocked")
+
+
+def test_failures_older_than_the_window_no_longer_block_an_address(portal, register_user):
+    register_user("somchai@police.go.th", tenant="THA")
+    for attempt in range(throttle.SIGN_IN.free_failures):
+        submit(portal, f"guess{attempt}@police.go.th", address="203.0.113.30")
+    assert submit(portal, "somchai@police.go.th", address="203.0.113.30").status_code == 401
+
+    age_failures("address:203.0.113.30", throttle.WINDOW)
+
+    assert submit(portal, "somchai@police.go.th", address="203.0.113.30").status_code == 302
 
 
 @pytest.fixture
