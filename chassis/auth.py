@@ -23,6 +23,7 @@ from chassis import context
 from chassis.problems import Forbidden, Unauthorized
 
 ALGORITHM = "RS256"
+ACCESS_TOKEN_TYPES = ("at+jwt", "application/at+jwt")  # RFC 9068 section 4: anything else is not an access token
 log = logging.getLogger(__name__)
 
 
@@ -128,6 +129,8 @@ class TokenValidator:
             raise Unauthorized(_describe(error)) from error
         if token.header.get("alg") != ALGORITHM:
             raise Unauthorized("Unsupported token algorithm")
+        if str(token.header.get("typ", "")).lower() not in ACCESS_TOKEN_TYPES:
+            raise Unauthorized("Not an access token (the header's typ must be at+jwt)")
         return token.claims
 
     @staticmethod
