@@ -10,11 +10,12 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import math
 import secrets
 import uuid
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer
-from authlib.oauth2.rfc6749 import InvalidRequestError, grants
+from authlib.oauth2.rfc6749 import InvalidClientError, InvalidRequestError, grants
 from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint
@@ -27,7 +28,7 @@ from chassis import context
 from chassis.auth import TokenValidator, Unauthorized
 from chassis.clock import now
 from chassis.vocabulary import PLATFORM_TENANT
-from gateway.identity import audit, denials, keys
+from gateway.identity import audit, denials, keys, login, throttle
 from gateway.identity.models import (
     AuthorizationCode,
     IssuedAccessToken,
@@ -35,6 +36,7 @@ from gateway.identity.models import (
     RefreshToken,
     Tenant,
     User,
+    secret_matches,
     token_digest,
 )
 from gateway.identity.token_families import revoke_family
@@ -274,7 +276,54 @@ class TokenRevocation(RevocationEndpoint):
         audit.record("access_token.revoked", actor=request.client.client_id, target=token.claims["jti"])
 
 
+CLIENT_AUTHENTICATION = throttle.Policy(free_failures=10)
+CLIENT_AUTHENTICATION_FAILED = "Client authentication failed"
+
+
+class ClientAuthenticationPaused(InvalidClientError):
+    """Too many failed client authentications from one address: refused before any secret is checked."""
+
+    status_code = 429
+
+    def __init__(self, retry_after_seconds: int):
+        super().__init__(description="Too many failed client authentications from this address; retry later")
+        self.retry_after_seconds = retry_after_seconds
+
+    def get_headers(self):
+        return [*super().get_headers(), ("Retry-After", str(self.retry_after_seconds))]
+
+
+def _presented_client_credentials() -> tuple[str | None, str | None]:
+    auth = flask_request.authorization
+    if auth and auth.username:
+        return auth.username, auth.password
+    return flask_request.form.get("client_id"), flask_request.form.get("client_secret")
+
+
 class AuditedAuthorizationServer(AuthorizationServer):
+    def authenticate_client(self, request, methods, endpoint="token"):
+        """Client authentication that tells nobody which client ids exist and slows down guessing.
+
+        An unknown (or deleted, or suspended) client with a secret costs the same argon2 verification as a
+        known one with a wrong secret, and both get the same 401. Failures are counted per source address
+        (`gateway.identity.throttle`, 10 free in the window); beyond them the address gets 429 with
+        `Retry-After` until the back-off passes. A success forgives that client's failures at the address.
+        """
+        address = f"client-address:{flask_request.remote_addr}"
+        paused_for = throttle.blocked_for(address, CLIENT_AUTHENTICATION)
+        if paused_for:
+            raise ClientAuthenticationPaused(max(1, math.ceil(paused_for.total_seconds())))
+        try:
+            client = super().authenticate_client(request, methods, endpoint)
+        except InvalidClientError as error:
+            client_id, secret = _presented_client_credentials()
+            if secret and find_active_client(client_id or "") is None:
+                secret_matches(login.stand_in_hash(), secret)
+            throttle.count_failure(address, client_id)
+            raise InvalidClientError(status_code=401, description=CLIENT_AUTHENTICATION_FAILED) from error
+        throttle.forgive(address, client.client_id)
+        return client
+
     def handle_error_response(self, request, error):
         """Every refused OAuth request (bad client authentication, reused code, ...) goes to the audit log."""
         auth = flask_request.authorization

@@ -11,6 +11,7 @@ from chassis.testing import oauth
 from chassis.testing.infrastructure import free_port
 from gateway.identity import login, throttle
 from gateway.identity.models import AuditEntry, LoginThrottle
+from gateway.oauth import server
 
 pytestmark = pytest.mark.integration
 
@@ -205,3 +206,39 @@ def test_failed_client_authentication_is_audited(live_gateway, register_client):
                   auth=(client_id, "wrong-secret"), timeout=10)
     entry = AuditEntry.objects(outcome="failure").get()
     assert (entry.actor, entry.details["error"]) == (client_id, "invalid_client")
+
+
+def client_credentials(gateway, client_id, secret, address="192.0.2.10", basic=True):
+    auth = (client_id, secret) if basic else None
+    form = {"grant_type": "client_credentials"} | ({} if basic else {"client_id": client_id, "client_secret": secret})
+    return requests.post(f"{gateway.url}/oauth/token", data=form, auth=auth, timeout=10,
+                         headers={"X-Forwarded-For": address})
+
+
+@pytest.mark.parametrize("basic", [True, False], ids=["client_secret_basic", "client_secret_post"])
+def test_an_unknown_client_and_a_wrong_secret_are_answered_alike(live_gateway, register_client, monkeypatch, basic):
+    """Issue 17 item 10: the same answer, and the same argon2 verification behind it (so the same time)."""
+    client_id, _ = register_client()
+    verified = []
+    monkeypatch.setattr(server, "secret_matches", lambda *args: verified.append("stand-in") or False)
+
+    wrong_secret = client_credentials(live_gateway, client_id, "wrong-secret-0123456789", basic=basic)
+    unknown = client_credentials(live_gateway, "no-such-client", "wrong-secret-0123456789", basic=basic)
+
+    assert wrong_secret.status_code == unknown.status_code == 401
+    assert wrong_secret.json() == unknown.json() == {"error": "invalid_client",
+                                                     "error_description": server.CLIENT_AUTHENTICATION_FAILED}
+    assert verified == ["stand-in"]  # the unknown client's secret was checked against the stand-in hash
+
+
+def test_failed_client_authentication_is_throttled_per_address(live_gateway, register_client):
+    client_id, secret = register_client()
+    for attempt in range(server.CLIENT_AUTHENTICATION.free_failures):
+        assert client_credentials(live_gateway, f"guess-{attempt}", "x" * 20, address="192.0.2.66").status_code == 401
+
+    paused = client_credentials(live_gateway, client_id, secret, address="192.0.2.66")
+    elsewhere = client_credentials(live_gateway, client_id, secret, address="192.0.2.67")
+
+    assert paused.status_code == 429 and int(paused.headers["Retry-After"]) >= 1
+    assert paused.json()["error"] == "invalid_client"
+    assert elsewhere.status_code == 200
