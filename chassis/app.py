@@ -31,6 +31,7 @@ from chassis.problems import (
     field_errors_from_webargs,
 )
 from chassis.settings import ServiceSettings
+from chassis.tenant_status import SuspendedTenantTokens
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("rso.access")
@@ -126,7 +127,10 @@ def create_service_app(
     accepted_media_types: Iterable[str] = ("application/json",),
     ready_checks: Mapping[str, ReadyCheck] | None = None,
     token_validator: TokenValidator | None = None,
+    follows_tenant_status: bool = False,
 ) -> Flask:
+    """A service's Flask app. With `follows_tenant_status` (a service whose worker runs
+    `chassis.tenant_status.follow_tenant_status`), its own port refuses a suspended tenant's tokens too."""
     runtime.bootstrap(settings)
     app = Flask(settings.service_name)
     hops = settings.trusted_proxy_hops
@@ -153,6 +157,7 @@ def create_service_app(
                       max_age_seconds=settings.jwks_max_age_seconds),
         issuer=settings.oauth_issuer,
         audience=settings.oauth_audience,
+        refusal=SuspendedTenantTokens().reason_refusing if follows_tenant_status else None,
     )
     app.extensions["rso.ready_checks"] = {
         "database": db.ping,

@@ -104,8 +104,13 @@ class JWKSKeySource:
 
 
 class TokenValidator:
-    def __init__(self, keys: JWKSKeySource, *, issuer: str, audience: str, leeway: int = 30):
+    """Checks a token's signature, issuer, audience, expiry and type; then, with `refusal`, asks whether a validly
+    signed token must still be refused (a deny list, a suspended tenant) and why."""
+
+    def __init__(self, keys: JWKSKeySource, *, issuer: str, audience: str, leeway: int = 30,
+                 refusal: Callable[[Principal], str | None] | None = None):
         self.keys = keys
+        self.refusal = refusal
         self.claims = jwt.JWTClaimsRegistry(
             leeway=leeway,
             iss={"essential": True, "value": issuer},
@@ -116,7 +121,11 @@ class TokenValidator:
         )
 
     def validate(self, raw_token: str) -> Principal:
-        return self.principal_from(self.decode(raw_token))
+        principal = self.principal_from(self.decode(raw_token))
+        reason = self.refusal(principal) if self.refusal else None
+        if reason:
+            raise Unauthorized(reason)
+        return principal
 
     def decode(self, raw_token: str) -> dict:
         """The claims of a token signed by a trusted key, for this audience and issuer, not expired."""

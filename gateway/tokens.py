@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chassis.auth import JWKSKeySource, Principal, TokenValidator, Unauthorized
+from chassis.auth import JWKSKeySource, TokenValidator
 from gateway.identity import keys
 from gateway.identity.denials import DenyList
 from gateway.settings import GatewaySettings
@@ -16,17 +16,12 @@ class DatabaseKeySource(JWKSKeySource):
 
 
 class GatewayTokenValidator(TokenValidator):
+    """The gateway's own keys, and its deny list for tokens that are validly signed but no longer honoured."""
+
     def __init__(self, settings: GatewaySettings):
+        self.deny_list = DenyList()
         super().__init__(
             DatabaseKeySource(settings.jwks_url, min_refresh_seconds=settings.jwks_min_refresh_seconds,
                               max_age_seconds=settings.jwks_max_age_seconds),
-            issuer=settings.oauth_issuer, audience=settings.oauth_audience,
+            issuer=settings.oauth_issuer, audience=settings.oauth_audience, refusal=self.deny_list.reason_refusing,
         )
-        self.deny_list = DenyList()
-
-    def validate(self, raw_token: str) -> Principal:
-        principal = super().validate(raw_token)
-        reason = self.deny_list.reason_refusing(principal)
-        if reason:
-            raise Unauthorized(reason)
-        return principal

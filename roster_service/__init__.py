@@ -22,4 +22,5 @@ def create_app(settings: ServiceSettings | None = None) -> Flask:
         title="Regional Experts' Roster",
         description="Experts, their functions and SOPs, deployment requests and deployments.",
         blueprints=[functions_blp, experts_blp, search_blp, requests_blp, deployments_blp, reports_blp],
+        follows_tenant_status=True,
     )

@@ -28,4 +28,5 @@ def create_app(settings: ServiceSettings | None = None) -> Flask:
         description="Modules, courses, sessions, enrolment, assessment and certificates.",
         blueprints=[catalogue, sessions, enrolments, learning, certificates, public, recommendations, reports],
         accepted_media_types=ACCEPTED_MEDIA_TYPES,
+        follows_tenant_status=True,
     )

@@ -145,7 +145,7 @@ class TenantSuspension(MethodView):
             if not tenant.is_active:
                 raise InvalidTransition(current_state="suspended", requested="suspended",
                                         allowed_next_states=["active"])
-            tenant.status, tenant.suspension_reason = "suspended", data["reason"]
+            tenant.status, tenant.suspension_reason, tenant.suspended_at = "suspended", data["reason"], now()
             tenant.save()
             denials.deny("tenant", code, f"Tenant {code} is suspended")
             RefreshToken.objects(tenant=code, revoked_at=None).update(set__revoked_at=now())
@@ -162,6 +162,7 @@ class TenantReactivation(MethodView):
     @require(roles=["platform_admin"])
     @blueprint.response(200, schemas.TenantOut)
     def post(self, code):
+        """Let a suspended tenant sign in and obtain tokens again; tokens from before the suspension stay dead."""
         _require_platform_admin()
         _tenant_in_reach(code)
 
@@ -171,7 +172,9 @@ class TenantReactivation(MethodView):
                 raise InvalidTransition(current_state="active", requested="active", allowed_next_states=["suspended"])
             tenant.status, tenant.suspension_reason = "active", None
             tenant.save()
-            denials.lift("tenant", code)
+            # Tokens issued before the suspension stay refused until the last of them has expired.
+            denials.deny("tenant", code, f"The token was issued before tenant {code} was suspended",
+                         issued_before=tenant.suspended_at or now(), until=now() + _token_lifetime())
             _audit("tenant.reactivated", code, code)
             _event("identity.tenant.reactivated", {"tenant": code})
             return tenant

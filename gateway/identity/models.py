@@ -47,6 +47,7 @@ class Tenant(db.Document):
     kind = me.StringField(required=True, choices=TENANT_KINDS)
     status = me.StringField(required=True, choices=("active", "suspended"), default="active")
     suspension_reason = me.StringField(max_length=500)
+    suspended_at = me.DateTimeField()  # the latest suspension: tokens issued before it never work again
     created_at = me.DateTimeField(required=True, default=now)
 
     @property
@@ -225,6 +226,7 @@ class Denial(db.Document):
     reason = me.StringField(required=True)
     created_at = me.DateTimeField(required=True, default=now)
     expires_at = me.DateTimeField()
+    issued_before = me.DateTimeField()  # when set, only tokens issued (`iat`) before it are refused
 
 
 class LoginThrottle(db.Document):

@@ -264,6 +264,23 @@ def test_suspending_a_tenant_stops_its_live_tokens_within_a_second(live_gateway,
     assert _through_edge(live_gateway, _client_token(live_gateway, "idn-case-system").json()["access_token"]) == 503
 
 
+def test_a_reactivation_does_not_revive_tokens_issued_before_the_suspension(live_gateway, world, auth_headers):
+    """Issue 17 item 9."""
+    issued_before = _client_token(live_gateway, "tha-case-system").json()["access_token"]
+    admin_headers = auth_headers(tenant="RSO", roles=["platform_admin"], sub=str(world["platform_admin"].id),
+                                 iss=live_gateway.url)
+    for step, body in (("suspend", {"reason": "investigation"}), ("reactivate", None)):
+        answer = requests.post(f"{live_gateway.url}/admin/tenants/THA/{step}", json=body, headers=admin_headers,
+                               timeout=10)
+        assert answer.status_code == 200, answer.text
+    time.sleep(1.0)  # the deny list is re-read at most every half second; new tokens carry a later `iat`
+
+    issued_after = _client_token(live_gateway, "tha-case-system").json()["access_token"]
+
+    assert _through_edge(live_gateway, issued_before) == 401
+    assert _through_edge(live_gateway, issued_after) == 503  # let through; no roster listens in this test
+
+
 def test_suspension_stops_people_too_refresh_and_sign_in_fail(live_gateway, world, auth_headers, sign_in,
                                                               register_app):
     register_app("rso-portal", tenant="RSO")  # the platform's portal: still active
