@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from chassis.auth import JWKSKeySource, TokenValidator
-from gateway.identity import keys
+from flask import has_request_context, request
+
+from chassis.auth import JWKSKeySource, Principal, TokenValidator
+from gateway.identity import audit, keys
 from gateway.identity.denials import DenyList
 from gateway.settings import GatewaySettings
 
@@ -23,5 +25,14 @@ class GatewayTokenValidator(TokenValidator):
         super().__init__(
             DatabaseKeySource(settings.jwks_url, min_refresh_seconds=settings.jwks_min_refresh_seconds,
                               max_age_seconds=settings.jwks_max_age_seconds),
-            issuer=settings.oauth_issuer, audience=settings.oauth_audience, refusal=self.deny_list.reason_refusing,
+            issuer=settings.oauth_issuer, audience=settings.oauth_audience, refusal=self.audited_refusal,
         )
+
+    def audited_refusal(self, principal: Principal) -> str | None:
+        """The deny list's reason to refuse a validly signed token, recorded in the token tenant's audit chain."""
+        reason = self.deny_list.reason_refusing(principal)
+        if reason:
+            audit.record("token.refused", outcome="denied", actor=principal.sub, actor_tenant=principal.tenant,
+                         target=request.path if has_request_context() else None, reason=reason,
+                         token_id=principal.token_id)
+        return reason

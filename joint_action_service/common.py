@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-from collections.abc import Sequence
-from typing import Any
 
 import marshmallow as ma
 from bson import ObjectId
 from bson.errors import InvalidId
-from flask import Response
 
 from chassis import db
 from chassis.problems import NotFound
@@ -64,15 +59,6 @@ class StepIn(ma.Schema):
 
     to = ma.fields.String(required=True)
     comment = ma.fields.String(validate=ma.validate.Length(max=2000))
-
-
-def csv_response(rows: Sequence[dict[str, Any]], fields: Sequence[str], filename: str) -> Response:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(fields), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return Response(buffer.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 class ReleaseIn(ma.Schema):

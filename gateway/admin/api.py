@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import secrets
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 import mongoengine as me
 from bson import ObjectId
-from flask import current_app
+from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from chassis import context, db
 from chassis.auth import Principal, current_principal, require
 from chassis.clock import now
+from chassis.csv_export import csv_response
 from chassis.messaging import emit
 from chassis.problems import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from chassis.vocabulary import PLATFORM_TENANT
@@ -52,6 +54,10 @@ def _tenant_in_reach(code: str) -> Tenant:
     principal = current_principal()
     tenant = Tenant.objects(code=code).first()
     if tenant is None or not (is_platform_admin(principal) or principal.tenant == code):
+        # Audited where the tenant's own administrators read (when it exists), so they see who tried.
+        audit.record("admin.refused", outcome="denied", actor=principal.sub, actor_tenant=principal.tenant,
+                     target=request.path, target_tenant=tenant.code if tenant else None, reason="not_found",
+                     method=request.method)
         raise NotFound(f"No tenant {code}")
     return tenant
 
@@ -393,6 +399,29 @@ class AuditLog(MethodView):
             entries = entries.filter(me.Q(actor_tenant=tenant) | me.Q(target_tenant=tenant))
         if query.get("action"):
             entries = entries.filter(action=query["action"])
+        if query.get("outcome"):
+            entries = entries.filter(outcome=query["outcome"])
         pagination_parameters.item_count = entries.count()
         start = (pagination_parameters.page - 1) * pagination_parameters.page_size
         return list(entries.order_by("-at")[start:start + pagination_parameters.page_size])
+
+
+@blueprint.route("/audit/export")
+class AuditLogExport(MethodView):
+    @require(roles=AUDIT_READERS)
+    @blueprint.arguments(schemas.AuditExportQuery, location="query")
+    @blueprint.response(200, schemas.AuditExportRowOut(many=True))
+    def get(self, query):
+        """One tenant's whole audit hash chain, in order, with each entry's hashes, as JSON or (format=csv) CSV:
+        checkable with SHA-256 alone (see `python -m gateway verify-audit-log`). Platform admins and the RSO's
+        auditors choose the tenant; everyone else gets their own."""
+        principal = current_principal()
+        sees_every_chain = is_platform_admin(principal) or (
+            principal.tenant == PLATFORM_TENANT and "auditor" in principal.roles)
+        chain = (query.get("tenant") or principal.tenant) if sees_every_chain else principal.tenant
+        rows = audit.AUDIT_LOG.export_rows(AuditEntry.objects(chain=chain).order_by("seq"))
+        if query["format"] == "csv":
+            for row in rows:
+                row["details"] = json.dumps(row["details"], sort_keys=True, ensure_ascii=False)
+            return csv_response(rows, audit.AUDIT_LOG.export_fields, f"audit-log-{chain}.csv")
+        return rows

@@ -105,10 +105,22 @@ class ClientOut(ma.Schema):
 class AuditQuery(ma.Schema):
     tenant = ma.fields.String(metadata={"description": "Platform admins: entries about this tenant only."})
     action = ma.fields.String()
+    outcome = ma.fields.String(validate=ma.validate.OneOf(("success", "failure", "denied")))
+
+
+class AuditExportQuery(ma.Schema):
+    tenant = ma.fields.String(metadata={
+        "description": "Platform admins and RSO auditors: whose chain (`-` for entries about no tenant); "
+                       "everyone else gets their own tenant's."})
+    format = ma.fields.String(load_default="json", validate=ma.validate.OneOf(("json", "csv")))
 
 
 class AuditEntryOut(ma.Schema):
     id = ma.fields.String()
+    chain = ma.fields.String(metadata={"description": "The tenant whose hash chain holds the entry"})
+    seq = ma.fields.Integer()
+    prev_hash = ma.fields.String()
+    hash = ma.fields.String()
     at = ma.fields.DateTime()
     action = ma.fields.String()
     outcome = ma.fields.String()
@@ -118,3 +130,19 @@ class AuditEntryOut(ma.Schema):
     target_tenant = ma.fields.String()
     source_address = ma.fields.String()
     details = ma.fields.Dict()
+
+
+class AuditExportRowOut(ma.Schema):
+    chain = ma.fields.String()
+    seq = ma.fields.Integer()
+    at = ma.fields.String(metadata={"description": "UTC, to the millisecond, as hashed"})
+    action = ma.fields.String()
+    outcome = ma.fields.String()
+    actor = ma.fields.String()
+    actor_tenant = ma.fields.String()
+    target = ma.fields.String()
+    target_tenant = ma.fields.String()
+    source_address = ma.fields.String()
+    details = ma.fields.Raw()
+    prev_hash = ma.fields.String()
+    hash = ma.fields.String()

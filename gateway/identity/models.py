@@ -137,10 +137,14 @@ class SigningKey(db.Document):
 
 
 class AuditEntry(db.Document):
-    """Append-only: nothing in the gateway updates or deletes these, and no endpoint can."""
+    """Append-only and hash-chained, one chain per tenant (`gateway.identity.audit`): nothing in the gateway
+    updates or deletes these, no endpoint can, and `python -m gateway verify-audit-log` detects whoever did."""
 
-    meta = {"collection": "audit_log", "indexes": ["-at", "actor_tenant", "action"]}
+    meta = {"collection": "audit_log",
+            "indexes": ["-at", "actor_tenant", "target_tenant", "action", {"fields": ["chain", "seq"], "unique": True}]}
 
+    chain = me.StringField(required=True)
+    seq = me.IntField(required=True, min_value=1)
     at = me.DateTimeField(required=True, default=now)
     action = me.StringField(required=True)
     outcome = me.StringField(required=True, choices=("success", "failure", "denied"))
@@ -150,6 +154,18 @@ class AuditEntry(db.Document):
     target_tenant = me.StringField()
     source_address = me.StringField()
     details = me.DictField()
+    prev_hash = me.StringField(required=True)
+    hash = me.StringField(required=True)
+
+
+class AuditHead(db.Document):
+    """The newest entry of one audit chain (see `chassis.hash_chain`)."""
+
+    meta = {"collection": "audit_log_heads"}
+
+    id = me.StringField(primary_key=True)  # the chain
+    seq = me.IntField(required=True)
+    hash = me.StringField(required=True)
 
 
 def token_digest(token: str) -> str:

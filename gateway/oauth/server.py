@@ -325,11 +325,15 @@ class AuditedAuthorizationServer(AuthorizationServer):
         return client
 
     def handle_error_response(self, request, error):
-        """Every refused OAuth request (bad client authentication, reused code, ...) goes to the audit log."""
-        auth = flask_request.authorization
-        client_id = auth.username if auth and auth.username else flask_request.values.get("client_id")
+        """Every refused OAuth request (bad client authentication, reused code, ...) goes to the audit log, in the
+        chain of the client's tenant when the client exists, so that tenant's administrators see attacks on it."""
+        client_id = _presented_client_credentials()[0] or flask_request.values.get("client_id")
+        client = OAuthClient.across_tenants("a refusal is recorded with its client's tenant").filter(
+            client_id=client_id).first() if client_id else None
+        tenant = client.tenant if client else None
         audit.record(f"oauth.{flask_request.endpoint or 'request'}", outcome="failure", actor=client_id,
-                     error=error.error, description=error.description)
+                     actor_tenant=tenant, target=client_id, target_tenant=tenant, error=error.error,
+                     description=getattr(error.__cause__, "description", None) or error.description)
         return super().handle_error_response(request, error)
 
 

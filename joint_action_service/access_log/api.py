@@ -4,9 +4,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from chassis.auth import require
+from chassis.csv_export import csv_response
 from joint_action_service.access_log import service
 from joint_action_service.access_log.schemas import AccessLogEntryOut, AccessLogQuery
-from joint_action_service.common import csv_response
 from joint_action_service.visibility import Viewer
 from joint_action_service.vocabulary import ACCESS_LOG_READERS
 
