@@ -8,7 +8,8 @@ import hashlib
 import mongoengine as me
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, ClientMixin, TokenMixin
+from authlib.oauth2.rfc6749 import ClientMixin, TokenMixin
+from authlib.oidc.core import AuthorizationCodeMixin
 
 from chassis import db
 from chassis.clock import now
@@ -20,6 +21,7 @@ ROLES = (
     "platform_admin", "tenant_admin", "roster_manager", "requesting_officer", "expert", "training_coordinator",
     "trainer", "trainee", "case_officer", "jpa_coordinator", "auditor",
 )
+OPENID_SCOPES = ("openid", "profile", "email")
 _hasher = PasswordHasher()
 
 
@@ -102,9 +104,11 @@ class OAuthClient(TenantOwnedDocument, ClientMixin):
         return self.redirect_uris[0] if self.redirect_uris else None
 
     def get_allowed_scope(self, scope):
+        """The client's own scopes; clients that sign people in may also ask for OpenID Connect's."""
+        allowed = set(self.scopes) | (set(OPENID_SCOPES) if "authorization_code" in self.grant_types else set())
         if not scope:
             return " ".join(self.scopes)
-        return " ".join(s for s in scope.split() if s in self.scopes)
+        return " ".join(s for s in scope.split() if s in allowed)
 
     def check_redirect_uri(self, redirect_uri):
         return redirect_uri in self.redirect_uris
@@ -187,6 +191,9 @@ class AuthorizationCode(db.Document, AuthorizationCodeMixin):
     scope = me.StringField(default="")
     code_challenge = me.StringField()
     code_challenge_method = me.StringField()
+    nonce = me.StringField(max_length=500)  # OpenID Connect: echoed in the ID token
+    auth_time = me.DateTimeField()  # when the person entered their password (their sign-in session began)
+    amr = me.ListField(me.StringField())  # how: ["pwd"]
     expires_at = me.DateTimeField(required=True)
     used_at = me.DateTimeField()
 
@@ -195,6 +202,18 @@ class AuthorizationCode(db.Document, AuthorizationCodeMixin):
 
     def get_scope(self):
         return self.scope
+
+    def get_nonce(self):
+        return self.nonce
+
+    def get_auth_time(self):
+        return int(self.auth_time.replace(tzinfo=dt.UTC).timestamp()) if self.auth_time else None
+
+    def get_acr(self):
+        return None
+
+    def get_amr(self):
+        return list(self.amr) or None
 
 
 class RefreshToken(db.Document, TokenMixin):

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from authlib.oauth2.rfc6749 import InvalidRequestError
+from bson import ObjectId
 from flask import current_app, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from chassis.auth import current_principal, require
 from chassis.i18n import SUPPORTED_LOCALES
+from chassis.problems import Forbidden
 from gateway.identity import keys
-from gateway.oauth.server import CONFIDENTIAL_AUTH_METHODS, PUBLIC_AUTH_METHODS
+from gateway.identity.models import OPENID_SCOPES, User
+from gateway.oauth.server import CONFIDENTIAL_AUTH_METHODS, PUBLIC_AUTH_METHODS, claims_about
 
 blueprint = Blueprint("oauth", __name__,
                       description="OAuth 2.0 authorization server (RFC 6749, 7009, 7636, 7662, 8414)")
@@ -57,27 +61,65 @@ class Jwks(MethodView):
         return response
 
 
+@blueprint.route("/oauth/userinfo")
+class Userinfo(MethodView):
+    @require(scopes=["openid"])
+    def get(self):
+        """OpenID Connect UserInfo: the signed-in person's claims, by the scopes of the access token."""
+        return jsonify(_userinfo())
+
+    @require(scopes=["openid"])
+    def post(self):
+        """The same as GET (OpenID Connect Core section 5.3.1)."""
+        return jsonify(_userinfo())
+
+
+def _userinfo() -> dict:
+    principal = current_principal()
+    user = User.objects(id=principal.sub).first() if ObjectId.is_valid(principal.sub) else None
+    if user is None:
+        raise Forbidden("Only a person's access token has user information")
+    return claims_about(user, " ".join(principal.scopes))
+
+
+def _metadata() -> dict:
+    settings = current_app.extensions["rso.settings"]
+    issuer = settings.oauth_issuer.rstrip("/")
+    return {
+        "issuer": settings.oauth_issuer,
+        "authorization_endpoint": f"{issuer}/oauth/authorize",
+        "token_endpoint": f"{issuer}/oauth/token",
+        "introspection_endpoint": f"{issuer}/oauth/introspect",
+        "revocation_endpoint": f"{issuer}/oauth/revoke",
+        "end_session_endpoint": f"{issuer}/oauth/logout",
+        "jwks_uri": f"{issuer}/.well-known/jwks.json",
+        "grant_types_supported": ["authorization_code", "client_credentials", "refresh_token"],
+        "response_types_supported": ["code"],
+        "code_challenge_methods_supported": ["S256"],
+        "token_endpoint_auth_methods_supported": CONFIDENTIAL_AUTH_METHODS + PUBLIC_AUTH_METHODS,
+        "introspection_endpoint_auth_methods_supported": CONFIDENTIAL_AUTH_METHODS,
+        "revocation_endpoint_auth_methods_supported": CONFIDENTIAL_AUTH_METHODS + PUBLIC_AUTH_METHODS,
+        "scopes_supported": ["api", *OPENID_SCOPES],
+        "prompt_values_supported": ["login"],
+        "ui_locales_supported": list(SUPPORTED_LOCALES),
+        "authorization_response_iss_parameter_supported": True,
+        "userinfo_endpoint": f"{issuer}/oauth/userinfo",
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "amr", "sid", "name",
+                             "email", "tenant"],
+    }
+
+
 @blueprint.route("/.well-known/oauth-authorization-server")
 class Metadata(MethodView):
     def get(self):
         """Authorization server metadata (RFC 8414)."""
-        settings = current_app.extensions["rso.settings"]
-        issuer = settings.oauth_issuer.rstrip("/")
-        return jsonify({
-            "issuer": settings.oauth_issuer,
-            "authorization_endpoint": f"{issuer}/oauth/authorize",
-            "token_endpoint": f"{issuer}/oauth/token",
-            "introspection_endpoint": f"{issuer}/oauth/introspect",
-            "revocation_endpoint": f"{issuer}/oauth/revoke",
-            "end_session_endpoint": f"{issuer}/oauth/logout",
-            "jwks_uri": f"{issuer}/.well-known/jwks.json",
-            "grant_types_supported": ["authorization_code", "client_credentials", "refresh_token"],
-            "response_types_supported": ["code"],
-            "code_challenge_methods_supported": ["S256"],
-            "token_endpoint_auth_methods_supported": CONFIDENTIAL_AUTH_METHODS + PUBLIC_AUTH_METHODS,
-            "introspection_endpoint_auth_methods_supported": CONFIDENTIAL_AUTH_METHODS,
-            "revocation_endpoint_auth_methods_supported": CONFIDENTIAL_AUTH_METHODS + PUBLIC_AUTH_METHODS,
-            "scopes_supported": ["api"],
-            "prompt_values_supported": ["login"],
-            "ui_locales_supported": list(SUPPORTED_LOCALES),
-        })
+        return jsonify(_metadata())
+
+
+@blueprint.route("/.well-known/openid-configuration")
+class OpenIDConfiguration(MethodView):
+    def get(self):
+        """OpenID Connect Discovery: the same metadata, for relying parties."""
+        return jsonify(_metadata())

@@ -17,9 +17,13 @@ from flask import Response, current_app, g, make_response, redirect, render_temp
 from flask.views import MethodView
 from flask_babel import get_locale
 from flask_smorest import Blueprint
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
 
-from gateway.identity import audit, login, passwords, sessions
-from gateway.identity.models import OAuthClient, User
+from chassis.clock import now
+from gateway.identity import audit, keys, login, passwords, sessions
+from gateway.identity.models import OAuthClient, SignInSession, User
 from gateway.oauth.server import may_serve
 
 blueprint = Blueprint("sign_in", __name__, description="Pages for people: sign-in, first password, logout")
@@ -36,6 +40,8 @@ CSRF_REFUSAL = "The form had expired. Please try again."
 NOT_AVAILABLE = "This application is not available to your organisation."
 SESSION_EXPIRED = "Your sign-in has expired. Please sign in again."
 PASSWORD_AMR = ["pwd"]
+SILENT_AUTHENTICATION_ERRORS = ("login_required", "consent_required", "interaction_required",
+                                "account_selection_required")
 
 
 def _server():
@@ -72,17 +78,29 @@ def _password_page(*, status: int = 200, errors: dict[str, list[str]] | None = N
     return _page("change_password.html", status, errors=errors or {})
 
 
-def _issue_code(grant, user: User, *, start_session: bool) -> Response:
-    """Redirect back to the client with a code (never cached), or 403 if the client may not sign this person in."""
+def _issue_code(grant, user: User, *, session: SignInSession | None = None) -> Response:
+    """Redirect back to the client with a code (never cached), or 403 if the client may not sign this person in.
+    Within an existing gateway session (`session`) the code says when and how the person signed in then;
+    otherwise the person has just entered their password, and a new session starts."""
     if not may_serve(grant.client, user):
         audit.record("authorize", outcome="denied", actor=user.get_user_id(), actor_tenant=user.tenant,
                      target=grant.client.client_id, target_tenant=grant.client.tenant)
         return _sign_in_page(grant, status=403, error=NOT_AVAILABLE)
+    user.sign_in_auth_time = session.auth_time if session else now()
+    user.sign_in_amr = list(session.amr) if session else PASSWORD_AMR
     response = _server().create_authorization_response(grant_user=user, grant=grant)
     response.headers.update({"Cache-Control": "no-store", "Pragma": "no-cache"})
-    if start_session:
+    if session is None:
         sessions.start(user, response, amr=PASSWORD_AMR)
     return response
+
+
+def _refused(error: OAuth2Error) -> Response:
+    """An authorization request refused: on the page (400), except OpenID Connect's answers to `prompt=none`
+    (`login_required`, ...), which the client waits for at its (already checked) redirect URI."""
+    if error.redirect_uri and error.error in SILENT_AUTHENTICATION_ERRORS:
+        return _server().handle_error_response(None, error)
+    return _sign_in_page(status=400, error=error.description or error.error, can_sign_in=False)
 
 
 @blueprint.route("/oauth/authorize")
@@ -95,16 +113,17 @@ class Authorize(MethodView):
     """
 
     def get(self):
-        try:
-            grant = _server().get_consent_grant(end_user=None)
-        except OAuth2Error as error:
-            return _sign_in_page(status=400, error=error.description or error.error, can_sign_in=False)
         session = sessions.current()
+        signed_in = sessions.person(session) if session and not session.password_change_pending else None
+        try:
+            grant = _server().get_consent_grant(end_user=signed_in)
+        except OAuth2Error as error:
+            return _refused(error)
         if session is None or "login" in request.args.get("prompt", "").split():
             return _sign_in_page(grant)
         if session.password_change_pending:
             return _password_page()
-        return _issue_code(grant, sessions.person(session), start_session=False)
+        return _issue_code(grant, signed_in, session=session)
 
     def post(self):
         try:
@@ -125,7 +144,7 @@ class Authorize(MethodView):
             response = _password_page()
             sessions.start(user, response, amr=PASSWORD_AMR, password_change_pending=True)
             return response
-        return _issue_code(grant, user, start_session=True)
+        return _issue_code(grant, user)
 
 
 def _change_first_password(grant) -> Response:
@@ -144,7 +163,7 @@ def _change_first_password(grant) -> Response:
     if errors:
         return _password_page(status=422, errors=errors)
     passwords.change(user.get_user_id(), new_password, reason="first sign-in")
-    return _issue_code(grant, user, start_session=True)
+    return _issue_code(grant, user)
 
 
 @blueprint.route("/oauth/logout")
@@ -160,8 +179,25 @@ class Logout(MethodView):
         return _logout()
 
 
+def _audience_of(id_token_hint: str | None) -> str | None:
+    """The client an ID token this gateway signed was issued to (expired or not), else None."""
+    if not id_token_hint:
+        return None
+    try:
+        token = jwt.decode(id_token_hint, KeySet.import_key_set(keys.public_jwks()), algorithms=["RS256"])
+    except (JoseError, ValueError):
+        return None
+    if token.claims.get("iss") != current_app.extensions["rso.settings"].oauth_issuer:
+        return None
+    audience = token.claims.get("aud")
+    return audience[0] if isinstance(audience, list) and len(audience) == 1 else audience
+
+
 def _logout() -> Response:
-    client_id = request.values.get("client_id")
+    named = request.values.get("client_id")
+    hinted = _audience_of(request.values.get("id_token_hint"))
+    # A client named and an ID token of another client: return to neither.
+    client_id = None if named and hinted and named != hinted else (named or hinted)
     target = request.values.get("post_logout_redirect_uri")
     client = OAuthClient.across_tenants("a logout names its client by id").filter(
         client_id=client_id, status="active").first() if client_id else None

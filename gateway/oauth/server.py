@@ -20,6 +20,9 @@ from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint
 from authlib.oauth2.rfc9068 import JWTBearerTokenGenerator
+from authlib.oauth2.rfc9207 import IssuerParameter
+from authlib.oidc.core import UserInfo
+from authlib.oidc.core.grants import OpenIDCode
 from flask import Flask, current_app
 from flask import request as flask_request
 from joserfc.jwk import KeySet
@@ -127,6 +130,8 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
             user_id=request.user.get_user_id(),
             tenant=request.user.tenant, redirect_uri=request.payload.redirect_uri, scope=request.payload.scope or "",
             code_challenge=data.get("code_challenge"), code_challenge_method=data.get("code_challenge_method"),
+            nonce=data.get("nonce"), auth_time=getattr(request.user, "sign_in_auth_time", None) or now(),
+            amr=getattr(request.user, "sign_in_amr", None) or ["pwd"],
             expires_at=now() + AUTHORIZATION_CODE_LIFETIME,
         ).save(force_insert=True)
 
@@ -150,6 +155,57 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
 
     def authenticate_user(self, authorization_code):
         return active_user(authorization_code.user_id, authorization_code.family)
+
+
+def claims_about(user: User, scope: str) -> dict:
+    """What OpenID Connect tells a relying party about a person (ID token and /userinfo), by scope."""
+    scopes = set((scope or "").split())
+    claims = {"sub": user.get_user_id(), "tenant": user.tenant}
+    if "profile" in scopes:
+        claims["name"] = user.display_name
+    if "email" in scopes:
+        claims["email"] = user.email
+    return claims
+
+
+class OpenIDConnect(OpenIDCode):
+    """OpenID Connect Core on the authorization code grant: with `scope=openid` the token response carries an
+    RS256 `id_token` (typ JWT, so no resource server takes it for an access token) for the client, with
+    `nonce`, `auth_time`, `amr` and `sid` (the sign-in). A nonce is accepted once per client."""
+
+    def __init__(self, settings: GatewaySettings):
+        super().__init__(require_nonce=False)
+        self.issuer = settings.oauth_issuer
+        self.lifetime = settings.access_token_lifetime_seconds
+
+    def exists_nonce(self, nonce, request):
+        return AuthorizationCode.objects(client_id=request.payload.client_id, nonce=nonce).first() is not None
+
+    def resolve_client_private_key(self, client):
+        return keys.active_key()
+
+    def get_client_algorithm(self, client):
+        return "RS256"
+
+    def get_encode_header(self, client):
+        return {"alg": "RS256", "typ": "JWT", "kid": keys.active_key().kid}
+
+    def get_client_claims(self, client):
+        return {"iss": self.issuer, "aud": [client.get_client_id()], "exp": int(now().timestamp()) + self.lifetime}
+
+    def generate_user_info(self, user, scope):
+        return UserInfo({**claims_about(user, scope), "sid": user.sign_in_family})
+
+
+class AuthorizationResponseIssuer(IssuerParameter):
+    """RFC 9207: every redirect back to a client names the issuer, so a client using several servers cannot be
+    fooled into sending one server's code to another (mix-up attacks)."""
+
+    def __init__(self, issuer: str):
+        self.issuer = issuer
+
+    def get_issuer(self) -> str:
+        return self.issuer
 
 
 class RefreshTokenGrant(grants.RefreshTokenGrant):
@@ -341,7 +397,8 @@ def create_authorization_server(app: Flask, settings: GatewaySettings) -> Author
     server = AuditedAuthorizationServer(app, query_client=find_active_client, save_token=_save_token)
     server.register_token_generator("default", AccessTokenGenerator(settings))
     server.register_grant(ClientCredentialsGrant)
-    server.register_grant(AuthorizationCodeGrant, [S256CodeChallenge(required=True)])
+    server.register_grant(AuthorizationCodeGrant, [S256CodeChallenge(required=True), OpenIDConnect(settings)])
+    server.register_extension(AuthorizationResponseIssuer(settings.oauth_issuer))
     server.register_grant(RefreshTokenGrant)
     server.register_endpoint(TokenIntrospection)
     server.register_endpoint(TokenRevocation)
