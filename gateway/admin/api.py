@@ -29,7 +29,7 @@ from chassis.messaging import emit
 from chassis.problems import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from chassis.vocabulary import PLATFORM_TENANT
 from gateway.admin import schemas
-from gateway.identity import audit, denials, sessions
+from gateway.identity import audit, denials, sessions, token_families
 from gateway.identity.models import AuditEntry, OAuthClient, RefreshToken, Tenant, User, hash_secret
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin", description="Tenant administration")
@@ -297,6 +297,20 @@ class UserDeactivation(MethodView):
                 return user
 
             return db.transaction(deactivate)
+
+
+@blueprint.route("/tenants/<code>/users/<user_id>/end-sign-ins")
+class UserSignInsEnding(MethodView):
+    @require(roles=ADMINS)
+    @blueprint.response(204)
+    def post(self, code, user_id):
+        """End every sign-in of a person (a lost laptop, a suspected compromise): their refresh tokens and the
+        access tokens issued with them stop at once, and their gateway sessions end. They may sign in again."""
+        with _administering(code):
+            _user(user_id)
+            ended = token_families.end_every_sign_in(user_id, reason="ended by an administrator")
+            sessions.end_for_person(user_id)
+            _audit("user.sign_ins_ended", user_id, code, sign_ins=ended)
 
 
 def _client(client_id: str) -> OAuthClient:

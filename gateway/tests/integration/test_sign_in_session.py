@@ -1,5 +1,6 @@
 """The gateway's sign-in session, RP-initiated logout, the forced first password change and `/account/password`."""
 
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -242,3 +243,67 @@ def test_a_machine_client_has_no_password_to_change(live_gateway, register_clien
 def test_the_password_endpoint_is_in_the_openapi_document(live_gateway):
     paths = requests.get(f"{live_gateway.url}/openapi.json", timeout=10).json()["paths"]
     assert "204" in paths["/account/password"]["post"]["responses"]
+
+
+# --- a person's sign-ins (issue 17 item 3) -------------------------------------------------------------------
+
+def account(gateway, method, path, access_token) -> requests.Response:
+    return requests.request(method, f"{gateway.url}/account{path}", timeout=10,
+                            headers={"Authorization": f"Bearer {access_token}"})
+
+
+def test_a_person_sees_their_sign_ins_and_ends_another_one(app, live_gateway):
+    elsewhere = App(live_gateway, app.client_id).sign_in()
+    here = app.sign_in()
+
+    listed = account(live_gateway, "GET", "/sign-ins", here["access_token"]).json()
+    assert [(row["client_id"], row["client_name"]) for row in listed] == [("tha-portal", "App tha-portal")] * 2
+    [other] = [row for row in listed if not row["current"]]
+
+    ended = account(live_gateway, "DELETE", f"/sign-ins/{other['id']}", here["access_token"])
+    time.sleep(1.0)  # the deny list is re-read at most every half second
+
+    assert ended.status_code == 204
+    assert app.refresh(elsewhere["refresh_token"]).status_code == 400
+    assert account(live_gateway, "GET", "/sign-ins", elsewhere["access_token"]).status_code == 401
+    assert [row["current"] for row in account(live_gateway, "GET", "/sign-ins", here["access_token"]).json()] == [
+        True]
+    assert AuditEntry.objects(action="sign_in.ended", target=other["id"]).count() == 1
+
+
+def test_a_person_cannot_end_someone_elses_sign_in(app, live_gateway, register_user):
+    register_user("somchai@police.go.th", tenant="THA")
+    theirs = App(live_gateway, app.client_id).sign_in("somchai@police.go.th")
+    mine = app.sign_in()
+    their_sign_in = account(live_gateway, "GET", "/sign-ins", theirs["access_token"]).json()[0]["id"]
+
+    assert account(live_gateway, "DELETE", f"/sign-ins/{their_sign_in}", mine["access_token"]).status_code == 404
+    assert app.refresh(theirs["refresh_token"]).status_code == 200
+
+
+def test_signing_out_everywhere_ends_every_sign_in_and_the_gateway_session(app, live_gateway):
+    elsewhere = App(live_gateway, app.client_id).sign_in()
+    here = app.sign_in()
+
+    assert account(live_gateway, "DELETE", "/sign-ins", here["access_token"]).status_code == 204
+
+    assert app.refresh(elsewhere["refresh_token"]).status_code == 400
+    assert app.refresh(here["refresh_token"]).status_code == 400
+    assert SignInSession.objects.count() == 0
+
+
+def test_a_tenant_admin_ends_a_persons_sign_ins(app, live_gateway, register_user, auth_headers):
+    tokens = app.sign_in()
+    admin = register_user("admin@police.go.th", tenant="THA", roles=["tenant_admin"])
+    ana = User.across_tenants("test").get(email="ana@police.go.th")
+    headers = auth_headers(tenant="THA", roles=["tenant_admin"], sub=str(admin.id), iss=live_gateway.url)
+
+    ended = requests.post(f"{live_gateway.url}/admin/tenants/THA/users/{ana.id}/end-sign-ins", headers=headers,
+                          timeout=10)
+    other_tenant = requests.post(f"{live_gateway.url}/admin/tenants/IDN/users/{ana.id}/end-sign-ins",
+                                 headers=headers, timeout=10)
+
+    assert ended.status_code == 204 and other_tenant.status_code == 404
+    assert app.refresh(tokens["refresh_token"]).status_code == 400
+    assert SignInSession.objects.count() == 0
+    assert AuditEntry.objects(action="user.sign_ins_ended", target=str(ana.id), actor=str(admin.id)).count() == 1
