@@ -6,8 +6,8 @@ append to the same case's chain retries it rather than fork the chain.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
-from typing import Protocol
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Protocol
 
 from chassis.clock import now
 from chassis.hash_chain import HashChain, Verification, logged, to_milliseconds
@@ -17,7 +17,7 @@ from joint_action_service.access_log.models import AccessLogEntry, AccessLogHead
 CONTENT_FIELDS = ("chain", "seq", "at", "actor", "actor_tenant", "action", "record_type", "record_id", "case_id",
                   "detail")
 ACCESS_LOG = HashChain(AccessLogEntry, AccessLogHead, CONTENT_FIELDS, chain_label="case")
-EXPORT_FIELDS = ACCESS_LOG.export_fields
+EXPORT_FIELDS = ACCESS_LOG.export_fields  # and `withheld`
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,8 +73,30 @@ def verify(chain: str | None = None) -> Verification:
     return ACCESS_LOG.verify(chain)
 
 
-def export_rows(entries) -> list[dict]:
-    return ACCESS_LOG.export_rows(entries)
+# --- export -----------------------------------------------------------------------------------------------
+
+CHAIN_FIELDS = ("chain", "seq", "prev_hash", "hash")
+FILTERS_ON_CONTENT = ("actor_tenant", "since", "until")
+
+
+def export_page(viewer, query: dict, pagination_parameters) -> list[dict[str, Any]]:
+    """One page of the export, in chain order. Unless filtered on content (actor, time), it holds whole chains:
+    an entry about a record the viewer does not see comes `withheld`, with only its place and hashes, so the
+    export still lets its holder check every link of the chain (`rso-joint-action verify-access-log --export`)."""
+    whole_chains = not any(name in query for name in FILTERS_ON_CONTENT)
+    entries = page(search(viewer.access_log_chains() if whole_chains else viewer.access_log(), query),
+                   pagination_parameters)
+    readable = set(viewer.access_log().filter(id__in=[entry.id for entry in entries]).scalar("id"))
+    return export_rows(entries, readable)
+
+
+def export_rows(entries: Sequence[AccessLogEntry], readable: set) -> list[dict[str, Any]]:
+    rows = ACCESS_LOG.export_rows(entries)
+    for entry, row in zip(entries, rows, strict=True):
+        row["withheld"] = entry.id not in readable
+        if row["withheld"]:
+            row.update({name: "" for name in EXPORT_FIELDS if name not in CHAIN_FIELDS})
+    return rows
 
 
 def search(entries, query: dict):
