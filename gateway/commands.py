@@ -1,4 +1,5 @@
-"""Gateway commands: `python -m gateway bootstrap|rotate-signing-key|retire-signing-keys|publish-tenants`."""
+"""Gateway commands: `python -m gateway bootstrap|verify-audit-log|rotate-signing-key|retire-signing-keys|
+publish-tenants`."""
 
 from __future__ import annotations
 
@@ -21,6 +22,10 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     bootstrap_parser = commands.add_parser(
         "bootstrap", help="create the platform tenant and a first platform admin (idempotent)")
     bootstrap_parser.add_argument("--email", default=os.environ.get("RSO_ADMIN_EMAIL", "admin@rso.example.org"))
+    verify_parser = commands.add_parser(
+        "verify-audit-log",
+        help="re-check every tenant's audit hash chain; report each broken chain's first broken link (exit 1)")
+    verify_parser.add_argument("--tenant", help="only this tenant's chain")
     commands.add_parser("rotate-signing-key", help="sign new tokens with a new key; the old one stays published")
     commands.add_parser("retire-signing-keys",
                         help="drop from the JWKS the keys superseded longer ago than a token lifetime")
@@ -140,6 +145,17 @@ def retire_signing_keys(settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def verify_audit_log(settings, args: argparse.Namespace) -> int:
+    result = audit.AUDIT_LOG.verify(args.tenant)
+    for link in result.broken:
+        print(f"BROKEN: {link}")
+    if not result.intact:
+        print(f"audit log tampered with: {len(result.broken)} of {result.chains} chain(s) broken")
+        return 1
+    print(f"audit log intact: {result.chains} chain(s), {result.entries} entries")
+    return 0
+
+
 def publish_tenants(settings, args: argparse.Namespace) -> int:
     """Every tenant's creation (and suspension) once more, so each service's read model of tenants is complete."""
     tenants = list(Tenant.objects(code__ne=PLATFORM_TENANT).order_by("code"))
@@ -158,6 +174,7 @@ def publish_tenants(settings, args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
+    "verify-audit-log": verify_audit_log,
     "bootstrap": bootstrap,
     "rotate-signing-key": rotate_signing_key,
     "retire-signing-keys": retire_signing_keys,
