@@ -70,6 +70,7 @@ def _ensure_admin_client() -> None:
 
 PORTAL_CLIENT_ID = "rso-portal"
 PORTAL_CALLBACK_PATH = "/auth/callback"  # the portal, served at the gateway's origin, receives codes here
+PORTAL_SIGNED_OUT_PATH = "/signed-out"  # where the gateway's logout sends the browser back to the portal
 
 
 def _ensure_portal_client(settings) -> None:
@@ -81,8 +82,10 @@ def _ensure_portal_client(settings) -> None:
     if len(secret) < MIN_PASSWORD_LENGTH:
         raise SystemExit(f"PORTAL_CLIENT_SECRET needs at least {MIN_PASSWORD_LENGTH} characters")
     redirect_uri = settings.oauth_issuer.rstrip("/") + PORTAL_CALLBACK_PATH
+    signed_out_uri = settings.oauth_issuer.rstrip("/") + PORTAL_SIGNED_OUT_PATH
     client = OAuthClient.objects(client_id=PORTAL_CLIENT_ID).first()
     if client is not None and client.confidential and client.redirect_uris == [redirect_uri] \
+            and client.post_logout_redirect_uris == [signed_out_uri] \
             and secret_matches(client.client_secret_hash, secret):
         return
 
@@ -93,6 +96,7 @@ def _ensure_portal_client(settings) -> None:
         portal.client_secret_hash = hash_secret(secret)
         portal.grant_types = ["authorization_code", "refresh_token"]
         portal.redirect_uris = [redirect_uri]
+        portal.post_logout_redirect_uris = [signed_out_uri]
         portal.status = "active"
         portal.save()
         audit.record("client.registered", actor="bootstrap", actor_tenant=PLATFORM_TENANT, target=PORTAL_CLIENT_ID,
