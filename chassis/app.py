@@ -111,10 +111,23 @@ class Ready(MethodView):
                 results[name] = "ok"
             except Exception as error:  # a readiness probe reports every failure, whatever its type
                 results[name] = f"unavailable: {type(error).__name__}: {error}"[:300]
+        _log_readiness_changes(current_app.extensions["rso.unavailable"], results)
         failing = sorted(name for name, outcome in results.items() if outcome != "ok")
         if failing:
             raise ServiceUnavailable(f"Not ready: {', '.join(failing)} down", failing=failing, checks=results)
         return {"status": "ok", "checks": results}
+
+
+def _log_readiness_changes(unavailable: set[str], results: Mapping[str, str]) -> None:
+    """One WARNING line when a dependency stops answering and one INFO line when it answers again, not a
+    line per probe: during an outage the orchestrator probes every few seconds, and the 503 says it anyway."""
+    for name, outcome in results.items():
+        if outcome != "ok" and name not in unavailable:
+            unavailable.add(name)
+            log.warning("not ready: %s %s", name, outcome, extra={"dependency": name})
+        elif outcome == "ok" and name in unavailable:
+            unavailable.discard(name)
+            log.info("ready again: %s answers", name, extra={"dependency": name})
 
 
 def create_service_app(
@@ -158,6 +171,7 @@ def create_service_app(
         issuer=settings.oauth_issuer,
         audience=settings.oauth_audience,
     )
+    app.extensions["rso.unavailable"] = set()  # dependencies the last readiness probe found down
     app.extensions["rso.ready_checks"] = {
         "database": db.ping,
         **({"broker": lambda: ping_broker(settings.amqp_url)} if broker else {}),
