@@ -228,7 +228,8 @@ def bootstrap_gateway(env: dict[str, str], credentials: dict[str, str]) -> None:
 
 
 def _print_credentials(credentials: dict[str, str]) -> None:
-    print(f"rso-dev: platform admin {credentials['admin_email']} / {credentials['admin_password']}; "
+    print(f"rso-dev: platform admin: sign in at the portal as {credentials['admin_email']} / "
+          f"{credentials['admin_password']}; "
           f"machine client {credentials['admin_client_id']} / {credentials['admin_client_secret']} "
           f"(kept in {DEMO_CREDENTIALS.relative_to(ROOT)})", flush=True)
 
@@ -238,7 +239,8 @@ def _print_urls(ports: dict[str, int]) -> None:
     print(f"rso-dev: the API through the gateway: http://127.0.0.1:{ports['gateway']}/api")
     for name, port in ports.items():
         base = f"http://127.0.0.1:{port}"
-        print(f"  {name:<13} {base}  docs {base}/docs  openapi {base}/openapi.json")
+        if name != "portal":  # its pages are at the gateway's address
+            print(f"  {name:<13} {base}  docs {base}/docs  openapi {base}/openapi.json")
     print("rso-dev: starting every process of infra/Procfile (one that exits is started again); Ctrl-C stops them all",
           flush=True)
 

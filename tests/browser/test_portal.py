@@ -253,3 +253,22 @@ def test_a_person_changes_their_password_and_a_wrong_current_one_is_shown_beside
     expect(visitor.check().locator("h1")).to_have_text("Your password is changed")
     visitor.sign_out()
     expect(visit().sign_in(tha.admin_email, NEW_PASSWORD).locator("h1")).to_contain_text("Hello")
+
+
+def test_a_deactivated_person_cannot_be_deactivated_again_and_the_page_says_what_is_allowed(visit, organisation,
+                                                                                           directory):
+    tha = organisation()
+    directory.person(tha.code, "lek@example.org", "trainee")
+    visitor = visit()
+    visitor.sign_in(tha.admin_email, tha.admin_password)
+    lek = people_of(tha)["lek@example.org"]["id"]
+    page = visitor.open(f"/organisations/{tha.code}/people/{lek}")
+    token = page.locator("main form input[name=csrf_token]").first.input_value()
+    page.get_by_role("button", name="Deactivate Lek").click()
+    expect(visitor.check().locator("main dl")).to_contain_text("Deactivated")
+
+    again = visitor.context.request.post(visitor.url(f"/organisations/{tha.code}/people/{lek}/deactivate"),
+                                         form={"csrf_token": token})
+    assert again.status == 409
+    assert "Nothing more can be done with it." in again.text()
+    assert people_of(tha)["lek@example.org"]["status"] == "deactivated"
