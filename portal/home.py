@@ -73,6 +73,8 @@ def _href(check: Check, person: Person) -> str:
         return check.link
     if check.link == ROSTER_OFFICE and person.tenant != PLATFORM_TENANT:  # a member state's roster manager
         return url_for("roster.nominate")
+    if check.link == MY_REQUESTS:
+        return url_for(check.link, status=check.params["status"])
     return url_for(check.link)
 
 
