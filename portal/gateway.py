@@ -39,6 +39,10 @@ class SignInRequired(Exception):
     """No session, or one the gateway no longer honours: the person has to sign in (again)."""
 
 
+class RefreshRefused(Exception):
+    """The gateway gave no new tokens for the session's refresh token (revoked, expired, or access ended)."""
+
+
 class AccessEnded(Exception):
     """The gateway refuses the person's token because their organisation is suspended or their account deactivated."""
 
@@ -105,37 +109,50 @@ def _refresh() -> None:
             if session.record.refresh_token != previous or session.record.refreshing_until is None:
                 return
             time.sleep(0.1)
-        raise SignInRequired()
+        raise RefreshRefused()
     try:
         token = _token_client().refresh_token(
             f"{_settings().gateway_url.rstrip('/')}/oauth/token", refresh_token=session.record.refresh_token)
-    except OAuthError as error:  # revoked, expired, or the person or tenant stopped: sign in again
-        log.info("refresh refused (%s); the session ends", error.error)
-        sessions.end(session)
-        raise SignInRequired() from error
+    except OAuthError as error:  # revoked, expired, or the person's or tenant's access ended
+        log.info("refresh refused (%s)", error.error)
+        raise RefreshRefused() from error
     sessions.store_refreshed(session, token)
 
 
-def _expiring() -> bool:
+def _expires_within(seconds: float) -> bool:
     expires_at = session.record.access_expires_at
-    return expires_at is None or expires_at <= now() + dt.timedelta(seconds=_settings().refresh_margin_seconds)
+    return expires_at is None or expires_at <= now() + dt.timedelta(seconds=seconds)
+
+
+def _sign_in_again() -> SignInRequired:
+    sessions.end(session)
+    return SignInRequired()
 
 
 def call(method: str, path: str, **kwargs) -> requests.Response:
-    """`method path` at the gateway as the signed-in person; raises SignInRequired or AccessEnded."""
+    """`method path` at the gateway as the signed-in person; raises SignInRequired or AccessEnded.
+
+    A refused refresh does not end the session while the access token still works: the call itself then tells
+    whether the person's access ended (the suspended page) or the token simply still serves."""
     if session.record is None or not session.record.access_token:
         raise SignInRequired()
-    if _expiring():
-        _refresh()
+    if _expires_within(_settings().refresh_margin_seconds):
+        try:
+            _refresh()
+        except RefreshRefused:
+            if _expires_within(0):
+                raise _sign_in_again() from None
     response = _send(method, path, **kwargs)
     if response.status_code == 401:
         _end_if_access_ended(response)
-        _refresh()  # revoked by someone else, or expired early: one more try with fresh tokens
+        try:
+            _refresh()  # revoked by someone else, or expired early: one more try with fresh tokens
+        except RefreshRefused:
+            raise _sign_in_again() from None
         response = _send(method, path, **kwargs)
         if response.status_code == 401:
             _end_if_access_ended(response)
-            sessions.end(session)
-            raise SignInRequired()
+            raise _sign_in_again()
     return response
 
 

@@ -9,6 +9,7 @@ from authlib.integrations.base_client import OAuthError
 from flask import Blueprint, Flask, current_app, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
 
 from chassis.i18n import LOCALE_COOKIE, LOCALE_COOKIE_MAX_AGE, supported
 from chassis.vocabulary import PLATFORM_TENANT
@@ -138,7 +139,7 @@ def password():
             "current_password": form.value("current_password"), "new_password": form.value("new_password")})
         if answered(response, form):
             return render_template("password_changed.html")
-    form.values = form.values.__class__()  # passwords are never sent back to the browser
+    form.values = MultiDict()  # passwords are never sent back to the browser
     return render_template("password.html", form=form), 422
 
 

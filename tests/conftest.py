@@ -18,7 +18,8 @@ ACCESS_TOKEN_LIFETIME_SECONDS = GatewaySettings.access_token_lifetime_seconds
 @contextlib.contextmanager
 def running_platform(name: str, mongodb_uri: str, run_id: str, log_dir):
     """Every Procfile process against databases and a vhost of its own; at the end, no event may wait in a retry
-    or dead-letter queue (a handler failed on it)."""
+    or dead-letter queue (a handler failed on it), and every index of every service database finds exactly what
+    a collection scan finds."""
     with rabbitmq_vhost(f"rso-test-{run_id}-{name}") as amqp_url:
         ports = dict(zip(WEB_SERVICES, free_ports(len(WEB_SERVICES)), strict=True))
         environ = {key: value for key, value in os.environ.items() if key != "MONGODB_DATABASE"}
@@ -30,10 +31,17 @@ def running_platform(name: str, mongodb_uri: str, run_id: str, log_dir):
         try:
             running.start_all()
             yield running
-            failed = running.failed_events()
-            assert not failed, f"events some handler failed on (retry or dead-letter queues): {failed}"
+            assert_nothing_failed(running)
+            inconsistent = [check.report() for check in devstack.service_index_checks(mongodb_uri, environ)
+                            if not check.consistent]
+            assert not inconsistent, "indexes that disagree with a collection scan:\n" + "\n".join(inconsistent)
         finally:
             running.stop_all()
+
+
+def assert_nothing_failed(running: Platform) -> None:
+    failed = running.failed_events()
+    assert not failed, f"events some handler failed on (retry or dead-letter queues): {failed}"
 
 
 @pytest.fixture(scope="session")
@@ -48,8 +56,7 @@ def platform(request, rso_mongodb_uri, rso_run_id, tmp_path_factory):
     if not getattr(request.module, "OWN_PLATFORM", False):
         running = request.getfixturevalue("shared_platform")
         yield running
-        failed = running.failed_events()
-        assert not failed, f"events some handler failed on (retry or dead-letter queues): {failed}"
+        assert_nothing_failed(running)
         return
     name = request.module.__name__.rpartition(".")[2]
     with running_platform(name, rso_mongodb_uri, rso_run_id, tmp_path_factory.mktemp(name)) as running:
