@@ -12,6 +12,8 @@ blueprint = Blueprint("roster", __name__, url_prefix="/roster", template_folder=
 
 
 def register(app: Flask) -> None:
-    from portal.roster import experts, nominations, reports, requests  # noqa: F401  (their routes)
+    from portal.roster import deployment_requests, experts, nominations, reports  # noqa: F401  (their routes)
+    from portal.roster.common import install_filters
 
+    blueprint.record_once(install_filters)
     app.register_blueprint(blueprint)

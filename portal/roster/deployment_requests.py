@@ -14,7 +14,6 @@ from portal.roster.common import (
     CLEARANCE_LEVELS,
     PROFICIENCY_LEVELS,
     function_names,
-    install_filters,
     is_office,
     language_options,
     path,
@@ -22,7 +21,6 @@ from portal.roster.common import (
     total_of,
 )
 
-blueprint.record_once(install_filters)
 REQUESTERS = ("requesting_officer",)
 SEARCH_FIELDS = ("function", "language", "start_date", "end_date", "min_readiness", "min_clearance", "country",
                  "exclude_nationals")
