@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
+from portal.roster.common import install_filters
+
 blueprint = Blueprint("roster", __name__, url_prefix="/roster", template_folder="templates")
+blueprint.record_once(install_filters)
 
 
 def register(app: Flask) -> None:
     from portal.roster import deployment_requests, experts, nominations, reports  # noqa: F401  (their routes)
-    from portal.roster.common import install_filters
-
-    blueprint.record_once(install_filters)
     app.register_blueprint(blueprint)
