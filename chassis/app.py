@@ -214,6 +214,8 @@ def _install_request_hooks(app: Flask, accepted_media_types: frozenset[str]) -> 
     def reject_unsupported_body():
         if request.method not in _BODY_METHODS or request.endpoint in app.extensions[MEDIA_TYPE_EXEMPT_ENDPOINTS]:
             return None
+        if request.endpoint is None:  # no route of this app: its 404, or the gateway's forwarding to the portal
+            return None
         has_body = bool(request.content_length) or "chunked" in request.headers.get("Transfer-Encoding", "")
         if has_body and request.mimetype not in accepted_media_types:
             raise Problem(
