@@ -148,3 +148,6 @@ def register(app: Flask) -> None:
     from portal.admin import pages as admin_pages
 
     app.register_blueprint(admin_pages.blueprint)
+    from portal import roster
+
+    roster.register(app)
