@@ -16,7 +16,7 @@ SOURCES = ("self", "nomination", "bulk")
 
 class Enrolment(TenantOwnedDocument):
     """A trainee in a session. `open_key` exists only while the enrolment is open, and is unique:
-    one person cannot hold two open enrolments in one session, however the requests race."""
+    one person (tenant and e-mail) cannot hold two open enrolments in one session, however the requests race."""
 
     meta = {
         "collection": "enrolments",
@@ -50,5 +50,6 @@ class Enrolment(TenantOwnedDocument):
     updated_at = me.DateTimeField(required=True, default=now)
 
     @staticmethod
-    def open_key_for(session_id, email: str) -> str:
-        return f"{session_id}:{email}"
+    def open_key_for(session_id, tenant: str, email: str) -> str:
+        """Per tenant: another tenant's nomination of the same address never blocks, nor reveals, anyone."""
+        return f"{session_id}:{tenant}:{email}"

@@ -69,6 +69,28 @@ def test_the_reminder_goes_out_once_30_days_before_expiry(app):
     assert reminder["data"]["status"] == "valid"
 
 
+def test_the_reminder_carries_what_a_notification_to_the_holder_needs(client, actors, settings):
+    built = build_course(client, actors.coordinator("IOM"))
+    trainee = actors.trainee("THA")
+    enrolment = ok(client.post(f"/sessions/{built.session_id}/enrolments", headers=trainee), 201)
+    certificate_id = complete_course(client, trainee, built, enrolment["id"])["certificate_id"]
+    certificate = ok(client.get(f"/certificates/{certificate_id}", headers=trainee))
+    expires_on = dt.date.fromisoformat(certificate["expires_on"])
+    assert expiry.run(expires_on - dt.timedelta(days=10)).reminded == 1
+
+    [reminder] = emitted("training.certificate.expiring")
+    data = reminder["data"]
+    assert data["holder"] == {"user_id": "user-trainee1-THA", "email": "trainee1-tha@tha.example.org",
+                              "name": "Trainee1 Tha", "tenant": "THA", "expert_id": None}
+    assert (data["course_id"], data["course_code"], data["course_title"]) == (
+        built.course_id, "RSD-101", "Course RSD-101")
+    assert data["issuer"] == {"tenant": "IOM", "name": certificate["issuer"]}
+    assert (data["certificate_id"], data["expires_on"]) == (certificate["id"], certificate["expires_on"])
+    assert data["verification_url"] == (f"{settings.oauth_issuer}/api/training/public/certificates/"
+                                        f"{certificate['verification_code']}")
+    assert reminder["tenantid"] == "THA"
+
+
 def test_a_renewed_certificate_gets_no_reminder_but_still_expires(app):
     old = stored_certificate(TODAY + dt.timedelta(days=10))
     stored_certificate(TODAY + dt.timedelta(days=375), renews=old.id)
