@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from portal import gateway
@@ -21,7 +22,7 @@ class Check:
     title: object  # a lazy, translated string
     path: str
     params: dict[str, str]
-    docs: str
+    docs: str  # where the line leads: the journey's page, or the API's documents until it exists
 
 
 @dataclasses.dataclass(frozen=True)
@@ -31,7 +32,8 @@ class Attention:
     count: int | None  # None: the service could not be read just now
 
 
-ROSTER_DOCS, TRAINING_DOCS, JOINT_ACTION_DOCS = "/api/roster/docs", "/api/training/docs", "/api/joint-action/docs"
+ROSTER_DOCS, JOINT_ACTION_DOCS = "/api/roster/docs", "/api/joint-action/docs"
+MY_TRAINING, TRAINING_APPROVALS = "/training/my", "/training/authoring/approvals"  # portal/training's pages
 CHECKS = (
     Check(("roster_manager",), _l("Nominated experts to vet"), "/api/roster/experts", {"status": "nominated"},
           ROSTER_DOCS),
@@ -46,11 +48,11 @@ CHECKS = (
     Check(("expert",), _l("Deployment offers waiting for your answer"), "/api/roster/deployments",
           {"status": "offered"}, ROSTER_DOCS),
     Check(("trainee",), _l("Courses you are enrolled in"), "/api/training/me/enrolments", {"status": "enrolled"},
-          TRAINING_DOCS),
+          MY_TRAINING),
     Check(("trainee",), _l("Your enrolments waiting for approval"), "/api/training/me/enrolments",
-          {"status": "pending_approval"}, TRAINING_DOCS),
+          {"status": "pending_approval"}, MY_TRAINING),
     Check(("training_coordinator",), _l("Enrolments waiting for your approval"), "/api/training/enrolments",
-          {"status": "pending_approval"}, TRAINING_DOCS),
+          {"status": "pending_approval"}, TRAINING_APPROVALS),
     Check(("case_officer", "jpa_coordinator"), _l("Cases you can work on"), "/api/joint-action/cases", {},
           JOINT_ACTION_DOCS),
 )
@@ -67,3 +69,16 @@ def _count(check: Check) -> int | None:
 def attention(person: Person) -> list[Attention]:
     """The counts for `person`'s roles; a service that cannot answer shows as unknown, never as zero."""
     return [Attention(str(check.title), check.docs, _count(check)) for check in CHECKS if person.has_any(*check.roles)]
+
+
+def training_links(person: Person) -> list[tuple[str, str]]:
+    """The training pages `person`'s roles lead to: learning for everyone, authoring and reports by role."""
+    links = [(url_for("training.catalogue"), str(_l("Course catalogue"))),
+             (url_for("training.mine"), str(_l("Your training and certificates")))]
+    if person.has_any("training_coordinator", "trainer"):
+        links.append((url_for("authoring.index"), str(_l("Author modules, quizzes and courses"))))
+    if person.has_any("training_coordinator"):
+        links.append((url_for("authoring.approvals"), str(_l("Enrolment requests to decide"))))
+    if person.has_any("training_coordinator", "trainer", "auditor", "tenant_admin", "platform_admin"):
+        links.append((url_for("training_reports.index"), str(_l("Training reports"))))
+    return links

@@ -29,6 +29,7 @@ def navigation(person: Person) -> list[tuple[str, str, bool]]:
     platform_admin = person.tenant == PLATFORM_TENANT and "platform_admin" in person.roles
     return [
         (url_for("pages.index"), _l("Home"), True),
+        (url_for("training.catalogue"), _l("Training"), True),
         (url_for("admin.people", tenant=person.tenant), _l("People"), admin),
         (url_for("admin.clients", tenant=person.tenant), _l("Machine clients"), admin),
         (url_for("admin.tenants"), _l("Organisations"), platform_admin),
