@@ -35,11 +35,3 @@ def read_rows(raw: bytes, required_columns: tuple[str, ...], max_rows: int) -> l
         raise ValidationFailed({"file": [f"At most {max_rows} rows per file"]}, location="body")
     return rows
 
-
-def write_rows(rows: list[dict[str, str]], columns: tuple[str, ...]) -> str:
-    """`rows` back as CSV text with a header of `columns` (the portal's parts of a file)."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()

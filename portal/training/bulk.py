@@ -2,7 +2,8 @@
 
 The training API enrols a whole file in one request and answers only at the end. To show progress, the portal
 reads the file first (the same reading as the API's, `chassis.csv_rows`: a file that cannot be read enrols
-nobody), keeps it as parts of `PART_ROWS` rows in its own database, and sends one part per step. The progress
+nobody), keeps it as parts of `PART_ROWS` rows in its own database (written back by `chassis.csv_export`, so a cell a
+spreadsheet would run as a formula arrives neutralised), and sends one part per step. The progress
 page asks for the next step as soon as it is shown (htmx; without scripts, a button does the same), so each step
 is an ordinary request of the signed-in person, with their token: no token is used outside their requests.
 A step claims its part with a conditional update, so two tabs never send one part twice. ADR 0043.
@@ -17,6 +18,7 @@ from flask import Blueprint, abort, redirect, render_template, request, session,
 
 from chassis import csv_rows, db
 from chassis.clock import now
+from chassis.csv_export import csv_text
 from chassis.problems import ValidationFailed
 from portal import gateway
 from portal.forms import Form, problem_of
@@ -82,7 +84,7 @@ def upload(session_id):
             for row in refused.extensions.get("errors") or []:
                 form.add_error("file", row["message"])
         else:
-            parts = [csv_rows.write_rows(rows[start:start + PART_ROWS], COLUMNS)
+            parts = [csv_text(rows[start:start + PART_ROWS], COLUMNS)
                      for start in range(0, len(rows), PART_ROWS)]
             job = BulkEnrolment(tenant=session.person.tenant, owner=session.person.id, session_id=session_id,
                                 filename=upload_file.filename, parts=parts, total_rows=len(rows),
