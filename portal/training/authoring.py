@@ -13,7 +13,7 @@ blueprint = Blueprint("authoring", __name__, url_prefix="/training/authoring")
 authors = requiring(*AUTHORS)
 coordinators = requiring(*COORDINATORS)
 MODULE_FIELDS = ("title", "summary", "lesson_title", "lesson_body", "document_title", "document_url",
-                 "assessment_id", "items")
+                 "assessment_id")
 QUIZ_FIELDS = ("title", "pass_mark", "max_attempts", "questions")
 QUESTION_FIELDS = ("kind", "prompt", "options", "accepted_answers", "questions")
 COURSE_FIELDS = ("code", "title", "summary", "module_ids", "pass_mark", "certificate_validity_months",
