@@ -1,4 +1,4 @@
-"""Who is who: the caller as a trainee, the people a tenant's nominations name, roster experts.
+"""Who is who: the caller as a trainee, the people a tenant's nominations name, organisations, roster experts.
 
 A person's identity (user id) and name come only from their own token. A coordinator names a person
 of their own tenant by e-mail; the nomination takes the user id and name training last saw in that
@@ -14,6 +14,7 @@ import mongoengine as me
 from chassis.auth import Principal
 from chassis.clock import now
 from chassis.problems import Forbidden
+from chassis.tenant_status import KnownTenant
 from training_service.directory.models import ExpertLink, KnownPerson, TraineeRef
 
 
@@ -64,6 +65,12 @@ def nominated_person(email: str, typed_name: str, principal: Principal) -> Train
     return TraineeRef(user_id=known.user_id, email=email, name=known.name, tenant=principal.tenant)
 
 
+def organisation_name(tenant: str) -> str | None:
+    """A tenant's name as the gateway's `identity.tenant.created` told this service (None if never told)."""
+    known = KnownTenant.objects(code=tenant).only("name").first()
+    return known.name if known else None
+
+
 def is_trainee(principal: Principal, trainee: TraineeRef) -> bool:
     """Whether `principal` is the person `trainee` names (same tenant; user id, else e-mail)."""
     if principal.tenant != trainee.tenant:
@@ -89,13 +96,24 @@ def caller_filter(principal: Principal, field: str = "trainee") -> dict:
 
 
 def expert_id_for(trainee: TraineeRef) -> str | None:
-    """The roster expert this person is, when training has heard of it (user id first, then e-mail)."""
+    """The roster expert this person is, when training has heard of it: by user id, else by e-mail within
+    the person's own tenant (an address another tenant typed on a roster profile proves nothing)."""
     link = None
     if trainee.user_id:
         link = ExpertLink.objects(user_id=trainee.user_id).first()
     if link is None:
-        link = ExpertLink.objects(email=trainee.email).first()
+        link = ExpertLink.objects(email=trainee.email, nominating_tenant=trainee.tenant).first()
     return link.id if link else None
+
+
+def expert_filter(user_id: str | None, email: str | None, tenant: str | None, field: str = "holder") -> dict:
+    """Raw query matching a roster expert's own records: by user id, or by e-mail in the expert's tenant."""
+    matches = []
+    if user_id:
+        matches.append({f"{field}.user_id": user_id})
+    if email and tenant:
+        matches.append({f"{field}.email": normalise_email(email), "tenant": tenant})
+    return {"$or": matches} if matches else {"_id": None}
 
 
 def record_expert(*, expert_id: str, email: str | None, user_id: str | None, full_name: str | None,

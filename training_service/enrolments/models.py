@@ -49,6 +49,11 @@ class Enrolment(TenantOwnedDocument):
     created_at = me.DateTimeField(required=True, default=now)
     updated_at = me.DateTimeField(required=True, default=now)
 
+    @property
+    def invited(self) -> bool:
+        """Nominated by e-mail, and not yet linked to the account of a person of its tenant (ADR 24)."""
+        return self.trainee.user_id is None
+
     @staticmethod
     def open_key_for(session_id, tenant: str, email: str) -> str:
         """Per tenant: another tenant's nomination of the same address never blocks, nor reveals, anyone."""

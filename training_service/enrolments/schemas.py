@@ -47,7 +47,7 @@ class EnrolmentOut(ma.Schema):
     course_code = ma.fields.String()
     provider = ma.fields.String(attribute="provider_tenant")
     trainee = ma.fields.Nested(TraineeOut)
-    invited = ma.fields.Method("is_invited", metadata={"description": (
+    invited = ma.fields.Boolean(metadata={"description": (
         "True while no person of the trainee's tenant with this address has used training: a nomination "
         "by e-mail waiting for the person's first sign-in (no account is linked yet)")})
     status = ma.fields.String()
@@ -63,9 +63,6 @@ class EnrolmentOut(ma.Schema):
 
     def item_ids(self, enrolment):
         return sorted(enrolment.completed_items or {})
-
-    def is_invited(self, enrolment):
-        return enrolment.trainee.user_id is None
 
 
 class BulkRowOut(ma.Schema):
