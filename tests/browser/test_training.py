@@ -219,6 +219,13 @@ def test_a_coordinator_authors_a_quiz_module_and_course_publishes_schedules_and_
     page = coordinator.open("/")
     page.locator("#training-links").get_by_role("link", name="Author modules, quizzes and courses").click()
     coordinator.check()
+    scripts = watch_for_scripts(page)
+    page.get_by_role("link", name="Indicators", exact=True).click()  # the fixture's module and its hostile lesson
+    page = coordinator.check()
+    expect(page.locator(".rso-rich-text").first).to_contain_text("Indicators of trafficking.")
+    source = page.content()
+    assert "<script>alert" not in source and "javascript:" not in source and "onerror" not in source
+    assert scripts == []
     page = coordinator.open("/training/authoring/quizzes/new")
     page.get_by_label("Title").fill("Referral basics")
     page.get_by_label("Question").fill("Who receives a referral?")
