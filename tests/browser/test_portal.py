@@ -117,7 +117,7 @@ def test_a_form_is_usable_with_the_keyboard_alone_with_visible_focus(visit, orga
     while page.evaluate("document.activeElement.value") != "trainer":
         page.keyboard.press("Tab")
     page.keyboard.press("Space")
-    with page.expect_navigation():  # the submission's page, not the form still shown, is the one to check
+    with page.expect_navigation():
         page.keyboard.press("Enter")
     page = visitor.check()
     expect(page.locator("h1")).to_contain_text("Person added")
