@@ -35,7 +35,7 @@ def create_app(settings: PortalSettings | None = None) -> Flask:
     settings = settings or PortalSettings.from_env(SERVICE)
     app = create_service_app(
         settings, title="RSO Portal", description="The web application for people: pages, not an API.",
-        accepted_media_types=("application/x-www-form-urlencoded", "multipart/form-data"),  # uploads: bulk CSV
+        accepted_media_types=("application/x-www-form-urlencoded", "multipart/form-data"),  # files: the CSV upload
         broker=False, static_folder="static",
     )
     # CSRF tokens are signed with a key derived from the client secret, the one secret the portal is given.

@@ -1,7 +1,8 @@
 """The home page: what needs the signed-in person's attention now, read from the services' own APIs.
 
 Each line is one count a service's list answers (its `X-Pagination` total), for the people whose roles make it
-their business. The links lead to the services' API documents until the journeys' own pages exist.
+their business. The roster's lines lead to the roster's pages (`portal/roster`), the training's to `portal/training`;
+the others to the services' API documents until their journeys' pages exist.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
+from chassis.vocabulary import PLATFORM_TENANT
 from portal import gateway
 from portal.sessions import Person
 
@@ -22,7 +24,7 @@ class Check:
     title: object  # a lazy, translated string
     path: str
     params: dict[str, str]
-    docs: str  # where the line leads: the journey's page, or the API's documents until it exists
+    link: str  # a page's endpoint, or a path (an API document) for journeys without pages yet
 
 
 @dataclasses.dataclass(frozen=True)
@@ -32,21 +34,22 @@ class Attention:
     count: int | None  # None: the service could not be read just now
 
 
-ROSTER_DOCS, JOINT_ACTION_DOCS = "/api/roster/docs", "/api/joint-action/docs"
-MY_TRAINING, TRAINING_APPROVALS = "/training/my", "/training/authoring/approvals"  # portal/training's pages
+ROSTER_OFFICE, MY_REQUESTS, MY_ROSTER = "roster.office", "roster.requests_list", "roster.my_roster"
+MY_TRAINING, TRAINING_APPROVALS = "training.mine", "authoring.approvals"
+JOINT_ACTION_DOCS = "/api/joint-action/docs"
 CHECKS = (
     Check(("roster_manager",), _l("Nominated experts to vet"), "/api/roster/experts", {"status": "nominated"},
-          ROSTER_DOCS),
+          ROSTER_OFFICE),
     Check(("roster_manager",), _l("Deployment requests to review"), "/api/roster/requests", {"status": "submitted"},
-          ROSTER_DOCS),
+          ROSTER_OFFICE),
     Check(("requesting_officer",), _l("Your requests with an offer to answer"), "/api/roster/requests",
-          {"status": "offered"}, ROSTER_DOCS),
+          {"status": "offered"}, MY_REQUESTS),
     Check(("requesting_officer",), _l("Your requests under review"), "/api/roster/requests",
-          {"status": "under_review"}, ROSTER_DOCS),
+          {"status": "under_review"}, MY_REQUESTS),
     Check(("requesting_officer",), _l("Your draft requests"), "/api/roster/requests", {"status": "draft"},
-          ROSTER_DOCS),
+          MY_REQUESTS),
     Check(("expert",), _l("Deployment offers waiting for your answer"), "/api/roster/deployments",
-          {"status": "offered"}, ROSTER_DOCS),
+          {"status": "offered"}, MY_ROSTER),
     Check(("trainee",), _l("Courses you are enrolled in"), "/api/training/me/enrolments", {"status": "enrolled"},
           MY_TRAINING),
     Check(("trainee",), _l("Your enrolments waiting for approval"), "/api/training/me/enrolments",
@@ -66,9 +69,20 @@ def _count(check: Check) -> int | None:
     return json.loads(paging)["total"] if paging else len(response.json())
 
 
+def _href(check: Check, person: Person) -> str:
+    if check.link.startswith("/"):
+        return check.link
+    if check.link == ROSTER_OFFICE and person.tenant != PLATFORM_TENANT:  # a member state's roster manager
+        return url_for("roster.nominate")
+    if check.link == MY_REQUESTS:
+        return url_for(check.link, status=check.params["status"])
+    return url_for(check.link)
+
+
 def attention(person: Person) -> list[Attention]:
     """The counts for `person`'s roles; a service that cannot answer shows as unknown, never as zero."""
-    return [Attention(str(check.title), check.docs, _count(check)) for check in CHECKS if person.has_any(*check.roles)]
+    return [Attention(str(check.title), _href(check, person), _count(check))
+            for check in CHECKS if person.has_any(*check.roles)]
 
 
 def training_links(person: Person) -> list[tuple[str, str]]:

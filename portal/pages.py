@@ -149,6 +149,9 @@ def register(app: Flask) -> None:
     from portal.admin import pages as admin_pages
 
     app.register_blueprint(admin_pages.blueprint)
+    from portal import roster
+
+    roster.register(app)
     from portal import training
 
     training.register(app)

@@ -18,7 +18,13 @@ ROLE_NAMES = {
     "case_officer": _l("Case officer"), "jpa_coordinator": _l("Joint action coordinator"), "auditor": _l("Auditor"),
 }
 STATE_NAMES = {"active": _l("Active"), "suspended": _l("Suspended"), "deactivated": _l("Deactivated"),
-               "deleted": _l("Deleted")}
+               "deleted": _l("Deleted"),
+               # the roster's experts, requests and deployments
+               "nominated": _l("Nominated"), "vetted": _l("Vetted"), "inactive": _l("Inactive"),
+               "anonymised": _l("Anonymised"), "draft": _l("Draft"), "submitted": _l("Submitted"),
+               "under_review": _l("Under review"), "offered": _l("Offered"), "accepted": _l("Accepted"),
+               "deployed": _l("Deployed"), "completed": _l("Completed"), "rejected": _l("Rejected"),
+               "withdrawn": _l("Withdrawn"), "cancelled": _l("Cancelled"), "declined": _l("Declined")}
 KIND_NAMES = {"member_state": _l("Member state"), "international_organisation": _l("International organisation"),
               "platform": _l("Platform")}
 
@@ -27,8 +33,16 @@ def navigation(person: Person) -> list[tuple[str, str, bool]]:
     """(address, label, shown) of the menu's entries for `person`."""
     admin = person.has_any("tenant_admin", "platform_admin")
     platform_admin = person.tenant == PLATFORM_TENANT and "platform_admin" in person.roles
+    roster_office = person.tenant == PLATFORM_TENANT and "roster_manager" in person.roles
     return [
         (url_for("pages.index"), _l("Home"), True),
+        (url_for("roster.office"), _l("Roster office"), roster_office),
+        (url_for("roster.search"), _l("Search the roster"), person.has_any("requesting_officer") or roster_office),
+        (url_for("roster.requests_list"), _l("Requests"), person.has_any("requesting_officer") or roster_office),
+        (url_for("roster.nominate"), _l("Nominate"), person.has_any("roster_manager", "tenant_admin")),
+        (url_for("roster.my_roster"), _l("My roster profile"), person.has_any("expert")),
+        (url_for("roster.reports"), _l("Reports"),
+         person.has_any("roster_manager", "tenant_admin", "auditor", "platform_admin")),
         (url_for("training.catalogue"), _l("Training"), True),
         (url_for("admin.people", tenant=person.tenant), _l("People"), admin),
         (url_for("admin.clients", tenant=person.tenant), _l("Machine clients"), admin),
