@@ -138,7 +138,9 @@ def install_edge(app: Flask, settings: GatewaySettings) -> None:
     app.extensions[EDGE] = Edge(settings)
     app.extensions[MEDIA_TYPE_EXEMPT_ENDPOINTS].add("edge.forward")
     app.register_blueprint(blueprint)
-    app.before_request(_forward_to_the_portal)
+    # The portal's pages go on before the gateway's own checks of a body's media type (the portal decides what its
+    # pages take, a CSV upload for one), once the request id is bound (the chassis's first hook).
+    app.before_request_funcs.setdefault(None, []).insert(1, _forward_to_the_portal)
 
 
 @blueprint.get("/api")

@@ -23,3 +23,6 @@ if [ "$(cat "$installed_stamp" 2>/dev/null)" != "$wanted" ]; then
 fi
 
 source "$ROOT/infra/portal_assets.sh"
+
+# The portal's PDF certificates (WeasyPrint) need Pango and Noto fonts from Debian.
+.venv/bin/rso-dev ensure-pdf

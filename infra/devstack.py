@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import ctypes.util
 import json
 import logging
 import os
@@ -176,6 +177,32 @@ def ensure_browser() -> None:
     for command in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
         if subprocess.run(command, env=env, stdin=subprocess.DEVNULL).returncode != 0:
             raise DevstackError(f"`{' '.join(command)}` failed; install Chromium yourself and retry")
+
+
+# What WeasyPrint (the portal's PDF certificates) needs from Debian: Pango and HarfBuzz's subsetter, and Noto fonts
+# with Thai and Myanmar, so holders' names in those scripts render.
+PDF_PACKAGES = ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0", "fonts-noto-core")
+PDF_LIBRARIES = ("pango-1.0", "pangoft2-1.0", "harfbuzz-subset")
+NOTO_FONTS = Path("/usr/share/fonts/truetype/noto")
+
+
+def _pdf_libraries_present() -> bool:
+    return all(ctypes.util.find_library(name) for name in PDF_LIBRARIES) and all(
+        (NOTO_FONTS / font).exists() for font in ("NotoSans-Regular.ttf", "NotoSansThai-Regular.ttf",
+                                                  "NotoSansMyanmar-Regular.ttf"))
+
+
+def ensure_pdf_libraries() -> None:
+    """Pango, HarfBuzz and the Noto fonts for the portal's PDF certificates, installed with apt-get when missing."""
+    if _pdf_libraries_present():
+        return
+    if os.geteuid() != 0:
+        raise DevstackError(f"PDF certificates need: sudo apt-get install -y {' '.join(PDF_PACKAGES)}")
+    print("rso-dev: installing Pango and Noto fonts with apt-get (PDF certificates)", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["apt-get", "update"], ["apt-get", "install", "-y", "--no-install-recommends", *PDF_PACKAGES]):
+        if subprocess.run(command, env=env, stdin=subprocess.DEVNULL).returncode != 0:
+            raise DevstackError(f"`{' '.join(command)}` failed; install {' '.join(PDF_PACKAGES)} yourself and retry")
 
 
 def _ports(environ) -> dict[str, int]:
@@ -353,6 +380,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("ensure-mongo", help="start SecantusDB in var/ unless a MongoDB answers at MONGODB_URI")
     commands.add_parser("ensure-broker", help="start (or install) RabbitMQ unless one answers at AMQP_URL")
     commands.add_parser("ensure-browser", help="install Debian's chromium for the browser tests when missing")
+    commands.add_parser("ensure-pdf", help="install Pango and Noto fonts (PDF certificates) when missing")
     run_command = commands.add_parser("run", help="ensure-mongo, ensure-broker, then run every process until "
                                                   "Ctrl-C, loading the demo data once they are live")
     run_command.add_argument("--no-demo", action="store_true", help="do not load the demo data (docs/demo.md)")
@@ -374,6 +402,8 @@ def main(argv: list[str] | None = None) -> int:
             ensure_broker(amqp_url)
         elif args.command == "ensure-browser":
             ensure_browser()
+        elif args.command == "ensure-pdf":
+            ensure_pdf_libraries()
         elif args.command == "token":
             print(person_token(args.email, args.password))
         elif args.command == "check-indexes":

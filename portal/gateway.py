@@ -230,3 +230,14 @@ def patch(path: str, **kwargs) -> requests.Response:
 
 def delete(path: str, **kwargs) -> requests.Response:
     return call("DELETE", path, **kwargs)
+
+
+def public_get(path: str, **kwargs) -> requests.Response:
+    """`GET path` at the gateway without anyone's token: the API's public endpoints (a certificate's check)."""
+    settings = _settings()
+    http: requests.Session = current_app.extensions[HTTP]
+    headers = {"Accept": "application/json"}
+    if g.get("request_id"):
+        headers["X-Request-ID"] = g.request_id
+    return http.get(f"{settings.gateway_url.rstrip('/')}{path}", headers=headers,
+                    timeout=settings.api_timeout_seconds, **kwargs)

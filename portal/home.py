@@ -1,8 +1,8 @@
 """The home page: what needs the signed-in person's attention now, read from the services' own APIs.
 
 Each line is one count a service's list answers (its `X-Pagination` total), for the people whose roles make it
-their business. The roster's lines lead to the roster's pages (`portal/roster`); the others to the services' API
-documents until their journeys' pages exist.
+their business. The roster's lines lead to the roster's pages (`portal/roster`), the training's to `portal/training`;
+the others to the services' API documents until their journeys' pages exist.
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ class Attention:
 
 
 ROSTER_OFFICE, MY_REQUESTS, MY_ROSTER = "roster.office", "roster.requests_list", "roster.my_roster"
-TRAINING_DOCS, JOINT_ACTION_DOCS = "/api/training/docs", "/api/joint-action/docs"
+MY_TRAINING, TRAINING_APPROVALS = "training.mine", "authoring.approvals"
+JOINT_ACTION_DOCS = "/api/joint-action/docs"
 CHECKS = (
     Check(("roster_manager",), _l("Nominated experts to vet"), "/api/roster/experts", {"status": "nominated"},
           ROSTER_OFFICE),
@@ -50,11 +51,11 @@ CHECKS = (
     Check(("expert",), _l("Deployment offers waiting for your answer"), "/api/roster/deployments",
           {"status": "offered"}, MY_ROSTER),
     Check(("trainee",), _l("Courses you are enrolled in"), "/api/training/me/enrolments", {"status": "enrolled"},
-          TRAINING_DOCS),
+          MY_TRAINING),
     Check(("trainee",), _l("Your enrolments waiting for approval"), "/api/training/me/enrolments",
-          {"status": "pending_approval"}, TRAINING_DOCS),
+          {"status": "pending_approval"}, MY_TRAINING),
     Check(("training_coordinator",), _l("Enrolments waiting for your approval"), "/api/training/enrolments",
-          {"status": "pending_approval"}, TRAINING_DOCS),
+          {"status": "pending_approval"}, TRAINING_APPROVALS),
     Check(("case_officer", "jpa_coordinator"), _l("Cases you can work on"), "/api/joint-action/cases", {},
           JOINT_ACTION_DOCS),
 )
@@ -82,3 +83,16 @@ def attention(person: Person) -> list[Attention]:
     """The counts for `person`'s roles; a service that cannot answer shows as unknown, never as zero."""
     return [Attention(str(check.title), _href(check, person), _count(check))
             for check in CHECKS if person.has_any(*check.roles)]
+
+
+def training_links(person: Person) -> list[tuple[str, str]]:
+    """The training pages `person`'s roles lead to: learning for everyone, authoring and reports by role."""
+    links = [(url_for("training.catalogue"), str(_l("Course catalogue"))),
+             (url_for("training.mine"), str(_l("Your training and certificates")))]
+    if person.has_any("training_coordinator", "trainer"):
+        links.append((url_for("authoring.index"), str(_l("Author modules, quizzes and courses"))))
+    if person.has_any("training_coordinator"):
+        links.append((url_for("authoring.approvals"), str(_l("Enrolment requests to decide"))))
+    if person.has_any("training_coordinator", "trainer", "auditor", "tenant_admin", "platform_admin"):
+        links.append((url_for("training_reports.index"), str(_l("Training reports"))))
+    return links

@@ -66,7 +66,8 @@ def _home():
                       (url_for("admin.clients", tenant=person.tenant), _("Manage your organisation's machine clients"))]
     if person.tenant == PLATFORM_TENANT and "platform_admin" in person.roles:
         shortcuts.append((url_for("admin.tenants"), _("Manage the organisations")))
-    return render_template("home.html", attention=home.attention(person), shortcuts=shortcuts)
+    return render_template("home.html", attention=home.attention(person), shortcuts=shortcuts,
+                           training=home.training_links(person))
 
 
 @blueprint.get("/sign-in")
@@ -151,3 +152,6 @@ def register(app: Flask) -> None:
     from portal import roster
 
     roster.register(app)
+    from portal import training
+
+    training.register(app)

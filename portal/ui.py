@@ -43,6 +43,7 @@ def navigation(person: Person) -> list[tuple[str, str, bool]]:
         (url_for("roster.my_roster"), _l("My roster profile"), person.has_any("expert")),
         (url_for("roster.reports"), _l("Reports"),
          person.has_any("roster_manager", "tenant_admin", "auditor", "platform_admin")),
+        (url_for("training.catalogue"), _l("Training"), True),
         (url_for("admin.people", tenant=person.tenant), _l("People"), admin),
         (url_for("admin.clients", tenant=person.tenant), _l("Machine clients"), admin),
         (url_for("admin.tenants"), _l("Organisations"), platform_admin),

@@ -11,14 +11,12 @@ UTF-8, no `email`/`name` header, no rows) answers 422 and enrols nobody.
 
 from __future__ import annotations
 
-import csv
-import io
-
 import marshmallow as ma
 from marshmallow import validate
 
+from chassis import csv_rows
 from chassis.auth import Principal
-from chassis.problems import Problem, ValidationFailed
+from chassis.problems import Problem
 from training_service.directory.service import nominated_person
 from training_service.enrolments.service import enrol, open_session
 
@@ -36,24 +34,7 @@ class BulkRow(ma.Schema):
 
 def read_rows(raw: bytes) -> list[dict[str, str]]:
     """The data rows of a CSV file whose header names at least `email` and `name`."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationFailed({"file": ["The CSV must be UTF-8 encoded"]}, location="body") from None
-    reader = csv.DictReader(io.StringIO(text))
-    header = [(name or "").strip().lower() for name in reader.fieldnames or []]
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
-    if missing:
-        raise ValidationFailed({"file": [f"The header row lacks the column(s): {', '.join(missing)}"]},
-                               location="body")
-    reader.fieldnames = header
-    rows = [{key: (value or "").strip() for key, value in row.items() if key} for row in reader]
-    rows = [row for row in rows if any(row.values())]
-    if not rows:
-        raise ValidationFailed({"file": ["The file has no data rows"]}, location="body")
-    if len(rows) > MAX_ROWS:
-        raise ValidationFailed({"file": [f"At most {MAX_ROWS} rows per file"]}, location="body")
-    return rows
+    return csv_rows.read_rows(raw, REQUIRED_COLUMNS, MAX_ROWS)
 
 
 def enrol_rows(session_id: str, raw: bytes, principal: Principal) -> dict:

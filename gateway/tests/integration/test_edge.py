@@ -1,6 +1,7 @@
 """The edge: `/api/<service>/...` forwarded to real upstream HTTP servers, checked and limited at the gateway."""
 
 import http.server
+import io
 import json
 import threading
 import time
@@ -17,6 +18,16 @@ from gateway.settings import GatewaySettings
 pytestmark = pytest.mark.integration
 
 READ_TIMEOUT_SECONDS = 0.5
+def test_a_file_uploaded_to_a_portal_page_reaches_the_portal(client, portal_upstream):
+    """The portal decides which bodies its pages take (a CSV file for a bulk enrolment), not the gateway."""
+    posted = client.post("/training/sessions/1/bulk", data={"file": (io.BytesIO(b"email,name\n"), "people.csv")},
+                         content_type="multipart/form-data")
+
+    assert posted.status_code == 200
+    [seen] = portal_upstream.received
+    assert seen["headers"]["Content-Type"].startswith("multipart/form-data") and "email,name" in seen["body"]
+
+
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 
