@@ -82,9 +82,15 @@ class ValidationFailed(Problem):
 
     status, slug, title = 422, "validation-error", "The request has invalid fields"
 
-    def __init__(self, errors: Mapping[str, Any], *, location: str = "json", detail: str | None = None):
+    def __init__(self, errors: Mapping[str, Any], *, location: str = "json", detail: str | None = None,
+                 rows: list[dict[str, Any]] | None = None):
         super().__init__(detail or "See 'errors' for each offending field",
-                         errors=flatten_field_errors(errors, location))
+                         errors=rows if rows is not None else flatten_field_errors(errors, location))
+
+    @classmethod
+    def at_locations(cls, errors_by_location: Mapping[str, Mapping[str, Any]]) -> ValidationFailed:
+        """Errors keyed by location first, as webargs reports them: `{"query": {"page": [...]}, "json": ...}`."""
+        return cls({}, rows=field_errors_from_webargs(errors_by_location))
 
 
 class ServiceUnavailable(Problem):
