@@ -65,6 +65,7 @@ _BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 ReadyCheck = Callable[[], None]
 DEPENDENCY_RETRY_AFTER_SECONDS = 5
+DRAIN_LIMIT_FACTOR = 8
 DEPENDENCY_DOWN_ERRORS = (pymongo.errors.ConnectionFailure, db.DatabaseUnavailable, pika.exceptions.AMQPConnectionError)
 
 
@@ -222,7 +223,7 @@ def create_service_app(
                      lambda filename: send_from_directory(swagger_ui_path, filename, max_age=86400))
     app.extensions[MEDIA_TYPE_EXEMPT_ENDPOINTS] = set()
 
-    app.wsgi_app = DrainUnreadBody(app.wsgi_app, settings.max_request_bytes)  # type: ignore[method-assign]
+    app.wsgi_app = DrainUnreadBody(app.wsgi_app, drain_limit(settings))  # type: ignore[method-assign]
     _install_request_hooks(app, frozenset(accepted_media_types))
     _install_input_rules(app, api.contract)
     app.register_error_handler(Problem, problem_response)
@@ -232,11 +233,18 @@ def create_service_app(
     return app
 
 
+def drain_limit(settings: ServiceSettings) -> int:
+    """The largest request body read and discarded after an early answer (413 included), so that the
+    connection stays usable: a client sends the whole body before reading the answer, and one closed under
+    it sees a reset instead of the 413."""
+    return DRAIN_LIMIT_FACTOR * settings.max_request_bytes
+
+
 class DrainUnreadBody:
-    """WSGI middleware: reads whatever request body the app left unread (an early 401, 404, 415 or 422
+    """WSGI middleware: reads whatever request body the app left unread (an early 401, 404, 413, 415 or 422
     answers before looking at it), up to `limit` bytes, so the kept-alive connection starts clean for the
     next request. gunicorn drains only 64 KiB and otherwise closes the connection after a response that
-    promised keep-alive; larger bodies are the web server's to refuse (`chassis.cli` closes those)."""
+    promised keep-alive; bodies over `limit` make the web server close the connection (`chassis.cli`)."""
 
     def __init__(self, app, limit: int):
         self.app = app

@@ -12,6 +12,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from chassis import runtime
+from chassis.app import drain_limit
 from chassis.messaging.consumer import Subscriptions, Worker, list_dead_letters, replay_dead_letters
 from chassis.messaging.relay import OutboxRelay
 from chassis.settings import ServiceSettings
@@ -37,24 +38,24 @@ class _GunicornServer(BaseApplication):
         self.cfg.set("keepalive", 30)  # the gateway keeps pooled connections open; fewer closed under it
         self.cfg.set("proc_name", f"rso-{self.settings.service_name}-web")
         self.cfg.set("control_socket_disable", True)  # four services on one host would share ~/.gunicorn
-        self.cfg.set("pre_request", close_after_unread_body(self.settings.max_request_bytes))
+        self.cfg.set("pre_request", close_after_unread_body(drain_limit(self.settings)))
 
     def load(self) -> Flask:
         return self.factory(self.settings)
 
 
-def close_after_unread_body(max_request_bytes: int) -> Callable:
-    """gunicorn `pre_request` hook: a body the app will not read whole (over the size limit, answered 413, or
-    of unannounced length, which may be) would be left on a kept-alive connection, and gunicorn, unable to
-    drain it, closes the connection after a response that promised keep-alive; the client's next request
-    on it then fails. Such a response says `Connection: close` instead. Smaller bodies the app left unread
-    are drained by `chassis.app.DrainUnreadBody`, and their connection stays open."""
+def close_after_unread_body(drained_bytes: int) -> Callable:
+    """gunicorn `pre_request` hook: a body the app will not drain (longer than `drained_bytes`, or of
+    unannounced length) would be left on a kept-alive connection, and gunicorn, unable to drain it either,
+    closes the connection after a response that promised keep-alive; the client's next request on it then
+    fails. Such a response says `Connection: close` instead. Shorter bodies the app left unread are
+    drained by `chassis.app.DrainUnreadBody`, and their connection stays open."""
 
     def pre_request(worker, req) -> None:
         headers = {name.lower(): value for name, value in req.headers}
         declared = headers.get("content-length", "")
         if "chunked" in headers.get("transfer-encoding", "").lower() or (
-                declared.isdigit() and int(declared) > max_request_bytes):
+                declared.isdigit() and int(declared) > drained_bytes):
             req.force_close()
 
     return pre_request

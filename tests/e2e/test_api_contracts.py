@@ -1,0 +1,99 @@
+"""Each running service against its own OpenAPI document, as an API fuzzer (schemathesis) sees it, with real
+tokens: no server error, responses, content types and headers as documented, and invalid input refused.
+Also: a connection kept alive after an early error answer (413, 401, 404) serves the next request."""
+
+from __future__ import annotations
+
+import http.client
+import json
+
+import hypothesis
+import pytest
+import requests
+import schemathesis
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_headers_conformance,
+    response_schema_conformance,
+)
+
+from infra.platform import Directory
+
+pytestmark = pytest.mark.e2e
+CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance, response_headers_conformance,
+          negative_data_rejection]
+FUZZED = ("roster", "training", "joint_action", "gateway")  # the gateway last: its admin API changes identities
+EVERY_SERVICE_ROLE = ("roster_manager", "requesting_officer", "expert", "training_coordinator", "trainer", "trainee",
+                      "case_officer", "jpa_coordinator", "auditor")
+FUZZER = "fuzzer@police.go.th"
+
+
+@pytest.fixture(scope="module")
+def tokens(platform) -> dict[str, str]:
+    """A Thai officer holding every service role (most operations get past authorisation), and the platform
+    admin's machine client for the gateway's administration API."""
+    directory = Directory(platform)
+    directory.tenant("THA")
+    directory.person("THA", FUZZER, *EVERY_SERVICE_ROLE)
+    person = directory.signed_in(FUZZER).session.headers["Authorization"]
+    admin = directory.admin.session.headers["Authorization"]
+    return {"roster": person, "training": person, "joint_action": person, "gateway": admin}
+
+
+@pytest.fixture(scope="module", params=FUZZED)
+def service(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def api_schema(platform, service):
+    return schemathesis.openapi.from_url(f"{platform.url(service)}/openapi.json")
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@schema.parametrize()
+@hypothesis.settings(max_examples=8, deadline=None, derandomize=True, database=None,
+                     suppress_health_check=list(hypothesis.HealthCheck))
+def test_every_operation_keeps_its_document(case, service, tokens):
+    case.call_and_validate(headers={"Authorization": tokens[service]}, checks=CHECKS, timeout=30)
+
+
+def test_every_document_is_valid_openapi(platform):
+    from openapi_spec_validator import validate
+
+    for service in FUZZED:
+        validate(requests.get(f"{platform.url(service)}/openapi.json", timeout=10).json())
+
+
+def _two_requests_on_one_connection(port: int, prefix: str, path: str, body: bytes,
+                                    headers: dict[str, str]) -> tuple[int, int]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        headers = {"Content-Type": "application/json", **headers}
+        connection.request("POST", f"{prefix}/{path}", body=body, headers=headers)
+        first = connection.getresponse()
+        first.read()
+        connection.request("GET", f"{prefix}/health/live")  # on the same connection, unless the answer said close
+        second = connection.getresponse()
+        second.read()
+        return first.status, second.status
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize(("size", "with_token", "path", "expected"), [
+    (2_000_000, True, "experts", 413),  # over the limit (1 MiB): answered unread, then drained
+    (900_000, False, "experts", 401),  # within the limit, refused unread: drained too
+    (900_000, True, "no-such-thing", 404),
+])
+def test_a_connection_serves_the_next_request_after_an_early_error(platform, tokens, size, with_token, path,
+                                                                      expected):
+    body = json.dumps({"title": "x" * size}).encode()
+    headers = {"Authorization": tokens["roster"]} if with_token else {}
+    for port, prefix in ((platform.ports["roster"], ""), (platform.ports["gateway"], "/api/roster")):
+        statuses = [_two_requests_on_one_connection(port, prefix, path, body, headers) for _ in range(5)]
+        assert statuses == [(expected, 200)] * 5, (prefix, statuses)
