@@ -22,7 +22,7 @@ from typing import Any
 import marshmallow as ma
 import pika.exceptions
 import pymongo.errors
-from flask import Flask, Response, g, json, request, send_from_directory
+from flask import Flask, Response, current_app, g, json, request, send_from_directory
 from flask.views import MethodView
 from flask_smorest import Api, Blueprint
 from flask_smorest.pagination import PaginationMetadataSchema
@@ -37,6 +37,7 @@ from chassis.messaging.connection import ping_broker
 from chassis.openapi import (
     RETRY_AFTER_HEADER,
     ContractPlugin,
+    answers_may_hold_null,
     decimal_as_number_or_string,
     pagination_header,
     problem_content,
@@ -126,6 +127,13 @@ class ServiceApi(Api):
         self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, {
             "description": "Any other error", "content": problem_content()}, lazy=True)
 
+    def document(self) -> dict:
+        """The OpenAPI document as served at /openapi.json."""
+        return answers_may_hold_null(self.spec.to_dict())
+
+    def _openapi_json(self):
+        return current_app.response_class(json.dumps(self.document(), indent=2), mimetype="application/json")
+
     def _register_pagination_header(self):
         self.spec.components.schema("PaginationMetadata", schema=PaginationMetadataSchema)
         self.spec.components.header("PAGINATION", pagination_header(), lazy=True)
@@ -154,8 +162,6 @@ class Ready(MethodView):
     @health.alt_response(503, schema=ProblemSchema, description="A dependency is down")
     def get(self):
         """The process can serve: every dependency (database, broker, ...) answers."""
-        from flask import current_app
-
         checks: Mapping[str, ReadyCheck] = current_app.extensions["rso.ready_checks"]
         results: dict[str, str] = {}
         for name, check in checks.items():

@@ -148,3 +148,55 @@ def decimal_as_number_or_string(converter, field: ma.fields.Field, ret: dict, **
         ret.pop(key, None)
     sign = "" if number.get("minimum", -1) >= 0 else "-?"
     return {"anyOf": [number, {"type": "string", "pattern": rf"^{sign}\d+(\.\d+)?$"}]}
+
+
+def answers_may_hold_null(document: dict) -> dict:
+    """In a schema only answers use, every property that is not `required` is documented nullable.
+
+    A response schema dumps whatever the record holds, and an optional field the record lacks is dumped as
+    `null`; declaring each one by hand was forgotten in every service. The rule for authors instead: a field
+    an answer always carries, never null, is `required=True` in its response schema. Schemas requests use
+    too keep their own declarations (`allow_none=True`), since there nullable also means "null accepted".
+    """
+    schemas = document.get("components", {}).get("schemas", {})
+    answers: set[str] = set()
+    requests: set[str] = set()
+    for item in document.get("paths", {}).values():
+        for method, operation in item.items():
+            if method == "parameters" or not isinstance(operation, dict):
+                continue
+            for status, response in operation.get("responses", {}).items():
+                if str(status).startswith("2"):
+                    _collect_schema_names(response, schemas, answers)
+            _collect_schema_names(operation.get("requestBody", {}), schemas, requests)
+            _collect_schema_names(operation.get("parameters", []), schemas, requests)
+    for name in answers - requests:
+        required = set(schemas[name].get("required", []))
+        properties = schemas[name].get("properties", {})
+        for field, definition in properties.items():
+            if field not in required:
+                properties[field] = _nullable(definition)
+    return document
+
+
+def _collect_schema_names(node: Any, schemas: dict, found: set[str]) -> None:
+    if isinstance(node, dict):
+        reference = node.get("$ref", "")
+        if reference.startswith("#/components/schemas/"):
+            name = reference.rsplit("/", 1)[1]
+            if name not in found and name in schemas:
+                found.add(name)
+                _collect_schema_names(schemas[name], schemas, found)
+        for value in node.values():
+            _collect_schema_names(value, schemas, found)
+    elif isinstance(node, list):
+        for value in node:
+            _collect_schema_names(value, schemas, found)
+
+
+def _nullable(definition: dict) -> dict:
+    if definition.get("nullable"):
+        return definition
+    if "type" in definition:
+        return {**definition, "nullable": True}
+    return {"anyOf": [definition, {"type": "object", "nullable": True}]}  # OpenAPI 3.0 has no null type

@@ -10,6 +10,8 @@ from flask_smorest import Blueprint
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from gateway.identity import audit, keys, login
+from gateway.oauth import schemas
+from gateway.oauth.schemas import form_body, json_answer, oauth_errors
 from gateway.oauth.server import CONFIDENTIAL_AUTH_METHODS, PUBLIC_AUTH_METHODS, may_serve
 
 blueprint = Blueprint("oauth", __name__,
@@ -34,6 +36,9 @@ def oversized_request(error):
 
 @blueprint.route("/oauth/token")
 class Token(MethodView):
+    @blueprint.doc(requestBody=form_body(schemas.TokenRequest), responses={
+        200: json_answer("The access token (and, for people, a refresh token)", schemas.TokenResponse),
+        **oauth_errors(400, 401, 413)})
     def post(self):
         """Token endpoint (RFC 6749 section 3.2): form-encoded grant request, RFC 6749 JSON errors."""
         return _server().create_token_response()
@@ -54,6 +59,8 @@ class Authorize(MethodView):
     here, never redirected: redirecting would send the browser to an address nobody vouched for.
     """
 
+    @blueprint.doc(responses={200: schemas.page("The sign-in page"),
+                              400: schemas.page("The request names no client or redirect URI it may use")})
     def get(self):
         try:
             grant = _server().get_consent_grant(end_user=None)
@@ -61,6 +68,12 @@ class Authorize(MethodView):
             return _login_page(status=400, error=error.description or error.error, can_sign_in=False)
         return _login_page(client_name=grant.client.name)
 
+    @blueprint.doc(responses={
+        302: {"description": "Signed in: back to the client's redirect URI with a code (or an error)",
+              "headers": {"Location": {"schema": {"type": "string"}}}},
+        400: schemas.page("The request names no client or redirect URI it may use"),
+        401: schemas.page("The sign-in page again, saying why sign-in failed"),
+        403: schemas.page("The application is not available to the person's organisation")})
     def post(self):
         server = _server()
         try:
@@ -82,6 +95,8 @@ class Authorize(MethodView):
 
 @blueprint.route("/oauth/introspect")
 class Introspect(MethodView):
+    @blueprint.doc(requestBody=form_body(schemas.TokenIn), responses={
+        200: json_answer("What the token is, if active", schemas.IntrospectionResponse), **oauth_errors(400, 401, 413)})
     def post(self):
         """Token introspection (RFC 7662) for confidential clients, about tokens of their own tenant."""
         return _server().create_endpoint_response("introspection")
@@ -89,6 +104,8 @@ class Introspect(MethodView):
 
 @blueprint.route("/oauth/revoke")
 class Revoke(MethodView):
+    @blueprint.doc(requestBody=form_body(schemas.TokenIn), responses={
+        200: {"description": "Revoked, or there was nothing to revoke (RFC 7009)"}, **oauth_errors(400, 401, 413)})
     def post(self):
         """Token revocation (RFC 7009): a refresh token revokes its family, an access token is denied at once."""
         return _server().create_endpoint_response("revocation")
@@ -96,6 +113,7 @@ class Revoke(MethodView):
 
 @blueprint.route("/.well-known/jwks.json")
 class Jwks(MethodView):
+    @blueprint.doc(responses={200: json_answer("The JSON Web Key Set", schemas.JsonWebKeySet)})
     def get(self):
         """The public keys that verify access tokens: the active key and keys still within a token lifetime."""
         response = jsonify(keys.public_jwks())
@@ -106,6 +124,7 @@ class Jwks(MethodView):
 
 @blueprint.route("/.well-known/oauth-authorization-server")
 class Metadata(MethodView):
+    @blueprint.doc(responses={200: json_answer("The server's metadata", schemas.ServerMetadata)})
     def get(self):
         """Authorization server metadata (RFC 8414)."""
         settings = current_app.extensions["rso.settings"]
