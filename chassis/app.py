@@ -32,7 +32,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from chassis import context, db, runtime
-from chassis.auth import JWKSKeySource, TokenValidator
+from chassis.auth import JWKSKeySource, TokenValidator, authenticate
 from chassis.messaging.connection import ping_broker
 from chassis.openapi import (
     RETRY_AFTER_HEADER,
@@ -283,6 +283,12 @@ def _has_body() -> bool:
 
 def _install_input_rules(app: Flask, contract: ContractPlugin) -> None:
     """Refuse, before any view, input the OpenAPI document rules out or no database could take."""
+
+    @app.before_request
+    def authenticate_first():
+        """A caller without a valid token learns nothing of the input rules below: 401 comes first."""
+        if (request.endpoint, request.method) in contract.protected:
+            authenticate()
 
     @app.before_request
     def require_documented_body():

@@ -74,6 +74,7 @@ class ContractPlugin(BasePlugin):
     def __init__(self) -> None:
         self.required_bodies: set[tuple[str, str]] = set()  # (endpoint, METHOD)
         self.paginated: set[str] = set()  # endpoints
+        self.protected: set[tuple[str, str]] = set()  # (endpoint, METHOD) needing a token
 
     def operation_helper(self, path: str | None = None, operations: dict | None = None, **kwargs: Any) -> None:
         rule = kwargs.get("rule")
@@ -106,8 +107,10 @@ class ContractPlugin(BasePlugin):
                     parameter.setdefault("schema", {})["maximum"] = MAX_PAGE
                     if rule is not None:
                         self.paginated.add(rule.endpoint)
-            if operation.get("requestBody", {}).get("required") and rule is not None:
+            if rule is not None and operation.get("requestBody", {}).get("required"):
                 self.required_bodies.add((rule.endpoint, method.upper()))
+            if rule is not None and operation.get("security"):
+                self.protected.add((rule.endpoint, method.upper()))
 
 
 def operation_id(method: str, endpoint: str) -> str:

@@ -19,7 +19,7 @@ class AccessLog(MethodView):
     @require(roles=ACCESS_LOG_READERS)
     @blp.arguments(AccessLogQuery, location="query")
     @blp.response(200, AccessLogEntryOut(many=True))
-    @blp.doc(responses={"200": {"content": {"text/csv": {"schema": {"type": "string"}}}}})  # format=csv
+    @blp.doc(responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}})  # format=csv
     def get(self, query):
         """Export the access log as JSON or (format=csv) CSV: a lead tenant gets its cases' entries about records
         it sees, a platform auditor everything. Entries come in chain order with their hashes."""
