@@ -67,7 +67,7 @@ _BODY_METHODS = {"POST", "PUT", "PATCH"}
 ReadyCheck = Callable[[], None]
 DEPENDENCY_RETRY_AFTER_SECONDS = 5
 DRAIN_LIMIT_FACTOR = 8
-DEPENDENCY_DOWN_ERRORS = (pymongo.errors.ConnectionFailure, db.DatabaseUnavailable, pika.exceptions.AMQPConnectionError)
+DEPENDENCY_DOWN_ERRORS = (pymongo.errors.ConnectionFailure, pika.exceptions.AMQPConnectionError)
 
 
 def problem_response(problem: Problem) -> Response:

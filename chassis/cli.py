@@ -8,6 +8,7 @@ import signal
 import threading
 from collections.abc import Callable
 
+import gunicorn.util
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
@@ -15,6 +16,7 @@ from chassis import runtime
 from chassis.app import drain_limit
 from chassis.messaging.consumer import Subscriptions, Worker, list_dead_letters, replay_dead_letters
 from chassis.messaging.relay import OutboxRelay
+from chassis.problems import PROBLEM_MEDIA_TYPE, TYPE_PREFIX
 from chassis.settings import ServiceSettings
 
 AppFactory = Callable[[ServiceSettings], Flask]
@@ -39,6 +41,7 @@ class _GunicornServer(BaseApplication):
         self.cfg.set("proc_name", f"rso-{self.settings.service_name}-web")
         self.cfg.set("control_socket_disable", True)  # four services on one host would share ~/.gunicorn
         self.cfg.set("pre_request", close_after_unread_body(drain_limit(self.settings)))
+        self.cfg.set("post_worker_init", answer_unparsable_requests_with_problems)
 
     def load(self) -> Flask:
         return self.factory(self.settings)
@@ -59,6 +62,21 @@ def close_after_unread_body(drained_bytes: int) -> Callable:
             req.force_close()
 
     return pre_request
+
+
+def answer_unparsable_requests_with_problems(_worker) -> None:
+    """gunicorn answers a request it cannot parse (a control character in the request line or a header, an
+    oversized header) itself, with an HTML page, and offers no setting for it; in each worker process, its
+    page writer is replaced by one that writes a problem document, like every other error of the platform."""
+    gunicorn.util.write_error = write_problem
+
+
+def write_problem(sock, status: int, reason: str, message: str) -> None:
+    body = json.dumps({"type": f"{TYPE_PREFIX}{reason.lower().replace(' ', '-')}", "title": reason,
+                       "status": status, "detail": message}).encode()
+    head = (f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\nContent-Type: {PROBLEM_MEDIA_TYPE}\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n")
+    gunicorn.util.write_nonblock(sock, head.encode("latin-1") + body)
 
 
 def stop_on_signals() -> threading.Event:

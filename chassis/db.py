@@ -151,8 +151,9 @@ def transaction(work: Callable[[], T]) -> T:
         )
 
 
-class DatabaseUnavailable(ConnectionError):
-    """The database could not be reached inside a transaction (not a pymongo error, so nothing retries it)."""
+class DatabaseUnavailable(pymongo.errors.ConnectionFailure):
+    """The database could not be reached inside a transaction: a connection failure like any other to its
+    handlers, but without the label that makes pymongo retry the whole transaction for two minutes."""
 
 
 def _transient_cause(error: Exception) -> PyMongoError | None:

@@ -127,11 +127,19 @@ def field_errors_from_webargs(messages: Mapping[str, Any]) -> list[dict[str, Any
 
 
 class ProblemSchema(ma.Schema):
-    """Documentation of the problem+json body, used in every generated OpenAPI document."""
+    """Documentation of the problem+json body, used in every generated OpenAPI document. Problems carry
+    extension members of their own (RFC 9457 section 3.2), so other members are allowed."""
 
-    type = ma.fields.String(metadata={"description": "Stable URI identifying the problem type"})
-    title = ma.fields.String()
-    status = ma.fields.Integer()
+    class Meta:
+        unknown = ma.INCLUDE
+
+    type = ma.fields.String(required=True, metadata={"description": "Stable URI identifying the problem type"})
+    title = ma.fields.String(required=True)
+    status = ma.fields.Integer(required=True)
     detail = ma.fields.String()
     request_id = ma.fields.String()
     errors = ma.fields.List(ma.fields.Dict(), metadata={"description": "Offending fields, one row a message"})
+    current_state = ma.fields.String(metadata={"description": "An illegal workflow step: the state it is in"})
+    allowed_next_states = ma.fields.List(ma.fields.String(),
+                                         metadata={"description": "An illegal workflow step: the steps allowed"})
+    failing = ma.fields.List(ma.fields.String(), metadata={"description": "503: the dependencies down"})
