@@ -164,19 +164,33 @@ class Ready(MethodView):
         """The process can serve: every dependency (database, broker, ...) answers."""
         checks: Mapping[str, ReadyCheck] = current_app.extensions["rso.ready_checks"]
         results: dict[str, str] = {}
+        details: dict[str, str] = {}
         for name, check in checks.items():
             try:
                 check()
                 results[name] = "ok"
-            except Exception:  # a readiness probe reports every failure, whatever its type
+            except Exception as error:  # a readiness probe reports every failure, whatever its type
                 # The probe is public: it names what is down; why (addresses, errors) goes to the log only.
-                log.warning("readiness check %s failed", name, exc_info=True)
                 results[name] = "unavailable"
+                details[name] = f"{type(error).__name__}: {error}"
+        _log_readiness_changes(current_app.extensions["rso.unavailable"], results, details)
         failing = sorted(name for name, outcome in results.items() if outcome != "ok")
         if failing:
             raise ServiceUnavailable(f"Not ready: {', '.join(failing)} down", failing=failing, checks=results,
                                      headers={"Retry-After": str(DEPENDENCY_RETRY_AFTER_SECONDS)})
         return {"status": "ok", "checks": results}
+
+
+def _log_readiness_changes(unavailable: set[str], results: Mapping[str, str], details: Mapping[str, str]) -> None:
+    """One WARNING line when a dependency stops answering and one INFO line when it answers again, not a
+    line per probe: during an outage the orchestrator probes every few seconds, and the 503 says it anyway."""
+    for name, outcome in results.items():
+        if outcome != "ok" and name not in unavailable:
+            unavailable.add(name)
+            log.warning("not ready: %s %s", name, details.get(name, outcome), extra={"dependency": name})
+        elif outcome == "ok" and name in unavailable:
+            unavailable.discard(name)
+            log.info("ready again: %s answers", name, extra={"dependency": name})
 
 
 def create_service_app(
@@ -215,6 +229,7 @@ def create_service_app(
         issuer=settings.oauth_issuer,
         audience=settings.oauth_audience,
     )
+    app.extensions["rso.unavailable"] = set()  # dependencies the last readiness probe found down
     app.extensions["rso.ready_checks"] = {
         "database": db.ping,
         "broker": lambda: ping_broker(settings.amqp_url),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import signal
 import threading
 from collections.abc import Callable
@@ -14,12 +15,14 @@ from gunicorn.app.base import BaseApplication
 
 from chassis import runtime
 from chassis.app import drain_limit
+from chassis.backoff import DEPENDENCY_ERRORS, DependencyRetry
 from chassis.messaging.consumer import Subscriptions, Worker, list_dead_letters, replay_dead_letters
 from chassis.messaging.relay import OutboxRelay
 from chassis.problems import PROBLEM_MEDIA_TYPE, TYPE_PREFIX
 from chassis.settings import ServiceSettings
 
 AppFactory = Callable[[ServiceSettings], Flask]
+log = logging.getLogger(__name__)
 
 
 class _GunicornServer(BaseApplication):
@@ -84,6 +87,26 @@ def stop_on_signals() -> threading.Event:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     return stop
+
+
+def run_periodically(job: Callable[[], object], *, every: float, stop: threading.Event,
+                     settings: ServiceSettings) -> None:
+    """Run `job` now and then every `every` seconds until `stop` is set (a scheduled job's loop process).
+
+    A run that fails because the database or the broker does not answer is logged in one line and tried again
+    soon (waiting at most `RECONNECT_MAX_BACKOFF_SECONDS`, and never longer than `every`), instead of ending the
+    process or waiting a whole period. Any other error is a bug: it ends the process, which its supervisor
+    starts again.
+    """
+    retry = DependencyRetry(log, min(settings.reconnect_max_backoff_seconds, every))
+    while not stop.is_set():
+        try:
+            job()
+        except DEPENDENCY_ERRORS as error:
+            retry.failed(error, stop)
+            continue
+        retry.succeeded()
+        stop.wait(every)
 
 
 def main(service: str, factory: AppFactory, subscriptions: Subscriptions, argv: list[str] | None = None, *,

@@ -38,4 +38,6 @@ def configure_logging(service: str, *, level: str = "INFO", json_output: bool = 
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    logging.getLogger("pika").setLevel(logging.WARNING)
+    # pika logs every failed or lost connection at ERROR, several lines and a traceback each; the relay, the
+    # worker and the readiness probe handle those errors and report each outage in one line of their own.
+    logging.getLogger("pika").setLevel(logging.CRITICAL)

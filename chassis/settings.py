@@ -46,6 +46,9 @@ class ServiceSettings:
     consumer_retry_delays_ms: tuple[int, ...] = (1000, 5000, 30000)
     relay_poll_seconds: float = 0.2
     relay_batch_size: int = 100
+    # The longest wait between two attempts to reach a database or broker that does not answer (relays,
+    # workers, scheduled jobs): low, so that they are back within about a second once it answers again.
+    reconnect_max_backoff_seconds: float = 1.0
 
     def __post_init__(self) -> None:
         if not self.mongodb_database:

@@ -631,10 +631,12 @@ class DemoLoader:
                 return items
             page += 1
 
-    def create(self, api: Api, path: str, kind: str, body: dict) -> dict:
-        created = self.call(api, "POST", path, (201,), json=body).json()
-        self._count(kind)
-        return created
+    def create(self, api: Api, path: str, kind: str, body: dict, *, may_exist: bool = False) -> dict:
+        """POST `body`; with `may_exist`, a 409 (someone created it since we looked) is fine and not counted."""
+        response = self.call(api, "POST", path, (201, 409) if may_exist else (201,), json=body)
+        if response.status_code == 201:
+            self._count(kind)
+        return response.json()
 
     def admin(self) -> Api:
         """The admin API with the admin machine client's token (a session of the caller's own, as below)."""
@@ -686,7 +688,7 @@ class DemoLoader:
             if tenant.code not in existing:
                 body = {"code": tenant.code, "name": tenant.name, "kind": tenant.kind}
                 self._attempt(f"tenant {tenant.code}",
-                              lambda body=body: self.create(admin, "/admin/tenants", "tenants", body))
+                              lambda body=body: self.create(admin, "/admin/tenants", "tenants", body, may_exist=True))
 
     def _people_of(self, tenant: DemoTenant) -> None:
         admin = self.admin()

@@ -19,10 +19,12 @@ from pathlib import Path
 
 import pika
 import pika.exceptions
+from honcho.environ import parse_procfile
 from pymongo.uri_parser import parse_uri
 
 from chassis.db import server_answers as mongo_answers
 from chassis.settings import DEFAULT_AMQP_URL, DEFAULT_MONGODB_URI, DEFAULT_PORTS
+from infra.supervisor import Supervisor
 
 ROOT = Path(__file__).resolve().parents[1]
 VAR = ROOT / "var"
@@ -34,7 +36,6 @@ DEMO_STOP_SECONDS = 5  # how long run() waits, once its processes stopped, for t
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 SERVICES = DEFAULT_PORTS
-CLEAN_STOP_CODES = {0, 128 + signal.SIGINT, 128 + signal.SIGTERM, -signal.SIGINT, -signal.SIGTERM}
 
 
 class DevstackError(Exception):
@@ -219,32 +220,23 @@ def _print_urls(ports: dict[str, int]) -> None:
     for name, port in ports.items():
         base = f"http://127.0.0.1:{port}"
         print(f"  {name:<13} {base}  docs {base}/docs  openapi {base}/openapi.json")
-    print("rso-dev: starting every process of infra/Procfile; Ctrl-C stops them all", flush=True)
+    print("rso-dev: starting every process of infra/Procfile (one that exits is started again); Ctrl-C stops them all",
+          flush=True)
+
+
+def procfile_commands() -> dict[str, str]:
+    """Process name -> command line, in the Procfile's order."""
+    return dict(parse_procfile(PROCFILE.read_text()).processes)
 
 
 def _run_procfile(env: dict[str, str]) -> int:
-    """Run honcho until it stops; SIGINT/SIGTERM are passed on to it so it stops every process."""
-    honcho: subprocess.Popen | None = None
-    stop_requested = False
-
-    def forward(signum, _frame):
-        nonlocal stop_requested
-        stop_requested = True
-        if honcho is not None:
-            with contextlib.suppress(ProcessLookupError):
-                honcho.send_signal(signum)
-
+    """Run every Procfile process under the supervisor until SIGINT/SIGTERM, which stop them all."""
+    supervisor = Supervisor(procfile_commands(), env=env, cwd=ROOT)
     for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, forward)
-    honcho = subprocess.Popen([str(VENV_BIN / "honcho"), "-f", str(PROCFILE), "-d", str(ROOT), "start"],
-                              cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
-    returncode = honcho.wait()
-    if stop_requested and returncode in CLEAN_STOP_CODES:
-        print("rso-dev: every process stopped", flush=True)
-        return 0
-    print(f"rso-dev: a process exited on its own, so honcho stopped the others (exit code {returncode})",
-          file=sys.stderr, flush=True)
-    return returncode if returncode > 0 else 128 - returncode
+        signal.signal(sig, lambda *_: supervisor.stop())
+    supervisor.run()
+    print("rso-dev: every process stopped", flush=True)
+    return 0
 
 
 def run(mongodb_uri: str, amqp_url: str, *, load_demo: bool = True) -> int:

@@ -1,15 +1,15 @@
 """Every process of `infra/Procfile`, started as `infra/run` starts them, but each one under the caller's control.
 
-`infra/run` runs the Procfile under honcho, which stops everything when one process dies; the end-to-end
-flows that kill a worker mid-flow, and the benchmarks, need to start, kill and restart one process alone,
-so this starts each Procfile line itself, with the same commands and environment `infra/run` gives them.
+`infra/run` runs the Procfile under its supervisor (infra/supervisor.py), which starts a process that exited
+again on its own schedule; the end-to-end flows that kill a worker mid-flow, and the benchmarks, need to start,
+kill and restart one process alone, so this starts each Procfile line itself, with the same commands and
+environment `infra/run` gives them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import re
 import secrets
 import signal
 import socket
@@ -25,7 +25,6 @@ from chassis.testing.infrastructure import rabbitmqctl
 from infra import devstack
 
 ROOT = Path(__file__).resolve().parents[1]
-PROCFILE_LINE = re.compile(r"^(?P<name>[\w-]+):\s*(?P<command>.+)$")
 WEB_SERVICES = ("gateway", "roster", "training", "joint_action")
 
 
@@ -39,17 +38,12 @@ def free_ports(count: int) -> list[int]:
     return ports
 
 
-def procfile() -> dict[str, str]:
-    lines = (PROCFILE_LINE.match(line) for line in devstack.PROCFILE.read_text().splitlines())
-    return {match["name"]: match["command"] for match in lines if match}
-
-
 class Platform:
     def __init__(self, env: dict[str, str], ports: dict[str, int], log_dir: Path):
         self.env = env
         self.ports = ports
         self.log_dir = log_dir
-        self.commands = procfile()
+        self.commands = devstack.procfile_commands()
         self.processes: dict[str, subprocess.Popen] = {}
         self.credentials = {
             "admin_email": "admin@rso.example.org",

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import logging
+import urllib.parse
 
 import pika
 from pika.adapters.blocking_connection import BlockingChannel
+
+log = logging.getLogger(__name__)
 
 CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
     pika.exceptions.AMQPConnectionError,
@@ -16,13 +20,18 @@ CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
-def parameters(amqp_url: str, *, timeout: float = 5.0, heartbeat: int = 30) -> pika.URLParameters:
+DEFAULT_HEARTBEAT_SECONDS = 30
+
+
+def parameters(amqp_url: str, *, timeout: float = 5.0) -> pika.URLParameters:
+    """Connection parameters; the heartbeat is `DEFAULT_HEARTBEAT_SECONDS` unless the URL sets `?heartbeat=`."""
     params = pika.URLParameters(amqp_url)
     params.socket_timeout = timeout
     params.blocked_connection_timeout = timeout * 6
     params.stack_timeout = timeout * 2
     params.connection_attempts = 1
-    params.heartbeat = heartbeat
+    if "heartbeat" not in urllib.parse.parse_qs(urllib.parse.urlsplit(amqp_url).query):
+        params.heartbeat = DEFAULT_HEARTBEAT_SECONDS
     return params
 
 
@@ -56,7 +65,10 @@ def declare_exchange(channel: BlockingChannel, exchange: str) -> None:
 class ConfirmingPublisher:
     """Publishes persistent messages and returns only once the broker has confirmed each one.
 
-    The connection opens lazily and is dropped on any error, so the next call reconnects.
+    The connection opens lazily and is dropped on any error, so the next call reconnects. A blocking
+    connection answers the broker's heartbeats only while the caller lets pika read the socket: a caller that
+    idles between publishes calls `keep_alive()` at least once per heartbeat interval, otherwise the broker
+    closes the idle connection and the next publish fails.
     """
 
     def __init__(self, amqp_url: str, exchange: str):
@@ -66,7 +78,7 @@ class ConfirmingPublisher:
         self._channel: BlockingChannel | None = None
 
     def _ensure_channel(self) -> BlockingChannel:
-        if self._channel is None or self._channel.is_closed:
+        if self._channel is None or self._channel.is_closed or self._connection.is_closed:
             self.close()
             self._connection = connect(self.amqp_url)
             self._channel = self._connection.channel()
@@ -92,6 +104,17 @@ class ConfirmingPublisher:
         except BaseException:
             self.close()
             raise
+
+    def keep_alive(self) -> None:
+        """Exchange heartbeats on the idle connection; if the broker closed it, drop it so the next publish
+        opens a new one (never an error: nothing was being published)."""
+        if self._connection is None:
+            return
+        try:
+            self._connection.process_data_events(time_limit=0)
+        except CONNECTION_ERRORS as error:
+            log.info("idle broker connection closed, the next publish reconnects: %s", error)
+            self.close()
 
     def close(self) -> None:
         connection, self._connection, self._channel = self._connection, None, None

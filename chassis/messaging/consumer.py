@@ -25,6 +25,7 @@ import pika
 from pika.adapters.blocking_connection import BlockingChannel
 
 from chassis import context, db
+from chassis.backoff import DATABASE_UNAVAILABLE, DEPENDENCY_ERRORS, DependencyRetry
 from chassis.messaging.connection import CONNECTION_ERRORS, connect, declare_exchange
 from chassis.messaging.envelope import Event, MalformedEvent
 from chassis.settings import ServiceSettings
@@ -33,7 +34,6 @@ log = logging.getLogger(__name__)
 
 ATTEMPT_HEADER = "x-rso-attempt"
 ERROR_HEADER = "x-rso-error"
-MAX_RECONNECT_BACKOFF_SECONDS = 10.0
 
 
 class InboxRecord(db.Document):
@@ -145,17 +145,19 @@ class Worker:
         self.ready = threading.Event()  # set once every queue is declared, bound and consumed
 
     def run(self, stop: threading.Event) -> None:
-        backoff = 0.5
+        """Consume until `stop`, through outages (docs/adr/0071): a lost or refused broker connection is retried,
+        waiting at most `RECONNECT_MAX_BACKOFF_SECONDS` between attempts, so the worker is back soon after the
+        broker. A database that does not answer while a handler runs is no failure of the event (no attempt
+        counted, never dead-lettered): the worker lets go of its messages, waits the same way, and takes
+        them again."""
+        retry = DependencyRetry(log, self.settings.reconnect_max_backoff_seconds)
         while not stop.is_set():
             try:
-                self._consume_until(stop)
-                backoff = 0.5
-            except CONNECTION_ERRORS as error:
-                log.warning("broker connection lost, reconnecting in %.1fs: %s", backoff, error)
-                stop.wait(backoff)
-                backoff = min(backoff * 2, MAX_RECONNECT_BACKOFF_SECONDS)
+                self._consume_until(stop, retry)
+            except DEPENDENCY_ERRORS as error:
+                retry.failed(error, stop)
 
-    def _consume_until(self, stop: threading.Event) -> None:
+    def _consume_until(self, stop: threading.Event, retry: DependencyRetry) -> None:
         connection = connect(self.settings.amqp_url)
         try:
             channel = connection.channel()
@@ -167,9 +169,10 @@ class Worker:
                 handler = self.subscriptions.handlers[name]
                 channel.basic_consume(
                     queue=queues.main,
-                    on_message_callback=self._callback(handler, queues, publish_channel),
+                    on_message_callback=self._callback(handler, queues, publish_channel, retry),
                 )
             log.info("consuming", extra={"queues": [q.main for q in topology.values()]})
+            retry.succeeded("broker")
             self.ready.set()
             while not stop.is_set():
                 connection.process_data_events(time_limit=0.2)
@@ -179,7 +182,8 @@ class Worker:
                 with contextlib.suppress(CONNECTION_ERRORS):
                     connection.close()
 
-    def _callback(self, handler: Handler, queues: HandlerQueues, publish_channel: BlockingChannel):
+    def _callback(self, handler: Handler, queues: HandlerQueues, publish_channel: BlockingChannel,
+                  retry: DependencyRetry):
         def on_message(channel: BlockingChannel, method, properties: pika.BasicProperties, body: bytes):
             headers = dict(properties.headers or {})
             attempt = int(headers.get(ATTEMPT_HEADER, 1))
@@ -193,9 +197,12 @@ class Worker:
             started = time.perf_counter()
             try:
                 applied = apply_once(handler, event)
+            except DATABASE_UNAVAILABLE:
+                raise  # not the event's fault: run() drops the connection (the broker requeues it) and waits
             except Exception as error:  # any handler failure is retried, then dead-lettered
                 self._retry_or_bury(publish_channel, queues, body, properties, headers, attempt, error, event)
             else:
+                retry.succeeded("database")
                 log.info("event handled" if applied else "duplicate event ignored", extra={
                     "handler": handler.name, "event_id": event.id, "event_type": event.type,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2)})

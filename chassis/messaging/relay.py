@@ -1,8 +1,9 @@
 """The outbox relay: publishes stored events with publisher confirms, then marks them published.
 
 Delivery is at-least-once: a crash between the broker's confirm and the mark republishes the event,
-which the consumers' inbox makes harmless. When the broker is unreachable the relay backs off and
-retries; events simply wait in the outbox.
+which the consumers' inbox makes harmless. When the broker or the database does not answer, the relay
+waits (at most `RECONNECT_MAX_BACKOFF_SECONDS`) and retries; events simply wait in the outbox. While idle it
+keeps its broker connection alive (heartbeats), so the next event goes out on it at once.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ import threading
 
 from pymongo.errors import PyMongoError
 
+from chassis.backoff import DependencyRetry
 from chassis.messaging import outbox
 from chassis.messaging.connection import CONNECTION_ERRORS, ConfirmingPublisher
 from chassis.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
-MAX_BACKOFF_SECONDS = 10.0
 
 
 class OutboxRelay:
@@ -43,16 +44,17 @@ class OutboxRelay:
                 return published
 
     def run(self, stop: threading.Event) -> None:
-        backoff = self.settings.relay_poll_seconds
+        retry = DependencyRetry(log, self.settings.reconnect_max_backoff_seconds)
         while not stop.is_set():
             try:
                 published = self.publish_pending()
-                backoff = self.settings.relay_poll_seconds
-                if published:
-                    log.info("relayed events", extra={"count": published})
-                    continue
             except (*CONNECTION_ERRORS, PyMongoError) as error:
-                log.warning("cannot relay now, events wait in the outbox: %s", error)
-                backoff = min(max(backoff * 2, 0.5), MAX_BACKOFF_SECONDS)
-            stop.wait(backoff)
+                retry.failed(error, stop)
+                continue
+            retry.succeeded()
+            if published:
+                log.info("relayed events", extra={"count": published})
+                continue
+            self.publisher.keep_alive()
+            stop.wait(self.settings.relay_poll_seconds)
         self.publisher.close()

@@ -43,12 +43,12 @@ class Runnable(Protocol):
 
 
 @contextlib.contextmanager
-def running(process: Runnable) -> Iterator[threading.Event]:
-    """Run a Worker or OutboxRelay in a background thread for the duration of a block.
+def running(process: Runnable, stop: threading.Event | None = None) -> Iterator[threading.Event]:
+    """Run a Worker or OutboxRelay in a background thread for the duration of a block (until `stop` is set).
 
     A process with a `ready` event (a Worker) is waited for, so its queues exist before the block runs.
     """
-    stop = threading.Event()
+    stop = threading.Event() if stop is None else stop
     thread = threading.Thread(target=process.run, args=(stop,), daemon=True)
     thread.start()
     ready = getattr(process, "ready", None)

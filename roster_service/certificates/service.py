@@ -1,7 +1,10 @@
 """Training certificates: recorded from events, matched to experts, and qualified against the catalogue.
 
 A certificate belongs to a person, whichever tenant nominated them, so matching crosses tenants:
-by the roster expert id the training service knows, else by gateway user id, else by e-mail.
+by the roster expert id the training service knows, else by gateway user id, else by e-mail. An
+e-mail address is trusted only within the holder's own tenant (as for recognising the expert in
+`access.is_person`): another tenant nominating someone with a certified person's address does not
+get that person's certificates.
 Status only ever moves forward (valid -> expired -> revoked), so events arriving out of order or
 twice never bring a revoked certificate back.
 """
@@ -103,7 +106,7 @@ def experts_holding(certificate: TrainingCertificate) -> list[Expert]:
         if by_user:
             return by_user
     if certificate.holder_email:
-        return list(experts.filter(email=certificate.holder_email))
+        return list(experts.filter(email=certificate.holder_email, tenant=certificate.tenant))
     return []
 
 
@@ -116,7 +119,7 @@ def attach_known_certificates(expert: Expert) -> None:
     if expert.user_id:
         matches += list(known.filter(holder_user_id=expert.user_id))
     if expert.email:
-        matches += list(known.filter(holder_email=expert.email, holder_user_id=None))
+        matches += list(known.filter(holder_email=expert.email, holder_user_id=None, tenant=expert.tenant))
     if matches:
         courses = qualifying_courses_by_function()
         for certificate in matches:

@@ -6,6 +6,7 @@ from chassis.clock import now
 from chassis.tenancy import TenantOwnedDocument
 from chassis.vocabulary import PROFICIENCY_LEVELS
 from chassis.workflow import Transition
+from roster_service.vocabulary import CLEARANCE_LEVELS
 from roster_service.workflows import DEPLOYMENT_WORKFLOW, REQUEST_WORKFLOW
 
 
@@ -32,7 +33,8 @@ class DeploymentRequest(TenantOwnedDocument):
     justification = me.StringField(required=True, max_length=4000)
     exclude_nationals = me.BooleanField(default=True)
     min_readiness = me.StringField(choices=("vetted", "ready"), default="ready")
-    case_id = me.StringField(null=True, max_length=100)
+    min_clearance = me.StringField(choices=CLEARANCE_LEVELS, default="none")
+    case_id = me.StringField(null=True, max_length=100)  # set only from the joint-action case that asked
     expert_request_id = me.StringField(max_length=100)  # the joint-action expert request it came from (unset if none)
     status = me.StringField(required=True, choices=REQUEST_WORKFLOW.states, default="draft")
     history = me.EmbeddedDocumentListField(Transition)

@@ -7,6 +7,7 @@ import marshmallow as ma
 from chassis.vocabulary import CountryCode, LanguageCode, ProficiencyLevel
 from chassis.workflow import TransitionOut
 from roster_service.fields import FunctionCode, Text, check_date_order, no_duplicates
+from roster_service.vocabulary import CLEARANCE_LEVELS
 from roster_service.workflows import DEPLOYMENT_WORKFLOW, REQUEST_WORKFLOW
 
 
@@ -16,6 +17,9 @@ class LanguageRequirementIn(ma.Schema):
 
 
 class RequestPatch(ma.Schema):
+    """What the requesting tenant chooses. The link to a joint-action case (`case_id`) is not here: only the
+    case's own expert request sets it (`joint_action.case.expert_requested`)."""
+
     function = FunctionCode()
     languages = ma.fields.List(ma.fields.Nested(LanguageRequirementIn), validate=ma.validate.Length(max=10))
     country = CountryCode()
@@ -24,10 +28,11 @@ class RequestPatch(ma.Schema):
     end_date = ma.fields.Date()
     number_of_experts = ma.fields.Integer(strict=True, validate=ma.validate.Range(min=1, max=50))
     justification = ma.fields.String(validate=ma.validate.Length(min=1, max=4000))
-    case_id = ma.fields.String(validate=ma.validate.Length(min=1, max=100), allow_none=True)
     exclude_nationals = ma.fields.Boolean(metadata={"description": "Leave out nationals of the deployment country "
                                                                   "(conflict of interest)"})
     min_readiness = ma.fields.String(validate=ma.validate.OneOf(("vetted", "ready")))
+    min_clearance = ma.fields.String(validate=ma.validate.OneOf(CLEARANCE_LEVELS),
+                                     metadata={"description": "Lowest security clearance level accepted"})
 
     @ma.validates_schema
     def _consistent(self, data, **_):
@@ -45,9 +50,9 @@ class RequestIn(RequestPatch):
     end_date = ma.fields.Date(required=True)
     number_of_experts = ma.fields.Integer(strict=True, load_default=1, validate=ma.validate.Range(min=1, max=50))
     justification = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=4000))
-    case_id = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(min=1, max=100))
     exclude_nationals = ma.fields.Boolean(load_default=True)
     min_readiness = ma.fields.String(load_default="ready", validate=ma.validate.OneOf(("vetted", "ready")))
+    min_clearance = ma.fields.String(load_default="none", validate=ma.validate.OneOf(CLEARANCE_LEVELS))
 
     @ma.validates("start_date")
     def _not_past(self, value, **_):
@@ -101,6 +106,7 @@ class RequestOut(ma.Schema):
     justification = ma.fields.String()
     exclude_nationals = ma.fields.Boolean()
     min_readiness = ma.fields.String()
+    min_clearance = ma.fields.String()
     case_id = ma.fields.String(allow_none=True)
     status = ma.fields.String()
     allowed_next_states = ma.fields.Function(lambda request: REQUEST_WORKFLOW.allowed_next(request.status))

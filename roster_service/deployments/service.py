@@ -7,6 +7,8 @@ the expert reach the deployments of their experts. Everyone else gets 404.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from bson import ObjectId
 from mongoengine.queryset.visitor import Q
 
@@ -52,6 +54,7 @@ OFFICE = "the roster office reviews and staffs every tenant's requests"
 EXPERT_SIDE = "the nominating tenant and the expert follow the deployments of their experts"
 BELONGS_TO_REQUEST = "a deployment step moves the request it belongs to, whoever took it"
 OPEN_REQUEST_STATES = ("submitted", "under_review", "offered")  # waiting for experts
+STEPS_FROM_THE_START_DATE = ("deployed", "completed")  # a deployment cannot be under way before its first day
 
 
 # --- requests -------------------------------------------------------------------------------------------
@@ -166,7 +169,7 @@ def criteria_of(request: DeploymentRequest) -> SearchCriteria:
         function=request.function,
         languages=tuple(LanguageNeed(language.code, language.min_level) for language in request.languages),
         start_date=request.start_date, end_date=request.end_date, min_readiness=request.min_readiness,
-        country=request.country, exclude_nationals=request.exclude_nationals)
+        country=request.country, exclude_nationals=request.exclude_nationals, min_clearance=request.min_clearance)
 
 
 # --- offers and deployments -----------------------------------------------------------------------------
@@ -275,6 +278,12 @@ def transition_deployment(principal: Principal, deployment_id: str, target: str,
     deployment = find_deployment(principal, deployment_id)
     actor = acting_as(principal, deployment_capacities(principal, deployment))
     DEPLOYMENT_WORKFLOW.check(deployment.status, target, actor)
+    if target in STEPS_FROM_THE_START_DATE and dt.date.today() < deployment.start_date:
+        raise Conflict(f"A deployment cannot be {target} before its start date, "
+                       f"{deployment.start_date.isoformat()}", slug="deployment-not-started",
+                       current_state=deployment.status, allowed_next_states=[
+                           state for state in DEPLOYMENT_WORKFLOW.allowed_next(deployment.status)
+                           if state not in STEPS_FROM_THE_START_DATE])
     if target == "completed" and evaluation is None:
         raise ValidationFailed({"evaluation": ["An evaluation is recorded when a deployment is completed"]})
 
@@ -345,6 +354,14 @@ def end_deployments_of_withdrawn_expert(expert: Expert, principal: Principal, re
         _move_deployment(deployment, "declined" if deployment.status == "offered" else "cancelled", actor, reason,
                          reason=reason)
         _roll_up(DeploymentRequest.across_tenants(BELONGS_TO_REQUEST).get(id=deployment.request_id), actor)
+
+
+def follow_identity_change(expert: Expert) -> None:
+    """The profile's identity link changed (user id or e-mail): its live deployments recognise the expert by
+    the new one only, so an account unlinked from the profile no longer answers its offers."""
+    Deployment.across_tenants(EXPERT_SIDE).filter(
+        expert__expert_id=str(expert.id), status__in=LIVE_DEPLOYMENT_STATES).update(
+        set__expert__user_id=expert.user_id, set__expert__email=expert.email)
 
 
 def history_of(expert: Expert):

@@ -21,6 +21,8 @@ from roster_service.experts.schemas import (
     ExternalCertificationIn,
     PeriodIn,
     PeriodOut,
+    ProfileEditOut,
+    RevocationIn,
     StepIn,
 )
 
@@ -70,7 +72,10 @@ class ExpertById(MethodView):
     @blp.arguments(ExpertPatch)
     @blp.response(200, ExpertProfile)
     def patch(self, changes, expert_id):
-        """Update identity, contact, languages or functions (nominating tenant or the expert)."""
+        """Update the profile, each field by whom it belongs to: name, phone, languages and functions (the
+        nominating tenant or the expert), e-mail, nationality and clearance (the nominating tenant), the link to
+        the person's account `user_id` (the roster office). Functions added to a vetted profile await the roster
+        office's vetting."""
         return service.update_expert(current_principal(), expert_id, changes)
 
 
@@ -101,6 +106,44 @@ class CertificationVerification(MethodView):
     def post(self, expert_id, certificate_id):
         """The roster office checked the evidence of an external certificate."""
         return service.verify_certification(current_principal(), expert_id, certificate_id)
+
+    @require(roles=["roster_manager"])
+    @blp.response(200, CertificationOut)
+    def delete(self, expert_id, certificate_id):
+        """The roster office takes its verification back: the certificate stops counting towards readiness."""
+        return service.unverify_certification(current_principal(), expert_id, certificate_id)
+
+
+@blp.route("/<expert_id>/certifications/<certificate_id>/revocation")
+class CertificationRevocation(MethodView):
+    @require(roles=["roster_manager"])
+    @blp.arguments(RevocationIn)
+    @blp.response(200, CertificationOut)
+    def post(self, data, expert_id, certificate_id):
+        """The roster office revokes an external certificate for good: it never counts again."""
+        return service.revoke_certification(current_principal(), expert_id, certificate_id, data["reason"])
+
+
+@blp.route("/<expert_id>/functions/<code>/vetting")
+class FunctionVetting(MethodView):
+    @require(roles=["roster_manager"])
+    @blp.arguments(CommentIn)
+    @blp.response(200, ExpertProfile)
+    def post(self, data, expert_id, code):
+        """The roster office vets a function added after the profile was vetted: it then counts for readiness
+        and search."""
+        return service.vet_function(current_principal(), expert_id, code, data["comment"])
+
+
+@blp.route("/<expert_id>/edits")
+class EditHistory(MethodView):
+    @require()
+    @blp.response(200, ProfileEditOut(many=True))
+    @blp.paginate()
+    def get(self, expert_id, pagination_parameters):
+        """Who changed what on the profile and when, newest first (whoever sees the whole profile).
+        Lifecycle steps are in the profile's `history`."""
+        return page(service.edit_history(current_principal(), expert_id), pagination_parameters)
 
 
 @blp.route("/<expert_id>/unavailability")

@@ -96,6 +96,9 @@ class Expert(TenantOwnedDocument):
     languages = me.EmbeddedDocumentListField(LanguageSkill)
     spoken_levels = me.ListField(me.StringField())  # derived from languages, see clean()
     functions = me.EmbeddedDocumentListField(FunctionExperience)
+    # Codes of listed functions added after the roster office vetted the profile and not vetted since: they
+    # give no readiness and no search finds the expert for them. A flat list, so search asks it cheaply.
+    functions_awaiting_vetting = me.ListField(me.StringField())
     certifications = me.EmbeddedDocumentListField(Certification)
     clearance_level = me.StringField(required=True, choices=CLEARANCE_LEVELS, default="none")
     unavailability = me.EmbeddedDocumentListField(Period)
@@ -117,3 +120,26 @@ class Expert(TenantOwnedDocument):
 
     def language_level(self, code: str) -> str | None:
         return next((language.level for language in self.languages if language.code == code), None)
+
+
+class FieldChange(me.EmbeddedDocument):
+    field = me.StringField(required=True)
+    old = me.DynamicField(null=True)  # JSON-like values; both erased when the expert withdraws consent
+    new = me.DynamicField(null=True)
+
+
+class ProfileEdit(TenantOwnedDocument):
+    """One change to a profile outside its lifecycle steps (those are in `Expert.history`): who, when, what.
+
+    Owned by the nominating tenant like the profile, and shown to whoever may read the whole profile.
+    """
+
+    meta = {"collection": "expert_edits", "indexes": [{"fields": ["expert_id", "at"]}]}
+
+    expert_id = me.StringField(required=True)
+    action = me.StringField(required=True, max_length=60)
+    actor = me.StringField(required=True)
+    actor_tenant = me.StringField(required=True)
+    at = me.DateTimeField(required=True, default=now)
+    changes = me.EmbeddedDocumentListField(FieldChange)
+    comment = me.StringField(max_length=2000, null=True)

@@ -1,14 +1,16 @@
 """Readiness per function: how far an expert is from being deployable for it, and why.
 
-- `not_ready`: the profile is not vetted (still nominated), suspended, or anonymised.
+- `not_ready`: the profile is not vetted (still nominated), suspended, or anonymised; or the function was
+  added after vetting and the roster office has not vetted it yet.
 - `vetted`: the roster office vetted the profile, but no valid certificate qualifies the expert for
   the function through the day asked about.
 - `ready`: vetted, and holding a valid certificate that qualifies for the function through that day.
 
 A certificate qualifies when it is valid (not expired, not revoked), counts (issued by the training
 service, or external and verified by the roster office), lists the function among `qualifies_for`,
-and expires no earlier than the day asked about (today for a profile, the last day of a deployment
-for a search). Readiness is worked out whenever it is read, so it is never stale.
+was issued by today (a certificate dated in the future is not held yet), and expires no earlier than
+the day asked about (today for a profile, the last day of a deployment for a search). Readiness is
+worked out whenever it is read, so it is never stale.
 """
 
 from __future__ import annotations
@@ -43,23 +45,29 @@ def certificate_counts(certificate: Certification) -> bool:
     return certificate.status == "valid" and (certificate.source == "training" or certificate.verified_at is not None)
 
 
-def qualifying_certificate(expert: Expert, function: str, through: dt.date) -> Certification | None:
-    """The qualifying certificate valid longest, if any is valid through `through`."""
+def qualifying_certificate(expert: Expert, function: str, through: dt.date,
+                           today: dt.date | None = None) -> Certification | None:
+    """The qualifying certificate valid longest, if any was issued by `today` and is valid through `through`."""
+    today = today or dt.date.today()
     candidates = [
         certificate for certificate in expert.certifications
         if certificate_counts(certificate) and function in certificate.qualifies_for
+        and (certificate.issued_on is None or certificate.issued_on <= today)
         and (certificate.expires_on is None or certificate.expires_on >= through)
     ]
     return max(candidates, key=lambda certificate: certificate.expires_on or dt.date.max, default=None)
 
 
-def readiness(expert: Expert, function: str, *, through: dt.date) -> Readiness:
+def readiness(expert: Expert, function: str, *, through: dt.date, today: dt.date | None = None) -> Readiness:
     if function not in expert.function_codes():
         return Readiness(function, "not_ready", f"The profile does not list the function '{function}'")
     if expert.status not in VETTED_STATUSES:
         return Readiness(function, "not_ready", _NOT_VETTED_REASONS.get(expert.status, expert.status))
+    if function in expert.functions_awaiting_vetting:
+        return Readiness(function, "not_ready", f"The function '{function}' was added after vetting; the roster "
+                                                "office has not vetted it yet")
     vetted = f"Vetted on {expert.vetted_at.date().isoformat()}" if expert.vetted_at else "Vetted"
-    certificate = qualifying_certificate(expert, function, through)
+    certificate = qualifying_certificate(expert, function, through, today)
     if certificate is None:
         return Readiness(function, "vetted", f"{vetted}, but no valid certificate qualifies for '{function}' "
                                              f"through {through.isoformat()}")

@@ -32,6 +32,11 @@ class ExternalCertificationIn(ma.Schema):
     issued_on = ma.fields.Date(required=True)
     expires_on = ma.fields.Date(required=True)
 
+    @ma.validates("issued_on")
+    def _issued_by_today(self, value, **_):
+        if value > dt.date.today():
+            raise ma.ValidationError("A certificate cannot have been issued in the future")
+
     @ma.validates_schema
     def _dates(self, data, **_):
         check_date_order(data, "issued_on", "expires_on")
@@ -57,12 +62,18 @@ def _functions(**kwargs):
 
 
 class ExpertPatch(ma.Schema):
+    """Who may write each field: `roster_service.experts.service.PROFILE_FIELD_WRITERS`."""
+
     full_name = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
-    email = ma.fields.Email(validate=ma.validate.Length(max=254))
+    email = ma.fields.Email(validate=ma.validate.Length(max=254),
+                            metadata={"description": "The nominating tenant's to change (it recognises the expert)"})
     phone = ma.fields.String(validate=PHONE, allow_none=True)
-    user_id = ma.fields.String(validate=ma.validate.Length(min=1, max=200), allow_none=True)
-    nationality = CountryCode()
-    clearance_level = ma.fields.String(validate=ma.validate.OneOf(CLEARANCE_LEVELS))
+    user_id = ma.fields.String(validate=ma.validate.Length(min=1, max=200), allow_none=True, metadata={
+        "description": "The person's gateway account (token `sub`): given at nomination, changed by the roster "
+                       "office only"})
+    nationality = CountryCode(metadata={"description": "The nominating tenant's to change"})
+    clearance_level = ma.fields.String(validate=ma.validate.OneOf(CLEARANCE_LEVELS),
+                                       metadata={"description": "The nominating tenant's to change"})
     languages = _languages()
     functions = _functions()
 
@@ -98,6 +109,10 @@ class StepIn(ma.Schema):
 
 class CommentIn(ma.Schema):
     comment = Text(2000, load_default=None)
+
+
+class RevocationIn(ma.Schema):
+    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=1000))
 
 
 # --- output --------------------------------------------------------------------------------------------
@@ -136,6 +151,7 @@ class CertificationOut(ma.Schema):
     status = ma.fields.String()
     reason = ma.fields.String(allow_none=True)
     verified_at = ma.fields.DateTime(allow_none=True)
+    verified_by = ma.fields.String(allow_none=True)
 
 
 class PeriodOut(ma.Schema):
@@ -165,6 +181,8 @@ class ExpertSummary(ma.Schema):
     status = ma.fields.String()
     clearance_level = ma.fields.String()
     functions = ma.fields.List(ma.fields.Nested(FunctionExperienceOut))
+    functions_awaiting_vetting = ma.fields.List(ma.fields.String(), metadata={
+        "description": "Functions added after the profile was vetted: they count once the roster office vets them"})
     languages = ma.fields.List(ma.fields.Nested(LanguageSkillOut))
     readiness = ma.fields.Method("_readiness", metadata={"description": "Per function, as of today"})
 
@@ -193,6 +211,21 @@ class ExpertProfile(ExpertContactCard):
     anonymised_at = ma.fields.DateTime(allow_none=True)
     created_at = ma.fields.DateTime()
     updated_at = ma.fields.DateTime()
+
+
+class FieldChangeOut(ma.Schema):
+    field = ma.fields.String()
+    old = ma.fields.Raw(allow_none=True, metadata={"description": "Null once the expert withdrew consent"})
+    new = ma.fields.Raw(allow_none=True)
+
+
+class ProfileEditOut(ma.Schema):
+    action = ma.fields.String(metadata={"example": "profile_updated"})
+    actor = ma.fields.String()
+    actor_tenant = ma.fields.String()
+    at = ma.fields.DateTime()
+    comment = ma.fields.String(allow_none=True)
+    changes = ma.fields.List(ma.fields.Nested(FieldChangeOut))
 
 
 class ExpertListQuery(ma.Schema):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+import mongoengine as me
 from bson import ObjectId
 
 from chassis import db
@@ -35,21 +36,45 @@ from roster_service.access import (
 )
 from roster_service.certificates.service import attach_known_certificates
 from roster_service.deployments.models import Deployment
-from roster_service.deployments.service import end_deployments_of_withdrawn_expert, history_of
+from roster_service.deployments.service import (
+    end_deployments_of_withdrawn_expert,
+    follow_identity_change,
+    history_of,
+)
 from roster_service.experts.models import (
     Certification,
     Consent,
     Expert,
+    FieldChange,
     FunctionExperience,
     LanguageSkill,
     Period,
+    ProfileEdit,
+    spoken_levels,
 )
+from roster_service.experts.readiness import VETTED_STATUSES
 from roster_service.workflows import BOOKED_DEPLOYMENT_STATES, EXPERT_LIFECYCLE, take_step
 
 OFFICE = "the roster office vets and reads every tenant's experts"
 LOOKUP = "an expert is looked up across tenants, then shown only as far as the caller may see"
 PROFILE, CONTACT, SUMMARY = "profile", "contact", "summary"
 ANONYMISED_NAME = "Anonymised expert"
+
+# Who may change each field of a profile (`PATCH /experts/{id}`). A field is writable by a capacity only if
+# named here; tests check that every field of the patch schema is. Identity links (`user_id`, and `email`,
+# by which an expert without a user id is recognised) and identity facts the office vetted stay with the
+# nominating tenant or the office; the expert keeps their name, phone, languages and functions current.
+# Functions added after vetting wait for the office's vetting of each (`vet_function`).
+PROFILE_FIELD_WRITERS: dict[str, frozenset[str]] = {
+    "full_name": frozenset({NOMINATING_TENANT, THE_EXPERT}),
+    "phone": frozenset({NOMINATING_TENANT, THE_EXPERT}),
+    "languages": frozenset({NOMINATING_TENANT, THE_EXPERT}),
+    "functions": frozenset({NOMINATING_TENANT, THE_EXPERT}),
+    "email": frozenset({NOMINATING_TENANT}),
+    "nationality": frozenset({NOMINATING_TENANT}),
+    "clearance_level": frozenset({NOMINATING_TENANT}),
+    "user_id": frozenset({ROSTER_OFFICE}),
+}
 
 
 def capacities(principal: Principal, expert: Expert) -> set[str]:
@@ -168,11 +193,15 @@ def register_expert(principal: Principal, data: dict) -> Expert:
 
 
 def update_expert(principal: Principal, expert_id: str, changes: dict) -> Expert:
-    """Edit identity, contact, languages, functions; clearance is the nominating tenant's to set."""
-    expert, held = expert_to_change(principal, expert_id, {NOMINATING_TENANT, THE_EXPERT})
-    if "clearance_level" in changes and NOMINATING_TENANT not in held:
-        raise Forbidden("Only the nominating tenant sets the security clearance level")
-    identity_changed = False
+    """Edit the fields the caller's capacity may write (`PROFILE_FIELD_WRITERS`); the change is kept in the
+    profile's edit history. Functions new to a vetted profile await the roster office's vetting."""
+    expert, held = expert_to_change(principal, expert_id, set().union(*PROFILE_FIELD_WRITERS.values()))
+    refused = sorted(name for name in changes if not held & PROFILE_FIELD_WRITERS[name])
+    if refused:
+        raise Forbidden("Your capacity towards this profile does not let you change: " + ", ".join(
+            f"{name} ({' or '.join(sorted(PROFILE_FIELD_WRITERS[name]))})" for name in refused), fields=refused)
+    recorded = []
+    previous_codes = expert.function_codes()
     for name, value in changes.items():
         if name == "languages":
             value = _languages(value)
@@ -180,12 +209,98 @@ def update_expert(principal: Principal, expert_id: str, changes: dict) -> Expert
             value = [FunctionExperience(**item) for item in value]
         elif name == "email":
             value = value.casefold()
-        identity_changed |= name in ("email", "user_id") and value != getattr(expert, name)
-        setattr(expert, name, value)
-    if identity_changed:
+        old = getattr(expert, name)
+        if _plain(old) != _plain(value):
+            recorded.append(FieldChange(field=name, old=_plain(old), new=_plain(value)))
+            setattr(expert, name, value)
+    if not recorded:
+        return expert
+    if "functions" in changes:
+        awaiting = _awaiting_vetting_after_edit(expert, previous_codes)
+        if awaiting != expert.functions_awaiting_vetting:
+            recorded.append(FieldChange(field="functions_awaiting_vetting", old=list(expert.functions_awaiting_vetting),
+                                        new=awaiting))
+            expert.functions_awaiting_vetting = awaiting
+    changed = {change.field: getattr(expert, change.field) for change in recorded}
+    if "languages" in changed:
+        changed["spoken_levels"] = spoken_levels(expert.languages)
+    if changed.keys() & {"email", "user_id"}:
         attach_known_certificates(expert)
+        changed["certifications"] = expert.certifications
+
+    def write() -> Expert:
+        _store(expert, **changed)
+        if changed.keys() & {"email", "user_id"}:
+            follow_identity_change(expert)
+        _record_edit(principal, expert, "profile_updated", recorded)
+        return expert
+
+    return db.transaction(write)
+
+
+def _awaiting_vetting_after_edit(expert: Expert, previous_codes: list[str]) -> list[str]:
+    """The edited functions awaiting vetting. One the profile already listed keeps its state; a new one waits
+    for the roster office once the profile has been vetted (before that, vetting the profile covers it)."""
+    vetted_once = expert.vetted_at is not None
+    return [code for code in expert.function_codes()
+            if code in expert.functions_awaiting_vetting or (code not in previous_codes and vetted_once)]
+
+
+def _store(expert: Expert, **fields) -> None:
+    """Write these fields of the profile with one update: unlike `save()`, which writes only what changed
+    since the last save, it writes the same again if a transaction is retried."""
     expert.updated_at = now()
-    return db.transaction(lambda: expert.save())
+    Expert.across_tenants(LOOKUP).filter(id=expert.id).update_one(
+        set__updated_at=expert.updated_at, **{f"set__{name}": value for name, value in fields.items()})
+
+
+def _plain(value):
+    """A stored value as JSON-like data, to compare and to keep in the edit history."""
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, me.EmbeddedDocument):
+        return {name: _plain(getattr(value, name)) for name in value._fields_ordered}
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def _record_edit(principal: Principal, expert: Expert, action: str, changes: list[FieldChange],
+                 comment: str | None = None) -> None:
+    ProfileEdit(tenant=expert.tenant, expert_id=str(expert.id), action=action, actor=principal.sub,
+                actor_tenant=principal.tenant, at=now(), changes=changes, comment=comment).save(force_insert=True)
+
+
+def edit_history(principal: Principal, expert_id: str):
+    """Who changed what on the profile and when, newest first: for those who see the whole profile."""
+    expert, view = visible_expert(principal, expert_id)
+    if view != PROFILE:
+        raise NotFound(f"No expert {expert_id}")
+    return ProfileEdit.across_tenants(LOOKUP).filter(expert_id=str(expert.id)).order_by("-at", "-id")
+
+
+def vet_function(principal: Principal, expert_id: str, code: str, comment: str | None) -> Expert:
+    """The roster office vetted a function added after the profile was vetted: it now counts."""
+    expert, _ = expert_to_change(principal, expert_id, {ROSTER_OFFICE})
+    if code not in expert.function_codes():
+        raise NotFound(f"The expert does not offer the function '{code}'")
+    if code not in expert.functions_awaiting_vetting:
+        raise Conflict(f"The function '{code}' is already vetted", slug="already-vetted")
+    if expert.status not in VETTED_STATUSES:
+        raise Conflict("Vet the profile itself first: vetting it covers every function it lists",
+                       current_state=expert.status)
+    before = list(expert.functions_awaiting_vetting)
+    expert.functions_awaiting_vetting.remove(code)
+
+    def write() -> Expert:
+        Expert.across_tenants(LOOKUP).filter(id=expert.id).update_one(
+            pull__functions_awaiting_vetting=code, set__updated_at=now())
+        _record_edit(principal, expert, "function_vetted", [
+            FieldChange(field="functions_awaiting_vetting", old=before, new=expert.functions_awaiting_vetting)],
+            comment)
+        return expert
+
+    return db.transaction(write)
 
 
 def transition_expert(principal: Principal, expert_id: str, target: str, comment: str | None) -> Expert:
@@ -199,6 +314,9 @@ def transition_expert(principal: Principal, expert_id: str, target: str, comment
         fresh = Expert.across_tenants(LOOKUP).get(id=expert.id)
         vetting = target == "vetted" and fresh.vetted_at is None
         extra = {"set__vetted_at": now()} if vetting else {}
+        if target == "vetted" and fresh.functions_awaiting_vetting:
+            fresh.functions_awaiting_vetting = []  # vetting the profile vets every function it lists
+            extra["set__functions_awaiting_vetting"] = []
         take_step(Expert.across_tenants(LOOKUP), fresh, EXPERT_LIFECYCLE, target, actor, comment,
                   set__updated_at=now(), **extra)
         if vetting:
@@ -212,39 +330,103 @@ def transition_expert(principal: Principal, expert_id: str, target: str, comment
 def add_external_certification(principal: Principal, expert_id: str, data: dict) -> Certification:
     expert, _ = expert_to_change(principal, expert_id, {NOMINATING_TENANT, THE_EXPERT})
     certification = _external_certification(data)
-    db.transaction(lambda: Expert.across_tenants(LOOKUP).filter(id=expert.id).update_one(
-        push__certifications=certification, set__updated_at=now()))
+
+    def write() -> None:
+        Expert.across_tenants(LOOKUP).filter(id=expert.id).update_one(
+            push__certifications=certification, set__updated_at=now())
+        _record_edit(principal, expert, "certificate_added", [
+            FieldChange(field=f"certifications.{certification.certificate_id}", new=_plain(certification))])
+
+    db.transaction(write)
     return certification
+
+
+def _external_certificate(expert: Expert, certificate_id: str) -> Certification:
+    certification = next((held for held in expert.certifications if held.certificate_id == certificate_id
+                          and held.source == "external"), None)
+    if certification is None:
+        raise NotFound(f"The expert has no external certificate {certificate_id}")
+    return certification
+
+
+def _change_certificate(principal: Principal, expert: Expert, certification: Certification, action: str,
+                        **values) -> Certification:
+    """Set `values` on one of the expert's certificates, and keep the change in the edit history."""
+    changes = [FieldChange(field=f"certifications.{certification.certificate_id}.{name}",
+                           old=_plain(getattr(certification, name)), new=_plain(value))
+               for name, value in values.items()]
+    for name, value in values.items():
+        setattr(certification, name, value)
+
+    def write() -> Certification:  # this certificate only: a training certificate may arrive meanwhile
+        Expert.across_tenants(LOOKUP).filter(
+            id=expert.id, certifications__certificate_id=certification.certificate_id).update_one(
+            set__updated_at=now(), **{f"set__certifications__S__{name}": value for name, value in values.items()})
+        _record_edit(principal, expert, action, changes)
+        return certification
+
+    return db.transaction(write)
 
 
 def verify_certification(principal: Principal, expert_id: str, certificate_id: str) -> Certification:
     """The roster office checked the evidence of an external certificate: from now on it counts."""
     expert, _ = expert_to_change(principal, expert_id, {ROSTER_OFFICE})
-    certification = next((held for held in expert.certifications if held.certificate_id == certificate_id
-                          and held.source == "external"), None)
-    if certification is None:
-        raise NotFound(f"The expert has no external certificate {certificate_id}")
-    certification.verified_at = now()
-    certification.verified_by = principal.sub
-    expert.updated_at = now()
-    db.transaction(lambda: expert.save())
-    return certification
+    certification = _external_certificate(expert, certificate_id)
+    if certification.status == "revoked":
+        raise Conflict("The roster office revoked this certificate", current_state="revoked")
+    return _change_certificate(principal, expert, certification, "certificate_verified",
+                               verified_at=now(), verified_by=principal.sub)
+
+
+def unverify_certification(principal: Principal, expert_id: str, certificate_id: str) -> Certification:
+    """The roster office takes back its verification (the evidence did not hold): the certificate no
+    longer counts towards readiness until verified again."""
+    expert, _ = expert_to_change(principal, expert_id, {ROSTER_OFFICE})
+    certification = _external_certificate(expert, certificate_id)
+    if certification.verified_at is None:
+        raise Conflict("The certificate is not verified", current_state="unverified",
+                       allowed_next_states=["verified"])
+    return _change_certificate(principal, expert, certification, "certificate_unverified",
+                               verified_at=None, verified_by=None)
+
+
+def revoke_certification(principal: Principal, expert_id: str, certificate_id: str, reason: str) -> Certification:
+    """The roster office revokes an external certificate for good (e.g. forged evidence); it never counts again."""
+    expert, _ = expert_to_change(principal, expert_id, {ROSTER_OFFICE})
+    certification = _external_certificate(expert, certificate_id)
+    if certification.status == "revoked":
+        raise Conflict("The certificate is already revoked", current_state="revoked", allowed_next_states=[])
+    return _change_certificate(principal, expert, certification, "certificate_revoked",
+                               status="revoked", reason=reason)
 
 
 def add_unavailability(principal: Principal, expert_id: str, data: dict) -> Period:
     expert, _ = expert_to_change(principal, expert_id, {NOMINATING_TENANT, THE_EXPERT})
     [period] = _periods([data])
-    db.transaction(lambda: Expert.across_tenants(LOOKUP).filter(id=expert.id).update_one(
-        push__unavailability=period, set__updated_at=now()))
+
+    def write() -> None:
+        Expert.across_tenants(LOOKUP).filter(id=expert.id).update_one(
+            push__unavailability=period, set__updated_at=now())
+        _record_edit(principal, expert, "unavailability_added", [
+            FieldChange(field=f"unavailability.{period.period_id}", new=_plain(period))])
+
+    db.transaction(write)
     return period
 
 
 def remove_unavailability(principal: Principal, expert_id: str, period_id: str) -> None:
     expert, _ = expert_to_change(principal, expert_id, {NOMINATING_TENANT, THE_EXPERT})
-    if not any(period.period_id == period_id for period in expert.unavailability):
+    period = next((period for period in expert.unavailability if period.period_id == period_id), None)
+    if period is None:
         raise NotFound(f"The expert has no unavailability period {period_id}")
-    db.transaction(lambda: Expert.across_tenants(LOOKUP).filter(id=expert.id).update_one(
-        pull__unavailability__period_id=period_id, set__updated_at=now()))
+
+    def write() -> None:
+        Expert.across_tenants(LOOKUP).filter(id=expert.id).update_one(
+            pull__unavailability__period_id=period_id, set__updated_at=now())
+        _record_edit(principal, expert, "unavailability_removed", [
+            FieldChange(field=f"unavailability.{period_id}", old=_plain(period))])
+
+    db.transaction(write)
 
 
 def withdraw_consent(principal: Principal, expert_id: str, comment: str | None) -> Expert:
@@ -271,6 +453,10 @@ def withdraw_consent(principal: Principal, expert_id: str, comment: str | None) 
         fresh.consent.withdrawn_on = dt.date.today()
         fresh.anonymised_at = fresh.updated_at = now()
         fresh.save()
+        # the edit history keeps who changed which field when, but no longer the values (names, e-mails, ...)
+        for edit in ProfileEdit.across_tenants(LOOKUP).filter(expert_id=str(fresh.id)):
+            edit.changes = [FieldChange(field=change.field) for change in edit.changes]
+            edit.save()
         return fresh
 
     return db.transaction(write)

@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Sequence
+
 import marshmallow as ma
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -12,6 +17,18 @@ blp = Blueprint("reports", __name__, url_prefix="/reports",
                 description="Coverage, deployments and open requests (the RSO: every tenant; others: their own)")
 
 REPORT_ROLES = ["auditor", "platform_admin", "roster_manager", "tenant_admin"]
+CSV_DOWNLOAD = {"200": {"description": "The report as a CSV download", "content": {"text/csv": {
+    "schema": {"type": "string"}}}}}
+
+
+def csv_download(rows: Sequence[dict], fields: Sequence[str], filename: str) -> Response:
+    """A report as a CSV attachment (header row, then one row per line of the report)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(fields), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return Response(buffer.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 class PeriodQuery(ma.Schema):
@@ -78,7 +95,8 @@ class Coverage(MethodView):
     @require(roles=REPORT_ROLES)
     @blp.response(200, CoverageReport)
     def get(self):
-        """Ready experts per function, and per function and language."""
+        """Ready experts per function of the catalogue (0: nobody is ready for it), and per function and
+        language. As CSV: `/reports/coverage.csv`."""
         return service.coverage(current_principal())
 
 
@@ -99,3 +117,36 @@ class OpenRequests(MethodView):
     def get(self):
         """Requests submitted and not yet staffed or ended, by age."""
         return service.open_requests(current_principal())
+
+
+@blp.route("/coverage.csv")
+class CoverageCsv(MethodView):
+    @require(roles=REPORT_ROLES)
+    @blp.doc(responses=CSV_DOWNLOAD)
+    def get(self):
+        """The coverage report as CSV: a row per function (empty language), then per function and language."""
+        report = service.coverage(current_principal())
+        return csv_download(service.coverage_rows(report), service.COVERAGE_CSV_FIELDS,
+                            f"roster-coverage-{report['as_of'].isoformat()}.csv")
+
+
+@blp.route("/deployments.csv")
+class DeploymentsCsv(MethodView):
+    @require(roles=REPORT_ROLES)
+    @blp.arguments(PeriodQuery, location="query")
+    @blp.doc(responses=CSV_DOWNLOAD)
+    def get(self, period):
+        """The deployments report as CSV: a row per tenant or function counted, then the total."""
+        report = service.deployments_over(current_principal(), period["start_date"], period["end_date"])
+        return csv_download(service.deployments_rows(report), service.DEPLOYMENTS_CSV_FIELDS,
+                            f"roster-deployments-{period['start_date']}-{period['end_date']}.csv")
+
+
+@blp.route("/open-requests.csv")
+class OpenRequestsCsv(MethodView):
+    @require(roles=REPORT_ROLES)
+    @blp.doc(responses=CSV_DOWNLOAD)
+    def get(self):
+        """The open requests as CSV, oldest first."""
+        return csv_download(service.open_requests_rows(service.open_requests(current_principal())),
+                            service.OPEN_REQUESTS_CSV_FIELDS, "roster-open-requests.csv")

@@ -15,6 +15,7 @@ from roster_service.deployments.models import Deployment, DeploymentRequest
 from roster_service.deployments.service import OPEN_REQUEST_STATES
 from roster_service.experts.models import Expert
 from roster_service.experts.readiness import readiness
+from roster_service.functions.service import known_function_codes
 from roster_service.search.criteria import at
 from roster_service.workflows import BOOKED_DEPLOYMENT_STATES
 
@@ -27,12 +28,13 @@ def _experts(principal: Principal):
 
 
 def coverage(principal: Principal, *, today: dt.date | None = None) -> dict:
-    """How many ready experts each function has, in total and per language they speak."""
+    """How many ready experts each function of the catalogue has (0 for a gap), in total and per language
+    they speak."""
     today = today or dt.date.today()
     by_function: collections.Counter = collections.Counter()
     by_function_language: collections.Counter = collections.Counter()
     experts = _experts(principal).filter(status="active", tenant__nin=sorted(suspended_tenants())).only(
-        "status", "functions", "languages", "certifications", "vetted_at")
+        "status", "functions", "functions_awaiting_vetting", "languages", "certifications", "vetted_at")
     for expert in experts:
         for code in expert.function_codes():
             if readiness(expert, code, through=today).level == "ready":
@@ -41,7 +43,8 @@ def coverage(principal: Principal, *, today: dt.date | None = None) -> dict:
                     by_function_language[(code, language.code)] += 1
     return {
         "as_of": today,
-        "functions": [{"function": code, "ready_experts": count} for code, count in sorted(by_function.items())],
+        "functions": [{"function": code, "ready_experts": by_function[code]}
+                      for code in sorted(known_function_codes() | set(by_function))],
         "languages": [{"function": code, "language": language, "ready_experts": count}
                       for (code, language), count in sorted(by_function_language.items())],
     }
@@ -86,3 +89,30 @@ def open_requests(principal: Principal, *, now: dt.datetime | None = None) -> di
                      "submitted_at": request.submitted_at, "start_date": request.start_date})
     return {"total": len(rows), "by_age": [{"age": label, "requests": buckets[label]} for _, label in AGE_BUCKETS],
             "requests": rows}
+
+
+# --- the same reports as CSV rows: one table each ---------------------------------------------------------
+
+COVERAGE_CSV_FIELDS = ("function", "language", "ready_experts")
+DEPLOYMENTS_CSV_FIELDS = ("breakdown", "key", "deployments")
+OPEN_REQUESTS_CSV_FIELDS = ("request_id", "requesting_tenant", "function", "status", "age_days", "submitted_at",
+                            "start_date")
+
+
+def coverage_rows(report: dict) -> list[dict]:
+    """Per function (language empty: every language), then per function and language."""
+    return [{**row, "language": ""} for row in report["functions"]] + report["languages"]
+
+
+def deployments_rows(report: dict) -> list[dict]:
+    """The counts per requesting tenant, per nominating tenant and per function, then the total."""
+    rows = [{"breakdown": breakdown, **row}
+            for breakdown in ("per_requesting_tenant", "per_nominating_tenant", "per_function")
+            for row in report[breakdown]]
+    return [*rows, {"breakdown": "total", "key": f"{report['start_date']}/{report['end_date']}",
+                    "deployments": report["total"]}]
+
+
+def open_requests_rows(report: dict) -> list[dict]:
+    return [{**row, "submitted_at": row["submitted_at"].isoformat(), "start_date": row["start_date"].isoformat()}
+            for row in report["requests"]]

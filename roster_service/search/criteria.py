@@ -14,7 +14,7 @@ from collections.abc import Callable
 from chassis.vocabulary import PROFICIENCY_LEVELS
 from roster_service.experts.models import Expert
 from roster_service.experts.readiness import qualifying_certificate
-from roster_service.vocabulary import rank
+from roster_service.vocabulary import CLEARANCE_LEVELS, rank
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,6 +33,7 @@ class SearchCriteria:
     country: str | None = None
     exclude_nationals: bool = False
     nominating_tenant: str | None = None
+    min_clearance: str = "none"
 
     def ready_through(self, today: dt.date) -> dt.date:
         """A certificate must stay valid until the deployment ends (or today, with no dates given)."""
@@ -60,7 +61,9 @@ def build_criteria(criteria: SearchCriteria, *, suspended_tenants: set[str], tod
     """The rules in the order an explanation reports the first failure."""
     rules = [_on_roster(criteria, suspended_tenants), _has_function(criteria.function)]
     if criteria.min_readiness == "ready":
-        rules.append(_ready(criteria.function, criteria.ready_through(today)))
+        rules.append(_ready(criteria.function, criteria.ready_through(today), today))
+    if criteria.min_clearance != "none":
+        rules.append(_cleared(criteria.min_clearance))
     if criteria.languages:
         rules.append(_speaks(criteria.languages))
     if criteria.start_date and criteria.end_date:
@@ -104,15 +107,21 @@ def _on_roster(criteria: SearchCriteria, suspended_tenants: set[str]) -> Criteri
 
 
 def _has_function(function: str) -> Criterion:
+    """The expert offers the function and the roster office vetted it (with the profile, or on its own)."""
     def failure(expert: Expert) -> str | None:
-        return None if function in expert.function_codes() else f"Does not offer the function '{function}'"
+        if function not in expert.function_codes():
+            return f"Does not offer the function '{function}'"
+        if function in expert.functions_awaiting_vetting:
+            return f"Offers the function '{function}', which the roster office has not vetted yet"
+        return None
 
-    return Criterion("function", {"functions.code": function}, failure, f"Offers the function '{function}'")
+    query = {"functions.code": function, "functions_awaiting_vetting": {"$ne": function}}
+    return Criterion("function", query, failure, f"Offers the function '{function}', vetted by the roster office")
 
 
-def _ready(function: str, through: dt.date) -> Criterion:
+def _ready(function: str, through: dt.date, today: dt.date) -> Criterion:
     def failure(expert: Expert) -> str | None:
-        if qualifying_certificate(expert, function, through) is None:
+        if qualifying_certificate(expert, function, through, today) is None:
             return f"No valid certificate qualifies for '{function}' through {through.isoformat()}"
         return None
 
@@ -121,11 +130,23 @@ def _ready(function: str, through: dt.date) -> Criterion:
         "qualifies_for": function,
         "$and": [
             {"$or": [{"source": "training"}, {"verified_at": {"$ne": None}}]},
+            {"$or": [{"issued_on": None}, {"issued_on": {"$lte": at(today)}}]},
             {"$or": [{"expires_on": None}, {"expires_on": {"$gte": at(through)}}]},
         ],
     }}}
     return Criterion("readiness", query, failure,
                      f"Ready: a valid certificate qualifies for '{function}' through {through.isoformat()}")
+
+
+def _cleared(min_clearance: str) -> Criterion:
+    enough = list(CLEARANCE_LEVELS[rank(CLEARANCE_LEVELS, min_clearance):])
+
+    def failure(expert: Expert) -> str | None:
+        return None if expert.clearance_level in enough else \
+            f"Security clearance {expert.clearance_level}, below {min_clearance}"
+
+    return Criterion("clearance", {"clearance_level": {"$in": enough}}, failure,
+                     f"Security clearance {min_clearance} or higher")
 
 
 def _speaks(needs: tuple[LanguageNeed, ...]) -> Criterion:

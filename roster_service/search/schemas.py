@@ -6,6 +6,7 @@ from chassis.vocabulary import PROFICIENCY_LEVELS, CountryCode, validate_languag
 from roster_service.experts.schemas import ExpertSummary, ReadinessOut
 from roster_service.fields import FunctionCode, check_date_order
 from roster_service.search.criteria import LanguageNeed, SearchCriteria
+from roster_service.vocabulary import CLEARANCE_LEVELS
 
 
 class LanguageNeedField(ma.fields.String):
@@ -31,6 +32,8 @@ class SearchQuery(ma.Schema):
     exclude_nationals = ma.fields.Boolean(load_default=False,
                                           metadata={"description": "Leave out nationals of `country`"})
     nominating_tenant = ma.fields.String(load_default=None, validate=ma.validate.Length(max=64))
+    min_clearance = ma.fields.String(load_default="none", validate=ma.validate.OneOf(CLEARANCE_LEVELS),
+                                     metadata={"description": "Lowest security clearance level accepted"})
 
     @ma.validates_schema
     def _consistent(self, data, **_):
@@ -50,13 +53,21 @@ class SearchQuery(ma.Schema):
                               start_date=data["start_date"], end_date=data["end_date"],
                               min_readiness=data["min_readiness"], country=data["country"],
                               exclude_nationals=data["exclude_nationals"],
-                              nominating_tenant=data["nominating_tenant"])
+                              nominating_tenant=data["nominating_tenant"], min_clearance=data["min_clearance"])
+
+
+class ScorePartOut(ma.Schema):
+    rule = ma.fields.String(metadata={"description": "The ranking rule the points come from"})
+    points = ma.fields.Integer()
+    explanation = ma.fields.String()
 
 
 class MatchOut(ExpertSummary):
-    """A candidate: the expert's summary, its score, the reasons it matched, its readiness for the need."""
+    """A candidate: the expert's summary, its score and the parts adding up to it, the reasons it matched,
+    its readiness for the need."""
 
-    score = ma.fields.Integer()
+    score = ma.fields.Integer(metadata={"description": "The sum of `score_parts`"})
+    score_parts = ma.fields.List(ma.fields.Nested(ScorePartOut))
     reasons = ma.fields.List(ma.fields.String())
     readiness_for_need = ma.fields.Nested(ReadinessOut)
 

@@ -15,22 +15,28 @@ from chassis.tenant_status import suspended_tenants
 from roster_service.experts.models import Expert
 from roster_service.experts.readiness import Readiness, readiness
 from roster_service.search.criteria import SearchCriteria, build_criteria, first_failure, mongo_filter
-from roster_service.search.ranking import score
+from roster_service.search.ranking import Ranker, ScorePart, score
 
 CROSSING = "roster search: every nominating tenant's experts, shown as summaries"
 # What summaries read; contact details are never loaded for a search.
 SUMMARY_FIELDS = ("id", "tenant", "status", "nationality", "clearance_level", "languages", "functions",
+                  "functions_awaiting_vetting",
                   "certifications", "vetted_at")
 
 
 @dataclasses.dataclass(frozen=True)
 class Match:
-    """A matching expert, its score and reasons; reads through to the expert's own attributes."""
+    """A matching expert, its score, the parts that add up to it, and the reasons it matched; reads
+    through to the expert's own attributes."""
 
     expert: Expert
-    score: int
+    score_parts: list[ScorePart]
     reasons: list[str]
     readiness_for_need: Readiness
+
+    @property
+    def score(self) -> int:
+        return score(self.score_parts)
 
     def __getattr__(self, name: str):
         return getattr(self.expert, name)
@@ -47,7 +53,7 @@ class Explanation:
 class RankedMatches(Sequence):
     """Every match in rank order; a slice loads just its experts."""
 
-    def __init__(self, ranked: list[tuple[int, str]], criteria: SearchCriteria, reasons: list[str],
+    def __init__(self, ranked: list[tuple[int, str, list[ScorePart]]], criteria: SearchCriteria, reasons: list[str],
                  through: dt.date):
         self.ranked = ranked
         self.criteria = criteria
@@ -62,10 +68,10 @@ class RankedMatches(Sequence):
             return self[index:index + 1 or None][0]
         chosen = self.ranked[index]
         experts = {str(expert.id): expert for expert in Expert.across_tenants(CROSSING).filter(
-            id__in=[expert_id for _, expert_id in chosen]).only(*SUMMARY_FIELDS)}
-        return [Match(experts[expert_id], points, self.reasons,
+            id__in=[expert_id for _, expert_id, _ in chosen]).only(*SUMMARY_FIELDS)}
+        return [Match(experts[expert_id], parts, self.reasons,
                       readiness(experts[expert_id], self.criteria.function, through=self.through))
-                for points, expert_id in chosen]
+                for _, expert_id, parts in chosen]
 
     def __iter__(self):
         return iter(self[:])
@@ -84,13 +90,14 @@ def search(criteria: SearchCriteria, *, today: dt.date | None = None) -> RankedM
         certified = {str(expert_id) for expert_id in experts.filter(__raw__=mongo_filter(
             build_criteria(ready, suspended_tenants=suspended, today=today))).scalar("id")}
     ranked = []
+    ranker = Ranker(criteria)
     for raw in experts.filter(__raw__=query).only("id", "functions", "languages").as_pymongo():
         expert_id = str(raw["_id"])
         experience = next((item for item in raw.get("functions", []) if item["code"] == criteria.function), None)
         levels = {item["code"]: item["level"] for item in raw.get("languages", [])}
-        points = score(criteria, experience=experience, levels=levels,
-                       certified=certified is None or expert_id in certified)
-        ranked.append((points, expert_id))
+        points, parts = ranker.rank(experience=experience, levels=levels,
+                                    certified=certified is None or expert_id in certified)
+        ranked.append((points, expert_id, parts))
     ranked.sort(key=lambda entry: (-entry[0], entry[1]))
     return RankedMatches(ranked, criteria, [rule.success for rule in rules], criteria.ready_through(today))
 

@@ -72,11 +72,11 @@ class Roster:
         self.certify(expert, function)
         return self.client.get(f"/experts/{expert['expert_id']}", headers=self.office()).get_json()
 
-    def certify(self, expert, function, event="issued", certificate_id=None, expires_on=None):
+    def certify(self, expert, function, event="issued", certificate_id=None, expires_on=None, issued_on=None):
         certificate_id = certificate_id or f"CERT-{uuid.uuid4().hex[:8]}"
         deliver(subscriptions, envelope(f"training.certificate.{event}", {
             "certificate_id": certificate_id, "verification_code": "V-1", "course_id": f"course-{function}",
-            "course_title": f"Course on {function}", "function": function, "issued_on": day(-10),
+            "course_title": f"Course on {function}", "function": function, "issued_on": issued_on or day(-10),
             "expires_on": expires_on or day(365), "status": event, "reason": None,
             "holder": {"user_id": expert["user_id"], "email": expert["email"], "name": expert["full_name"],
                        "tenant": expert["nominating_tenant"], "expert_id": None},

@@ -17,7 +17,7 @@ from roster_service.experts.models import (
     LanguageSkill,
     Period,
 )
-from roster_service.vocabulary import EXPERIENCE_LEVELS
+from roster_service.vocabulary import CLEARANCE_LEVELS, EXPERIENCE_LEVELS
 
 TENANTS = ("IDN", "THA", "MYS", "PHL", "AUS", "VNM", "LKA", "BGD", "IOM", "UNHCR")
 NATIONALITIES = ("IDN", "THA", "MYS", "PHL", "AUS", "VNM", "LKA", "BGD", "MMR", "AFG", "NZL", "KHM")
@@ -40,7 +40,8 @@ def generated_expert(rng: random.Random, base: dt.date) -> Expert:
             certifications.append(Certification(
                 certificate_id=f"C-{ObjectId()}", source="external" if external else "training",
                 title=f"Course on {code}", function=code, qualifies_for=[code],
-                issued_on=base - dt.timedelta(days=400),
+                issued_on=base - dt.timedelta(days=400) if rng.random() < 0.9 else dt.date.today() + dt.timedelta(
+                    days=rng.randint(1, 30)),  # some dated in the future: not held yet
                 expires_on=None if rng.random() < 0.15 else _date_near(rng, base + dt.timedelta(days=30), 60),
                 status=rng.choice(("valid",) * 8 + ("expired", "revoked")),
                 verified_at=dt.datetime(2026, 1, 1) if external and rng.random() < 0.5 else None))
@@ -63,6 +64,8 @@ def generated_expert(rng: random.Random, base: dt.date) -> Expert:
         languages=[LanguageSkill(code=code, level=level) for code, level in levels.items()],
         functions=[FunctionExperience(code=code, experience_level=rng.choice(EXPERIENCE_LEVELS),
                                       years=rng.randint(0, 30)) for code in functions],
+        functions_awaiting_vetting=[code for code in functions if rng.random() < 0.1],
+        clearance_level=rng.choice(CLEARANCE_LEVELS),
         certifications=certifications, unavailability=unavailability, bookings=bookings,
         consent=Consent(given_on=dt.date(2025, 1, 1)), status=status,
         vetted_at=None if status == "nominated" else dt.datetime(2026, 1, 1, tzinfo=dt.UTC),

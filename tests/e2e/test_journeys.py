@@ -201,7 +201,7 @@ def test_an_interpreter_is_deployed_evaluated_and_recommended_training(
     request = tha_requesting_officer.post(f"{ROSTER}/requests", expect=201, json={
         "function": "interpretation_translation", "languages": [{"code": "th", "min_level": "professional"}],
         "country": "THA", "location": "Ranong immigration detention centre", "min_readiness": "vetted",
-        "start_date": days_from_today(20), "end_date": days_from_today(34),
+        "start_date": days_from_today(0), "end_date": days_from_today(14),  # deployed from its first day on
         "justification": "Interviews of 40 people disembarked in Ranong"}).json()
     tha_requesting_officer.post(f"{ROSTER}/requests/{request['request_id']}/transitions", expect=200,
                                 json={"to": "submitted"})

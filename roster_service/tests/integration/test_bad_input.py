@@ -72,7 +72,7 @@ def test_a_bad_search_names_the_fields(roster, client, query, fields):
 
 def test_a_bad_step_or_evaluation_names_the_fields_and_writes_nothing(roster, client):
     expert = roster.ready_expert("IDN")
-    request_id = roster.request_under_review("THA")["request_id"]
+    request_id = roster.request_under_review("THA", start_date=day(0))["request_id"]
     deployment_id = roster.offer(request_id, expert["expert_id"]).get_json()["deployment_id"]
     roster.step_deployment(deployment_id, "accepted", roster.person(expert["user_id"]))
     roster.step_deployment(deployment_id, "deployed", roster.office())

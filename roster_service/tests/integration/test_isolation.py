@@ -49,3 +49,29 @@ def test_the_requesting_state_cannot_edit_a_submitted_request(roster, client, of
     response = client.patch(f"/requests/{offered['request_id']}", json={"location": "Chiang Mai"},
                             headers=roster.requester("THA"))
     assert response.status_code == 409
+
+
+def test_another_tenant_cannot_read_the_edit_history_or_take_the_offices_steps_on_an_expert(roster, client):
+    expert = roster.ready_expert("IDN")
+    expert_id = expert["expert_id"]
+    nominator = roster.nominator("IDN")
+    certificate_id = client.post(f"/experts/{expert_id}/certifications", headers=nominator, json={
+        "title": "Interpreting", "function": "border_management", "issuer": "X", "evidence_reference": "doc-1",
+        "issued_on": "2025-01-01", "expires_on": "2030-01-01"}).get_json()["certificate_id"]
+    client.post(f"/experts/{expert_id}/certifications/{certificate_id}/verification", headers=roster.office())
+    client.patch(f"/experts/{expert_id}", headers=nominator, json={"functions": [
+        {"code": "border_management", "experience_level": "senior", "years": 8},
+        {"code": "age_determination", "experience_level": "junior", "years": 1}]})
+    certificate = f"/experts/{expert_id}/certifications/{certificate_id}"
+    for outsider in (roster.nominator("MYS"), roster.auth_headers(tenant="MYS", roles=["tenant_admin"])):
+        assert client.get(f"/experts/{expert_id}/edits", headers=outsider).status_code == 404
+    malaysia = roster.nominator("MYS")  # a roster manager, but not the roster office
+    assert client.delete(f"{certificate}/verification", headers=malaysia).status_code == 404
+    assert client.post(f"{certificate}/revocation", json={"reason": "x"}, headers=malaysia).status_code == 404
+    assert client.post(f"/experts/{expert_id}/functions/age_determination/vetting", json={},
+                       headers=malaysia).status_code == 404
+    profile = client.get(f"/experts/{expert_id}", headers=roster.office()).get_json()
+    [external] = [item for item in profile["certifications"] if item["source"] == "external"]
+    assert (external["verified_at"] is not None, external["status"]) == (True, "valid")
+    assert profile["functions_awaiting_vetting"] == ["age_determination"]
+    assert client.patch(f"/experts/{expert_id}", json={"user_id": "x"}, headers=malaysia).status_code == 404

@@ -20,6 +20,7 @@ from roster_service.tests.generated_roster import (
     generated_expert,
     insert_experts,
 )
+from roster_service.vocabulary import CLEARANCE_LEVELS
 
 pytestmark = pytest.mark.integration
 
@@ -37,7 +38,7 @@ def planted(name: str, **changes) -> Expert:
     expert = generated_expert(random.Random(name), BASE)
     expert.full_name = name
     expert.tenant, expert.status, expert.nationality = "IDN", "active", "IDN"
-    expert.functions[0].code = FUNCTION
+    expert.functions[0].code, expert.functions_awaiting_vetting = FUNCTION, []
     expert.languages = [LanguageSkill(code="en", level="professional")]
     expert.certifications = [Certification(certificate_id=f"C-{name}", source="training", title="Border course",
                                            function=FUNCTION, qualifies_for=[FUNCTION], expires_on=None)]
@@ -78,9 +79,10 @@ def test_the_query_and_the_rules_agree_on_every_expert_of_a_generated_roster(app
             start_date=start if rng.random() < 0.8 else None,
             end_date=start + dt.timedelta(days=rng.randint(0, 30)) if rng.random() < 0.8 else None,
             min_readiness=rng.choice(("vetted", "ready")), country=rng.choice(("THA", "IDN", "MMR")),
-            exclude_nationals=rng.random() < 0.5)
+            exclude_nationals=rng.random() < 0.5, min_clearance=rng.choice(CLEARANCE_LEVELS))
         if bool(criteria.start_date) != bool(criteria.end_date):
-            criteria = SearchCriteria(criteria.function, criteria.languages, min_readiness=criteria.min_readiness)
+            criteria = SearchCriteria(criteria.function, criteria.languages, min_readiness=criteria.min_readiness,
+                                      min_clearance=criteria.min_clearance)
         rules = build_criteria(criteria, suspended_tenants=set(), today=dt.date.today())
         expected = {str(expert.id) for expert in stored if first_failure(rules, expert) is None}
         matches = search(criteria)
@@ -195,7 +197,7 @@ def test_results_are_ranked_summaries_with_reasons_and_no_contact_details(app, c
     [first] = response.get_json()
     assert first["expert_id"] == str(senior.id)
     assert first["nominating_tenant"] == "IDN" and first["readiness_for_need"]["level"] == "ready"
-    assert "Offers the function 'border_management'" in first["reasons"]
+    assert "Offers the function 'border_management', vetted by the roster office" in first["reasons"]
     assert not {"full_name", "email", "phone", "user_id"} & set(first)
 
 

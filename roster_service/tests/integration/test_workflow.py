@@ -13,7 +13,7 @@ def test_full_request_to_completion_with_the_right_roles(roster, client):
     requester, office, nominator = roster.requester("THA"), roster.office(), roster.nominator("IDN")
     me = roster.person(expert["user_id"], tenant="IDN")
 
-    request = roster.request("THA")
+    request = roster.request("THA", start_date=day(0))  # deployed and completed from its first day on
     assert request["status"] == "draft"
     request_id = request["request_id"]
     assert roster.step_request(request_id, "submitted", requester).get_json()["status"] == "submitted"
@@ -91,7 +91,7 @@ def test_every_illegal_step_is_a_conflict_naming_the_allowed_next_states(roster)
 
 def test_each_step_needs_its_capacity(roster):
     expert = roster.ready_expert("IDN")
-    request_id = roster.request("THA")["request_id"]
+    request_id = roster.request("THA", start_date=day(0))["request_id"]
     assert roster.step_request(request_id, "submitted", roster.office()).status_code == 403
     roster.step_request(request_id, "submitted", roster.requester("THA"))
     # a member state's roster manager is not the roster office; another state does not even see the request

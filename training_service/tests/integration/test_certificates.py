@@ -1,11 +1,16 @@
 """Certificates: expiry job exactly once, reminders 30 days ahead, renewal, revocation, printable page, CLI."""
 
 import datetime as dt
+import os
+import subprocess
+import sys
 import threading
 
 import pytest
+from pymongo.uri_parser import parse_uri
 
-from chassis.testing.events import emitted
+from chassis.testing.events import emitted, wait_until
+from chassis.testing.faults import TcpProxy
 from training_service.certificates import expiry
 from training_service.certificates.models import Certificate
 from training_service.commands import add_parsers, certificate_expiry
@@ -155,12 +160,6 @@ def test_coordinators_list_held_and_issued_certificates(client, actors):
 
 
 def test_the_command_with_every_repeats_until_sigterm(app, settings):
-    import os
-    import subprocess
-    import sys
-
-    from chassis.testing.events import wait_until
-
     certificate = stored_certificate(dt.date.today() - dt.timedelta(days=1))
     environment = {**os.environ, "MONGODB_URI": settings.mongodb_uri, "MONGODB_DATABASE": settings.mongodb_database,
                    "LOG_JSON": "false", "LOG_LEVEL": "WARNING"}
@@ -177,3 +176,31 @@ def test_the_command_with_every_repeats_until_sigterm(app, settings):
         output = job.communicate(timeout=30)[0].decode()
     assert job.returncode == 0, output
     assert len(emitted("training.certificate.expired")) == 2
+
+
+
+def test_the_looping_job_survives_the_database_going_away_at_its_tick_and_carries_on_when_it_is_back(
+        app, settings, tmp_path):
+    """The job reaches the database through a proxy this test cuts before the first tick (docs/adr/0071)."""
+    certificate = stored_certificate(dt.date.today() - dt.timedelta(days=1))
+    log_path = tmp_path / "job.log"
+    with TcpProxy(parse_uri(settings.mongodb_uri)["nodelist"][0]) as database, open(log_path, "wb") as log:
+        database.cut()
+        environment = {**os.environ, "MONGODB_URI": f"mongodb://127.0.0.1:{database.port}/?directConnection=true",
+                       "MONGODB_DATABASE": settings.mongodb_database, "MONGODB_TIMEOUT_MS": "300",
+                       "LOG_JSON": "false", "LOG_LEVEL": "WARNING"}
+        job = subprocess.Popen([sys.executable, "-m", "training_service", "certificate-expiry", "--every", "3600"],
+                               env=environment, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_until(lambda: "database unavailable" in log_path.read_text() or job.poll() is not None, timeout=60,
+                       message="the job's first tick against the cut database")
+            assert job.poll() is None, f"the job ended when the database went away:\n{log_path.read_text()}"
+            database.restore()
+            wait_until(lambda: Certificate.across_tenants("test").get(id=certificate.id).status == "expired",
+                       timeout=60, message="the job to expire the certificate once the database is back")
+            assert job.poll() is None, log_path.read_text()
+        finally:
+            job.terminate()
+            job.wait(30)
+    assert job.returncode == 0, log_path.read_text()
+    assert "Traceback" not in log_path.read_text()
