@@ -12,6 +12,7 @@ character, broken Unicode), integers beyond what the database stores, and page n
 
 from __future__ import annotations
 
+import contextlib
 import http
 import logging
 import re
@@ -27,9 +28,10 @@ from flask.views import MethodView
 from flask_smorest import Api, Blueprint
 from flask_smorest.pagination import PaginationMetadataSchema
 from swagger_ui_bundle import swagger_ui_path
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import ClientDisconnected, HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wsgi import LimitedStream
 
 from chassis import context, db, runtime
 from chassis.auth import JWKSKeySource, TokenValidator, authenticate
@@ -273,23 +275,20 @@ class DrainUnreadBody:
 
     def __call__(self, environ, start_response):
         try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        body = environ.get("wsgi.input")
+        if body is None or not 0 < length <= self.limit:
+            return self.app(environ, start_response)
+        # The app and the drain read through one stream that ends where the body does: some servers' input
+        # (werkzeug's) would otherwise block waiting for the next request on the connection.
+        environ["wsgi.input"] = body = LimitedStream(body, length)
+        try:
             return self.app(environ, start_response)
         finally:
-            self._drain(environ)
-
-    def _drain(self, environ) -> None:
-        stream = environ.get("wsgi.input")
-        try:
-            remaining = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            return
-        if stream is None or not 0 < remaining <= self.limit:
-            return
-        try:
-            while stream.read(65536):
-                pass
-        except (OSError, ValueError):
-            pass  # the client went away; the server closes the connection anyway
+            with contextlib.suppress(OSError, ValueError, ClientDisconnected):  # the client went away
+                body.exhaust()
 
 
 def _has_body() -> bool:
