@@ -133,3 +133,16 @@ def test_a_request_the_web_server_cannot_parse_is_answered_with_a_problem(platfo
         head, _, body = answer.partition(b"\r\n\r\n")
         assert head.startswith(b"HTTP/1.1 400") and b"Content-Type: application/problem+json" in head
         assert json.loads(body)["status"] == 400
+
+
+@pytest.mark.parametrize("path", [
+    "/api/joint-action/cases?q=a%00b", "/api/joint-action/items?q=a%00b",
+    "/api/roster/experts?page=4611686018427387905", "/api/training/modules?page=4611686018427387905",
+    "/api/joint-action/cases?page=4611686018427387905", "/admin/audit?page=4611686018427387905",
+])
+def test_the_fuzzers_server_errors_are_422s_naming_the_parameter(platform, tokens, path):
+    token = tokens["gateway"] if path.startswith("/admin") else tokens["roster"]
+    response = requests.get(f"{platform.gateway}{path}", headers={"Authorization": token}, timeout=30)
+    assert response.status_code == 422, response.text
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert [row["location"] for row in response.json()["errors"]] == ["query"]
