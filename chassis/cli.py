@@ -1,4 +1,4 @@
-"""`python -m <service> web|worker|relay|dead-letters`: the processes every service runs."""
+"""`python -m <service> web|worker|relay|dead-letters|check-indexes`: the processes every service runs."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ import threading
 from collections.abc import Callable
 
 import gunicorn.util
+import mongoengine
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from chassis import runtime
 from chassis.app import drain_limit
 from chassis.backoff import DEPENDENCY_ERRORS, DependencyRetry
+from chassis.index_check import check_indexes
 from chassis.messaging.consumer import Subscriptions, Worker, list_dead_letters, replay_dead_letters
 from chassis.messaging.relay import OutboxRelay
 from chassis.problems import PROBLEM_MEDIA_TYPE, TYPE_PREFIX
@@ -122,6 +124,8 @@ def main(service: str, factory: AppFactory, subscriptions: Subscriptions, argv: 
     dead.add_argument("action", choices=["list", "replay"])
     dead.add_argument("--handler", help="only this handler's dead letters")
     dead.add_argument("--event-id", help="only this event (replay)")
+    commands.add_parser("check-indexes", help="compare every index of this service's database with a collection "
+                                              "scan; list the differences (exit 1)")
     if configure_parser:
         configure_parser(commands)
     args = parser.parse_args(argv)
@@ -145,6 +149,10 @@ def main(service: str, factory: AppFactory, subscriptions: Subscriptions, argv: 
         count = replay_dead_letters(settings, subscriptions, args.handler, args.event_id)
         print(f"replayed {count} dead letter(s)")
         return 0
+    if args.command == "check-indexes":
+        result = check_indexes(mongoengine.get_db())
+        print(result.report())
+        return 0 if result.consistent else 1
     return (extra_commands or {})[args.command](settings, args)
 
 

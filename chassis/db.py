@@ -18,7 +18,7 @@ import pymongo.errors
 from bson import ObjectId
 from pymongo.client_session import ClientSession
 from pymongo.collection import Collection
-from pymongo.errors import PyMongoError
+from pymongo.errors import OperationFailure, PyMongoError
 from pymongo.read_concern import ReadConcern
 from pymongo.write_concern import WriteConcern
 
@@ -26,6 +26,7 @@ from chassis.problems import NotFound
 from chassis.settings import ServiceSettings
 
 T = TypeVar("T")
+_WRITE_CONFLICT = 112  # MongoDB's code for a write that must be retried in a fresh transaction
 
 _active_session: contextvars.ContextVar[ClientSession | None] = contextvars.ContextVar(
     "mongo_session", default=None
@@ -63,13 +64,27 @@ class SessionBoundCollection:
 
 
 class Document(mongoengine.Document):
-    """Base of every stored document: its collection joins `transaction()` automatically."""
+    """Base of every stored document: its collection joins `transaction()` automatically.
+
+    mongoengine creates a class's indexes the first time the class touches its collection. When that happens
+    inside a transaction, the indexes are built after the transaction's snapshot, and SecantusDB (unlike
+    MongoDB, which fails such a write with a transient error) then commits the transaction's documents with no
+    entries in those indexes: a collection scan finds them, index scans do not (docs/adr/0065). So a first
+    touch inside a transaction creates the indexes and restarts the transaction, whose retry starts from a
+    snapshot that has them.
+    """
 
     meta = {"abstract": True}
 
     @classmethod
     def _get_collection(cls):
-        return SessionBoundCollection(super()._get_collection())
+        indexes_unchecked = getattr(cls, "_collection", None) is None
+        collection = SessionBoundCollection(super()._get_collection())  # creates missing indexes on first use
+        if indexes_unchecked and in_transaction():
+            raise OperationFailure(
+                f"indexes of {cls._meta['collection']} were checked inside a transaction; restart it",
+                code=_WRITE_CONFLICT, details={"errorLabels": ["TransientTransactionError"]})
+        return collection
 
 
 def connect(settings: ServiceSettings) -> None:

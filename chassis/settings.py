@@ -46,6 +46,9 @@ class ServiceSettings:
     consumer_retry_delays_ms: tuple[int, ...] = (1000, 5000, 30000)
     relay_poll_seconds: float = 0.2
     relay_batch_size: int = 100
+    # How long sent outbox events and inbox records are kept (they may carry personal data): docs/adr/0066
+    outbox_retention_days: int = 30
+    inbox_retention_days: int = 60
     # The longest wait between two attempts to reach a database or broker that does not answer (relays,
     # workers, scheduled jobs): low, so that they are back within about a second once it answers again.
     reconnect_max_backoff_seconds: float = 1.0
@@ -53,6 +56,8 @@ class ServiceSettings:
     def __post_init__(self) -> None:
         if not self.mongodb_database:
             object.__setattr__(self, "mongodb_database", self.database_prefix + self.service_name)
+        if min(self.outbox_retention_days, self.inbox_retention_days) < 1:
+            raise ValueError("OUTBOX_RETENTION_DAYS and INBOX_RETENTION_DAYS must be at least 1")
 
     @classmethod
     def from_env(cls, service_name: str, environ: Mapping[str, str] | None = None, **overrides):

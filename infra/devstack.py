@@ -19,11 +19,13 @@ from pathlib import Path
 
 import pika
 import pika.exceptions
+import pymongo
 from honcho.environ import parse_procfile
 from pymongo.uri_parser import parse_uri
 
 from chassis.db import server_answers as mongo_answers
-from chassis.settings import DEFAULT_AMQP_URL, DEFAULT_MONGODB_URI, DEFAULT_PORTS
+from chassis.index_check import IndexCheck, check_indexes
+from chassis.settings import DEFAULT_AMQP_URL, DEFAULT_MONGODB_URI, DEFAULT_PORTS, ServiceSettings
 from infra.supervisor import Supervisor
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -209,6 +211,14 @@ def bootstrap_gateway(env: dict[str, str], credentials: dict[str, str]) -> None:
         raise DevstackError(f"gateway bootstrap failed:\n{result.stdout}{result.stderr}")
 
 
+def publish_tenants(env: dict[str, str]) -> None:
+    """Every tenant's creation published again (`rso-gateway publish-tenants`), for services that missed it."""
+    result = subprocess.run([str(VENV_BIN / "rso-gateway"), "publish-tenants"], cwd=ROOT, env=env,
+                            stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise DevstackError(f"gateway publish-tenants failed:\n{result.stdout}{result.stderr}")
+
+
 def _print_credentials(credentials: dict[str, str]) -> None:
     print(f"rso-dev: platform admin {credentials['admin_email']} / {credentials['admin_password']}; "
           f"machine client {credentials['admin_client_id']} / {credentials['admin_client_secret']} "
@@ -256,7 +266,7 @@ def run(mongodb_uri: str, amqp_url: str, *, load_demo: bool = True) -> int:
     stop_demo = threading.Event()
     demo_thread = threading.Thread(target=demo.load_when_live, name="demo", daemon=True, kwargs={
         "gateway": f"http://127.0.0.1:{ports['gateway']}", "credentials": credentials, "stop": stop_demo,
-        "load": load_demo})
+        "load": load_demo, "republish_tenants": lambda: publish_tenants(env)})
     demo_thread.start()
     try:
         return _run_procfile(env)
@@ -278,6 +288,24 @@ def person_token(email: str, password: str | None = None) -> str:
     return token["access_token"]
 
 
+def service_index_checks(mongodb_uri: str, environ=os.environ) -> list[IndexCheck]:
+    """Every service database's indexes compared with collection scans (chassis.index_check)."""
+    client = pymongo.MongoClient(mongodb_uri)
+    try:
+        return [check_indexes(client[ServiceSettings.from_env(service, environ).mongodb_database])
+                for service in DEFAULT_PORTS]
+    finally:
+        client.close()
+
+
+def check_service_indexes(mongodb_uri: str) -> bool:
+    """Print each service database's index check; whether every index is consistent."""
+    results = service_index_checks(mongodb_uri)
+    for result in results:
+        print(result.report())
+    return all(result.consistent for result in results)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="rso-dev", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -290,6 +318,8 @@ def main(argv: list[str] | None = None) -> int:
                                                       "code + PKCE) and print their access token")
     token_command.add_argument("email")
     token_command.add_argument("--password", help="default: the demo password of var/demo-credentials.json")
+    commands.add_parser("check-indexes", help="compare every index of every service's database with a collection "
+                                              "scan; list the differences (exit 1)")
     args = parser.parse_args(argv)
     mongodb_uri = os.environ.get("MONGODB_URI", DEFAULT_MONGODB_URI)
     amqp_url = os.environ.get("AMQP_URL", DEFAULT_AMQP_URL)
@@ -300,6 +330,8 @@ def main(argv: list[str] | None = None) -> int:
             ensure_broker(amqp_url)
         elif args.command == "token":
             print(person_token(args.email, args.password))
+        elif args.command == "check-indexes":
+            return 0 if check_service_indexes(mongodb_uri) else 1
         else:
             return run(mongodb_uri, amqp_url, load_demo=not args.no_demo)
     except DevstackError as error:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from chassis.erasure import follow_erasure, is_erased
 from chassis.messaging import Event
 from chassis.messaging.consumer import Subscriptions
 from chassis.tenant_status import follow_tenant_status
@@ -12,6 +13,7 @@ from training_service.common import SYSTEM
 from training_service.directory.service import record_expert
 from training_service.enrolments.models import Enrolment
 from training_service.enrolments.service import end_enrolment
+from training_service.erasure import erase_person
 from training_service.recommendations.service import recommend_for_gaps
 
 log = logging.getLogger(__name__)
@@ -22,6 +24,8 @@ subscriptions = Subscriptions("training")
 def link_trainee_to_expert(event: Event) -> None:
     """Remember the expert, so certificate events name `holder.expert_id`; fill it in on certificates held."""
     data = event.data
+    if is_erased(data["expert_id"]):  # published before the expert withdrew consent, consumed after
+        return
     record_expert(expert_id=data["expert_id"], email=data.get("email"), user_id=data.get("user_id"),
                   full_name=data.get("full_name"), nominating_tenant=data.get("nominating_tenant"))
     link_expert(data["expert_id"], data.get("user_id"), data.get("email"))
@@ -30,6 +34,8 @@ def link_trainee_to_expert(event: Event) -> None:
 @subscriptions.on("roster.deployment.completed")
 def recommend_training_for_skill_gaps(event: Event) -> None:
     """Each skill gap in the evaluation becomes a recommended enrolment in a course covering that function."""
+    if is_erased((event.data.get("expert") or {}).get("expert_id")):
+        return
     recommend_for_gaps(event.data)
 
 
@@ -44,3 +50,4 @@ def withdraw_waiting_people(tenant: str, event: Event) -> None:
 
 
 follow_tenant_status(subscriptions, on_suspended=withdraw_waiting_people)
+follow_erasure(subscriptions, erase_person)

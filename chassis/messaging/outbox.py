@@ -56,3 +56,20 @@ def pending(limit: int) -> list[OutboxMessage]:
 
 def mark_published(message: OutboxMessage) -> None:
     OutboxMessage.objects(id=message.id, published_at=None).update_one(set__published_at=dt.datetime.now(dt.UTC))
+
+
+def redact(match: dict[str, Any], fields: list[str]) -> int:
+    """Blank `fields` (paths inside the envelope, e.g. `data.email`) of every stored event matching `match`
+    (a filter on envelope paths), sent or not; inside the caller's transaction. Return how many events matched.
+
+    For personal data that must go at once: a sent event otherwise keeps its payload until the outbox's
+    retention deletes it, and an unsent one would still carry it to the consumers.
+    """
+    if not db.in_transaction():
+        raise OutsideTransaction("redact() must run inside chassis.db.transaction(), with the change it follows")
+    outbox = OutboxMessage._get_collection()
+    ids = [hit["_id"] for hit in outbox.find({f"envelope.{path}": value for path, value in match.items()}, {"_id": 1})]
+    for field in fields:
+        path = f"envelope.{field}"
+        outbox.update_many({"_id": {"$in": ids}, path: {"$exists": True, "$ne": None}}, {"$set": {path: None}})
+    return len(ids)

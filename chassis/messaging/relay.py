@@ -17,6 +17,7 @@ from pymongo.errors import PyMongoError
 from chassis.backoff import DependencyRetry
 from chassis.messaging import outbox
 from chassis.messaging.connection import CONNECTION_ERRORS, ConfirmingPublisher
+from chassis.messaging.retention import apply_retention
 from chassis.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -44,9 +45,15 @@ class OutboxRelay:
                 return published
 
     def run(self, stop: threading.Event) -> None:
+        """Publish until `stop`; first give the outbox and inbox their retention periods (ADR 0066), once the
+        database answers."""
         retry = DependencyRetry(log, self.settings.reconnect_max_backoff_seconds)
+        retention_applied = False
         while not stop.is_set():
             try:
+                if not retention_applied:
+                    apply_retention(self.settings)
+                    retention_applied = True
                 published = self.publish_pending()
             except (*CONNECTION_ERRORS, PyMongoError) as error:
                 retry.failed(error, stop)

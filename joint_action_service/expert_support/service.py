@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
 from chassis.clock import now
+from chassis.erasure import ERASED_NAME, is_erased
 from joint_action_service import events
 from joint_action_service.access_log.service import append, case_access, logged, logged_page
 from joint_action_service.cases.models import Case
@@ -46,6 +48,23 @@ def list_expert_requests(viewer: Viewer, case_id: str, pagination_parameters) ->
                        lambda _: [case_access(case, "read", "expert requests")])
 
 
+def record_roster_decision(status: str, data: dict[str, Any], at: dt.datetime) -> None:
+    """The roster received, reviewed, offered, rejected or staffed an expert request: show it on the request (runs
+    in the consumer's transaction, once per event). Events may arrive out of order: an older one changes nothing."""
+    request_id = parse_object_id(data.get("expert_request_id"))
+    request = ExpertRequest.across_tenants("the roster answers an expert request of a case").filter(
+        id=request_id).first() if request_id else None
+    if request is None:
+        return  # a roster request of its own, not from a case
+    if request.roster_updated_at is not None and at < request.roster_updated_at:
+        return
+    request.roster_request_id = data.get("request_id")
+    request.roster_status = status
+    request.roster_comment = data.get("comment")
+    request.roster_updated_at = at
+    request.save()
+
+
 def _progress(status: str) -> int:
     """How far a deployment has come; a cancellation ends it wherever it was, but not after completion."""
     return len(DEPLOYMENT_PROGRESS) - 1 if status == CANCELLED else DEPLOYMENT_PROGRESS.index(status)
@@ -72,7 +91,19 @@ def record_deployment(status: str, data: dict[str, Any]) -> None:
         request_id=data.get("request_id"), function=data.get("function"), country=data.get("country"),
         location=data.get("location"), start_date=data.get("start_date"), end_date=data.get("end_date"),
         status=status, cancellation_reason=data.get("reason") if status == CANCELLED else None,
-        expert=DeployedExpert(expert_id=expert.get("expert_id"), full_name=expert.get("full_name"),
+        expert=DeployedExpert(expert_id=expert.get("expert_id"), full_name=_name_unless_erased(expert),
                               nominating_tenant=expert.get("nominating_tenant")),
         updated_at=now(),
     ).save()
+
+
+def _name_unless_erased(expert: dict[str, Any]) -> str | None:
+    """An event published before the expert withdrew consent may arrive after: it brings no name back."""
+    return ERASED_NAME if is_erased(expert.get("expert_id")) else expert.get("full_name")
+
+
+def forget_expert(expert_id: str, _user_id: str | None) -> None:
+    """The expert withdrew consent (`roster.expert.erased`): deployments on cases keep the expert's id, function
+    and dates, for the case's record, but no longer name them."""
+    CaseDeployment.across_tenants("an erased expert's deployments, whichever tenant requested them").filter(
+        expert__expert_id=expert_id).update(set__expert__full_name=ERASED_NAME)

@@ -4,7 +4,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from chassis.auth import require
-from joint_action_service.common import csv_response
+from chassis.csv_export import csv_response
 from joint_action_service.reporting import service
 from joint_action_service.reporting.schemas import DashboardOut
 from joint_action_service.visibility import Viewer

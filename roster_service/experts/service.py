@@ -430,7 +430,9 @@ def remove_unavailability(principal: Principal, expert_id: str, period_id: str) 
 
 
 def withdraw_consent(principal: Principal, expert_id: str, comment: str | None) -> Expert:
-    """Anonymise the profile: identity, contact, languages and certificates go; open offers end.
+    """Anonymise the profile: identity, contact, languages and certificates go; open offers end; the other
+    services are told to forget the expert (`roster.expert.erased`), and the expert's identity is blanked in every
+    event still in the outbox, sent or not.
 
     Kept: nationality, functions and the status history, which identify nobody and keep the
     roster's statistics and audit trail whole.
@@ -445,6 +447,7 @@ def withdraw_consent(principal: Principal, expert_id: str, comment: str | None) 
             from_state=fresh.status, to_state="anonymised", actor=principal.sub, actor_tenant=principal.tenant,
             at=now(), comment=comment or "Consent to data processing withdrawn"))
         fresh.status = "anonymised"
+        user_id = fresh.user_id
         fresh.full_name = ANONYMISED_NAME
         fresh.email = fresh.phone = fresh.user_id = None
         fresh.languages = []
@@ -457,6 +460,8 @@ def withdraw_consent(principal: Principal, expert_id: str, comment: str | None) 
         for edit in ProfileEdit.across_tenants(LOOKUP).filter(expert_id=str(fresh.id)):
             edit.changes = [FieldChange(field=change.field) for change in edit.changes]
             edit.save()
+        events.redact_expert_from_outbox(str(fresh.id))
+        events.expert_erased(str(fresh.id), user_id)  # after the redaction, which would blank its user_id
         return fresh
 
     return db.transaction(write)

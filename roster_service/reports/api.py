@@ -1,15 +1,11 @@
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Sequence
-
 import marshmallow as ma
-from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from chassis.auth import current_principal, require
+from chassis.csv_export import csv_response
 from roster_service.fields import check_date_order
 from roster_service.reports import service
 
@@ -19,16 +15,6 @@ blp = Blueprint("reports", __name__, url_prefix="/reports",
 REPORT_ROLES = ["auditor", "platform_admin", "roster_manager", "tenant_admin"]
 CSV_DOWNLOAD = {"200": {"description": "The report as a CSV download", "content": {"text/csv": {
     "schema": {"type": "string"}}}}}
-
-
-def csv_download(rows: Sequence[dict], fields: Sequence[str], filename: str) -> Response:
-    """A report as a CSV attachment (header row, then one row per line of the report)."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(fields), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return Response(buffer.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 class PeriodQuery(ma.Schema):
@@ -126,7 +112,7 @@ class CoverageCsv(MethodView):
     def get(self):
         """The coverage report as CSV: a row per function (empty language), then per function and language."""
         report = service.coverage(current_principal())
-        return csv_download(service.coverage_rows(report), service.COVERAGE_CSV_FIELDS,
+        return csv_response(service.coverage_rows(report), service.COVERAGE_CSV_FIELDS,
                             f"roster-coverage-{report['as_of'].isoformat()}.csv")
 
 
@@ -138,7 +124,7 @@ class DeploymentsCsv(MethodView):
     def get(self, period):
         """The deployments report as CSV: a row per tenant or function counted, then the total."""
         report = service.deployments_over(current_principal(), period["start_date"], period["end_date"])
-        return csv_download(service.deployments_rows(report), service.DEPLOYMENTS_CSV_FIELDS,
+        return csv_response(service.deployments_rows(report), service.DEPLOYMENTS_CSV_FIELDS,
                             f"roster-deployments-{period['start_date']}-{period['end_date']}.csv")
 
 
@@ -148,5 +134,5 @@ class OpenRequestsCsv(MethodView):
     @blp.doc(responses=CSV_DOWNLOAD)
     def get(self):
         """The open requests as CSV, oldest first."""
-        return csv_download(service.open_requests_rows(service.open_requests(current_principal())),
+        return csv_response(service.open_requests_rows(service.open_requests(current_principal())),
                             service.OPEN_REQUESTS_CSV_FIELDS, "roster-open-requests.csv")

@@ -331,3 +331,67 @@ def test_a_case_officer_requests_an_age_assessment_expert_and_the_deployment_sho
     assert (shown["status"], shown["request_id"], shown["function"]) == ("accepted", request["request_id"], function)
     assert (shown["expert_name"], shown["expert_nominating_tenant"]) == ("Dewi Lestari", "IDN")
     assert not {"email", "phone", "expert_email"} & shown.keys(), "the case shows no contact details"
+
+    def roster_decision_on_the_request():
+        [shown_request] = case_officer.get(f"{JOINT_ACTION}/cases/{case['id']}/expert-requests").json()
+        return shown_request if shown_request["roster_status"] == "accepted" else None
+
+    answered = wait_for("the roster's decision on the expert request (roster.deployment_request.moved -> "
+                        "joint-action worker)", roster_decision_on_the_request)
+    assert answered["roster_request_id"] == request["request_id"]
+
+
+# --- journey 4 ------------------------------------------------------------------------------------------
+
+def test_an_expert_who_withdraws_consent_is_forgotten_by_training_and_on_cases(
+        directory, roster_office, idn_roster_manager, iom_training_coordinator):
+    """An Indonesian expert holds IOM's certificate and is deployed on a Thai case; they withdraw consent; the
+    roster tells the other services (roster.expert.erased): the certificate still verifies but names nobody,
+    the case's deployment no longer names them (ADR 0067)."""
+    function = "interview_techniques"
+    course = publish_course_with_quiz(iom_training_coordinator, code="INT-201", function=function,
+                                      title="Trauma-informed interviews")
+    email = "rina.kartika@imigrasi.go.id"
+    expert_person = sign_in(directory, "IDN", email, "expert", "trainee")
+    expert_id = put_expert_on_roster(idn_roster_manager, roster_office, full_name="Rina Kartika", email=email,
+                                     user_id=user_id_of(directory, "IDN", email), function=function,
+                                     languages={"id": "native", "th": "professional"})
+    certificate_id = complete_course(expert_person, course["session_id"])["certificate_id"]
+    code = expert_person.get(f"{TRAINING}/certificates/{certificate_id}").json()["verification_code"]
+
+    def verified() -> dict:
+        return directory.admin.get(f"{TRAINING}/public/certificates/{code}").json()
+
+    assert verified()["holder_name"] != "Erased person"
+
+    coordinator = sign_in(directory, "THA", "jpa.erasure@police.go.th", "jpa_coordinator", "case_officer")
+    jpa = coordinator.post(f"{JOINT_ACTION}/jpas", expect=201, json={
+        "name": "Ranong 2025", "focus": ["people_smuggling"], "start_date": days_from_today(-5),
+        "end_date": days_from_today(60), "participating_tenants": ["IDN"]}).json()
+    coordinator.post(f"{JOINT_ACTION}/jpas/{jpa['id']}/transitions", expect=200, json={"to": "active"})
+    case = coordinator.post(f"{JOINT_ACTION}/cases", expect=201, json={
+        "jpa_id": jpa["id"], "case_type": "people_smuggling", "title": "Boat landed at Ranong"}).json()
+    coordinator.post(f"{JOINT_ACTION}/cases/{case['id']}/expert-requests", expect=201, json={
+        "function": function, "languages": [{"code": "th", "min_level": "professional"}], "country": "THA",
+        "location": "Ranong", "start_date": days_from_today(10), "end_date": days_from_today(20),
+        "justification": "Interviews of the passengers"})
+    request = wait_for("a roster request for the case (joint_action.case.expert_requested -> roster worker)",
+                       lambda: next((r for r in roster_office.get(f"{ROSTER}/requests", params={
+                           "function": function}).json() if r["case_id"] == case["id"]), None))
+    move_deployment(idn_roster_manager, review_and_offer(roster_office, request["request_id"], expert_id), "accepted")
+
+    def names_on_the_case():
+        deployments = coordinator.get(f"{JOINT_ACTION}/cases/{case['id']}").json()["deployments"]
+        return [deployment["expert_name"] for deployment in deployments]
+
+    wait_for("the deployment on the case (roster.deployment.accepted -> joint-action worker)",
+             lambda: names_on_the_case() == ["Rina Kartika"])
+
+    expert_person.post(f"{ROSTER}/experts/{expert_id}/consent-withdrawal", expect=200,
+                       json={"comment": "I no longer want to be on the roster"})
+
+    wait_for("the certificate to name nobody (roster.expert.erased -> training worker)",
+             lambda: verified()["holder_name"] == "Erased person")
+    assert verified()["status"] == "valid"
+    wait_for("the case to name the expert no more (roster.expert.erased -> joint-action worker)",
+             lambda: names_on_the_case() == ["Erased person"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from chassis.tenant_status import ExistingTenantCode
 from chassis.vocabulary import FUNCTION_CODES, TenantCode
 from chassis.workflow import TransitionOut
 from training_service.catalogue.models import AUDIENCES, GRADING_POLICIES, ITEM_KINDS, QUESTION_KINDS
@@ -163,7 +164,7 @@ class CourseIn(ma.Schema):
     self_enrolment = ma.fields.Boolean()
     requires_approval = ma.fields.Boolean()
     audience = ma.fields.String(validate=validate.OneOf(AUDIENCES))
-    audience_tenants = ma.fields.List(TenantCode(), validate=validate.Length(max=100))
+    audience_tenants = ma.fields.List(ExistingTenantCode(), validate=validate.Length(max=100))
 
 
 class CourseUpdateIn(CourseIn):

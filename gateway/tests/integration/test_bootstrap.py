@@ -5,6 +5,7 @@ import argparse
 import pytest
 import requests
 
+from chassis.testing.events import emitted
 from gateway import commands
 from gateway.identity.models import AuditEntry, Tenant, User, secret_matches
 
@@ -53,3 +54,18 @@ def test_bootstrap_can_create_a_platform_admin_machine_client(live_gateway, monk
 
     assert created.status_code == 201, created.text
     assert AuditEntry.objects(action="tenant.created").get().actor == commands.ADMIN_CLIENT_ID
+
+
+def test_publish_tenants_tells_late_services_of_every_tenant(app, capsys):
+    """A service that starts following `identity.tenant.*` after tenants exist learns them all (issue 11)."""
+    Tenant(code="RSO", name="Regional Support Office", kind="platform").save()
+    Tenant(code="THA", name="Thailand", kind="member_state").save()
+    Tenant(code="MYS", name="Malaysia", kind="member_state", status="suspended", suspension_reason="audit").save()
+
+    assert commands.publish_tenants(app.extensions["rso.settings"], argparse.Namespace()) == 0
+    assert "published 2 tenant(s): MYS, THA" in capsys.readouterr().out
+    assert [(event["type"], event["data"]) for event in emitted()] == [
+        ("identity.tenant.created", {"tenant": "MYS", "name": "Malaysia", "kind": "member_state"}),
+        ("identity.tenant.suspended", {"tenant": "MYS", "reason": "audit"}),
+        ("identity.tenant.created", {"tenant": "THA", "name": "Thailand", "kind": "member_state"}),
+    ]

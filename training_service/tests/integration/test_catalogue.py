@@ -203,3 +203,21 @@ def test_two_courses_with_one_code_at_once_make_one(app, actors):
         thread.join(60)
     assert sorted(statuses) == [201, 409, 409, 409]
     assert Course.across_tenants("test").filter(code="SAME").count() == 1
+
+
+def test_an_audience_or_a_host_must_be_a_tenant_that_exists(client, actors):
+    """A code of no existing tenant would wait, as latent access, for someone to create that tenant (issue 11)."""
+    coordinator = actors.coordinator()
+    module = a_module(client, coordinator)
+    assert fields_of(client.post("/courses", headers=coordinator, json={
+        "code": "A", "title": "A", "module_ids": [module["id"]], "audience": "listed",
+        "audience_tenants": ["THA", "ZG126CAD"]})) == {"audience_tenants.1"}
+    draft = a_draft(client, coordinator, module["id"])
+    assert fields_of(client.patch(f"/courses/{draft['id']}", headers=coordinator, json={
+        "audience": "listed", "audience_tenants": ["ZG126CAD"]})) == {"audience_tenants.0"}
+    ok(publish(client, coordinator, draft["id"]))
+    response = client.post(f"/courses/{draft['id']}/sessions", headers=coordinator, json={
+        "mode": "virtual", "title": "Online", "starts_on": "2099-05-01", "ends_on": "2099-05-02", "capacity": 30,
+        "hosting_tenant": "ZG126CAD"})
+    assert fields_of(response) == {"hosting_tenant"}
+    assert Course.across_tenants("test").get(id=draft["id"]).audience_tenants == []
