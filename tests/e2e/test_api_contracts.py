@@ -34,7 +34,7 @@ FUZZER = "fuzzer@police.go.th"
 # Invalid input may also be refused as too large (a string past its maxLength can be past the body limit too).
 CONFIG = schemathesis.Config.from_dict({"checks": {"negative_data_rejection": {"expected-statuses": [
     "400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428", "429"]}}})
-EXAMPLES = 20  # per operation and kind (valid, invalid): the four services take a few minutes on two cores
+EXAMPLES = 12  # per operation and kind (valid, invalid): the four services take a few minutes on two cores
 
 
 @pytest.fixture(scope="module")
