@@ -41,6 +41,17 @@ def vetted_active_expert(roster):
     return expert
 
 
+def test_a_course_certificate_names_the_organisation_that_ran_the_course(roster):
+    expert = vetted_active_expert(roster)
+    deliver(subscriptions, certificate_event(expert, issuer={"tenant": "IOM",
+                                                             "name": "International Organization for Migration"}))
+    deliver(subscriptions, certificate_event(expert, certificate_id="CERT-OLD"))  # an event from before issuers
+    held = {held.certificate_id: held for held in Expert.across_tenants("test").get(
+        id=expert["expert_id"]).certifications}
+    assert held["CERT-1"].issuer == "International Organization for Migration"
+    assert held["CERT-OLD"].issuer is None  # unknown, rather than a made-up "RSO training centre"
+
+
 def test_an_issued_certificate_makes_the_expert_ready_and_a_revoked_one_undoes_it_each_once(roster, client):
     expert = vetted_active_expert(roster)
     office = roster.office()
