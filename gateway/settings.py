@@ -12,12 +12,14 @@ class GatewaySettings(ServiceSettings):
     roster_url: str = "http://127.0.0.1:8001"
     training_url: str = "http://127.0.0.1:8002"
     joint_action_url: str = "http://127.0.0.1:8003"
+    portal_url: str = "http://127.0.0.1:8004"  # every path the gateway does not own is the portal's
     upstream_connect_timeout_seconds: float = 2.0
     upstream_read_timeout_seconds: float = 30.0
     rate_limit_per_second: float = 20.0
     rate_limit_burst: int = 40
     access_token_lifetime_seconds: int = 900
     refresh_token_lifetime_seconds: int = 1_209_600
+    sign_in_session_lifetime_seconds: int = 28_800  # the gateway's own sign-in session (8 hours)
     trusted_proxy_hops: int = 0  # the gateway is the edge; behind a load balancer, set TRUSTED_PROXY_HOPS=1
 
     def upstreams(self) -> dict[str, str]:

@@ -11,6 +11,13 @@ import marshmallow as ma
 _text = ma.fields.String
 
 
+class Answer(ma.Schema):
+    """An answer may carry members beyond those listed (OpenID Connect adds its own; RFC 6749 allows more)."""
+
+    class Meta:
+        unknown = ma.INCLUDE
+
+
 class TokenRequest(ma.Schema):
     grant_type = _text(required=True, validate=ma.validate.OneOf(
         ["authorization_code", "client_credentials", "refresh_token"]))
@@ -23,12 +30,19 @@ class TokenRequest(ma.Schema):
     client_secret = _text(metadata={"description": "client_secret_post (or use HTTP Basic)"})
 
 
-class TokenResponse(ma.Schema):
+class TokenResponse(Answer):
     access_token = _text(required=True, metadata={"description": "An RS256 JWT"})
     token_type = _text(required=True, metadata={"example": "Bearer"})
     expires_in = ma.fields.Integer(required=True)
     scope = _text()
     refresh_token = _text(metadata={"description": "authorization_code and refresh_token grants only"})
+    id_token = _text(metadata={"description": "OpenID Connect: with the openid scope"})
+
+
+class UserClaims(Answer):
+    """OpenID Connect UserInfo: the claims the token's scopes allow."""
+
+    sub = _text(required=True)
 
 
 class TokenIn(ma.Schema):
@@ -38,7 +52,7 @@ class TokenIn(ma.Schema):
     client_secret = _text()
 
 
-class IntrospectionResponse(ma.Schema):
+class IntrospectionResponse(Answer):
     """RFC 7662: `active` alone when the token is not active, or not of the caller's tenant."""
 
     active = ma.fields.Boolean(required=True)
@@ -55,17 +69,17 @@ class IntrospectionResponse(ma.Schema):
     jti = _text()
 
 
-class OAuthError(ma.Schema):
+class OAuthError(Answer):
     error = _text(required=True, metadata={"example": "invalid_client"})
     error_description = _text()
 
 
-class JsonWebKeySet(ma.Schema):
+class JsonWebKeySet(Answer):
     keys = ma.fields.List(ma.fields.Dict(), required=True, metadata={"description": "RSA public keys (RFC 7517)"})
 
 
-class ServerMetadata(ma.Schema):
-    """RFC 8414."""
+class ServerMetadata(Answer):
+    """RFC 8414 (and OpenID Connect Discovery, which adds members)."""
 
     issuer = _text(required=True)
     authorization_endpoint = _text(required=True)
