@@ -94,7 +94,14 @@ class ValidationFailed(Problem):
 
 
 class ServiceUnavailable(Problem):
+    """Something the request needs is down; the request may succeed later, so the answer says when to retry."""
+
     status, slug, title = 503, "service-unavailable", "A dependency is unavailable"
+    retry_after_seconds = 5
+
+    def __init__(self, detail: str | None = None, *, headers: Mapping[str, str] | None = None, **extensions: Any):
+        super().__init__(detail, headers={"Retry-After": str(self.retry_after_seconds), **(headers or {})},
+                         **extensions)
 
 
 def flatten_field_errors(messages: Mapping[str, Any], location: str | None = None) -> list[dict[str, Any]]:
