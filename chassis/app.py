@@ -1,36 +1,61 @@
 """`create_service_app()`: the Flask + flask-smorest shell every service (and the gateway) is built on.
 
 It gives each service the same behaviour at the edges: OpenAPI 3 at `/openapi.json` with a docs page
-at `/docs`, problem+json for every error, request ids, JSON access logs, `/health/live` and
-`/health/ready`, token validation wiring and the database connection.
+at `/docs` (completed by `chassis.openapi.ContractPlugin`), problem+json for every error, request ids,
+JSON access logs, `/health/live` and `/health/ready`, token validation wiring and the database connection.
+
+Input that no handler should ever see is refused here, before any view runs, for every service alike:
+a body of the wrong media type (415), a required body left out, text that cannot be stored (a NUL
+character, broken Unicode), integers beyond what the database stores, and page numbers past
+`chassis.paging.MAX_PAGE` (422). A dependency that is down answers 503 with `Retry-After`, not 500.
 """
 
 from __future__ import annotations
 
+import contextlib
+import http
 import logging
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
-from flask import Flask, Response, g, json, request, send_from_directory
+import marshmallow as ma
+import pika.exceptions
+import pymongo.errors
+from flask import Flask, Response, current_app, g, json, request, send_from_directory
 from flask.views import MethodView
 from flask_smorest import Api, Blueprint
+from flask_smorest.pagination import PaginationMetadataSchema
 from swagger_ui_bundle import swagger_ui_path
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import ClientDisconnected, HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wsgi import LimitedStream
 
 from chassis import context, db, runtime
-from chassis.auth import JWKSKeySource, TokenValidator
+from chassis.auth import JWKSKeySource, TokenValidator, authenticate
 from chassis.messaging.connection import ping_broker
+from chassis.openapi import (
+    RETRY_AFTER_HEADER,
+    ContractPlugin,
+    answers_may_hold_null,
+    decimal_as_number_or_string,
+    pagination_header,
+    problem_content,
+    security_schemes,
+)
+from chassis.paging import page_beyond_bounds
 from chassis.problems import (
     PROBLEM_MEDIA_TYPE,
     Problem,
     ProblemSchema,
     ServiceUnavailable,
+    ValidationFailed,
     field_errors_from_webargs,
 )
 from chassis.settings import ServiceSettings
+from chassis.storable import unstorable_values
 from chassis.tenant_status import SuspendedTenantTokens
 
 log = logging.getLogger(__name__)
@@ -43,6 +68,9 @@ _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 ReadyCheck = Callable[[], None]
+DEPENDENCY_RETRY_AFTER_SECONDS = 5
+DRAIN_LIMIT_FACTOR = 8
+DEPENDENCY_DOWN_ERRORS = (pymongo.errors.ConnectionFailure, pika.exceptions.AMQPConnectionError)
 
 
 def problem_response(problem: Problem) -> Response:
@@ -77,20 +105,55 @@ def problem_from_http_exception(error: HTTPException) -> Problem:
 
 
 class ServiceApi(Api):
-    """flask-smorest Api whose errors are RFC 9457 problem documents."""
+    """flask-smorest Api whose errors are RFC 9457 problem documents, documented as such."""
 
     ERROR_SCHEMA = ProblemSchema
 
+    def __init__(self, app: Flask):
+        self.contract = ContractPlugin()
+        super().__init__(app, spec_kwargs={"extra_plugins": [self.contract]})
+        self.ma_plugin.converter.add_attribute_function(decimal_as_number_or_string)
+
     def handle_http_exception(self, error):
         return problem_response(problem_from_http_exception(error))
+
+    def _register_responses(self):
+        """Every error status as a problem document (flask-smorest would say `application/json`)."""
+        self.spec.components.schema("Problem", schema=ProblemSchema)
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if status >= 400:
+                response["content"] = problem_content()
+            if status in (429, 503):
+                response["headers"] = {"Retry-After": RETRY_AFTER_HEADER}
+            self.spec.components.response(status.name, response, lazy=True)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, {
+            "description": "Any other error", "content": problem_content()}, lazy=True)
+
+    def document(self) -> dict:
+        """The OpenAPI document as served at /openapi.json."""
+        return answers_may_hold_null(self.spec.to_dict())
+
+    def _openapi_json(self):
+        return current_app.response_class(json.dumps(self.document(), indent=2), mimetype="application/json")
+
+    def _register_pagination_header(self):
+        self.spec.components.schema("PaginationMetadata", schema=PaginationMetadataSchema)
+        self.spec.components.header("PAGINATION", pagination_header(), lazy=True)
 
 
 health = Blueprint("health", __name__, url_prefix="/health", description="Liveness and readiness probes")
 
 
+class HealthSchema(ma.Schema):
+    status = ma.fields.String(required=True, metadata={"example": "ok"})
+    checks = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(),
+                            metadata={"description": "Each dependency: `ok` or `unavailable`"})
+
+
 @health.route("/live")
 class Live(MethodView):
-    @health.response(200)
+    @health.response(200, HealthSchema)
     def get(self):
         """The process is up."""
         return {"status": "ok"}
@@ -98,34 +161,36 @@ class Live(MethodView):
 
 @health.route("/ready")
 class Ready(MethodView):
-    @health.response(200)
+    @health.response(200, HealthSchema)
     @health.alt_response(503, schema=ProblemSchema, description="A dependency is down")
     def get(self):
         """The process can serve: every dependency (database, broker, ...) answers."""
-        from flask import current_app
-
         checks: Mapping[str, ReadyCheck] = current_app.extensions["rso.ready_checks"]
         results: dict[str, str] = {}
+        details: dict[str, str] = {}
         for name, check in checks.items():
             try:
                 check()
                 results[name] = "ok"
             except Exception as error:  # a readiness probe reports every failure, whatever its type
-                results[name] = f"unavailable: {type(error).__name__}: {error}"[:300]
-        _log_readiness_changes(current_app.extensions["rso.unavailable"], results)
+                # The probe is public: it names what is down; why (addresses, errors) goes to the log only.
+                results[name] = "unavailable"
+                details[name] = f"{type(error).__name__}: {error}"
+        _log_readiness_changes(current_app.extensions["rso.unavailable"], results, details)
         failing = sorted(name for name, outcome in results.items() if outcome != "ok")
         if failing:
-            raise ServiceUnavailable(f"Not ready: {', '.join(failing)} down", failing=failing, checks=results)
+            raise ServiceUnavailable(f"Not ready: {', '.join(failing)} down", failing=failing, checks=results,
+                                     headers={"Retry-After": str(DEPENDENCY_RETRY_AFTER_SECONDS)})
         return {"status": "ok", "checks": results}
 
 
-def _log_readiness_changes(unavailable: set[str], results: Mapping[str, str]) -> None:
+def _log_readiness_changes(unavailable: set[str], results: Mapping[str, str], details: Mapping[str, str]) -> None:
     """One WARNING line when a dependency stops answering and one INFO line when it answers again, not a
     line per probe: during an outage the orchestrator probes every few seconds, and the 503 says it anyway."""
     for name, outcome in results.items():
         if outcome != "ok" and name not in unavailable:
             unavailable.add(name)
-            log.warning("not ready: %s %s", name, outcome, extra={"dependency": name})
+            log.warning("not ready: %s %s", name, details.get(name, outcome), extra={"dependency": name})
         elif outcome == "ok" and name in unavailable:
             unavailable.discard(name)
             log.info("ready again: %s answers", name, extra={"dependency": name})
@@ -164,8 +229,7 @@ def create_service_app(
         MAX_CONTENT_LENGTH=settings.max_request_bytes,
         API_SPEC_OPTIONS={
             "info": {"description": description},
-            "components": {"securitySchemes": {
-                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+            "components": {"securitySchemes": security_schemes(settings.oauth_issuer)},
         },
     )
     app.extensions["rso.settings"] = settings
@@ -191,10 +255,106 @@ def create_service_app(
                      lambda filename: send_from_directory(swagger_ui_path, filename, max_age=86400))
     app.extensions[MEDIA_TYPE_EXEMPT_ENDPOINTS] = set()
 
+    app.wsgi_app = DrainUnreadBody(app.wsgi_app, drain_limit(settings))  # type: ignore[method-assign]
     _install_request_hooks(app, frozenset(accepted_media_types))
+    _install_input_rules(app, api.contract)
     app.register_error_handler(Problem, problem_response)
+    for error in DEPENDENCY_DOWN_ERRORS:
+        app.register_error_handler(error, _dependency_down)
     app.register_error_handler(Exception, _unexpected_error)
     return app
+
+
+def drain_limit(settings: ServiceSettings) -> int:
+    """The largest request body read and discarded after an early answer (413 included), so that the
+    connection stays usable: a client sends the whole body before reading the answer, and one closed under
+    it sees a reset instead of the 413."""
+    return DRAIN_LIMIT_FACTOR * settings.max_request_bytes
+
+
+class DrainUnreadBody:
+    """WSGI middleware: reads whatever request body the app left unread (an early 401, 404, 413, 415 or 422
+    answers before looking at it), up to `limit` bytes, so the kept-alive connection starts clean for the
+    next request. gunicorn drains only 64 KiB and otherwise closes the connection after a response that
+    promised keep-alive; bodies over `limit` make the web server close the connection (`chassis.cli`)."""
+
+    def __init__(self, app, limit: int):
+        self.app = app
+        self.limit = limit
+
+    def __call__(self, environ, start_response):
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        body = environ.get("wsgi.input")
+        if body is None or not 0 < length <= self.limit:
+            return self.app(environ, start_response)
+        # The app and the drain read through one stream that ends where the body does: some servers' input
+        # (werkzeug's) would otherwise block waiting for the next request on the connection.
+        environ["wsgi.input"] = body = LimitedStream(body, length)
+        try:
+            return self.app(environ, start_response)
+        finally:
+            with contextlib.suppress(OSError, ValueError, ClientDisconnected):  # the client went away
+                body.exhaust()
+
+
+def _has_body() -> bool:
+    return bool(request.content_length) or "chunked" in request.headers.get("Transfer-Encoding", "")
+
+
+def _install_input_rules(app: Flask, contract: ContractPlugin) -> None:
+    """Refuse, before any view, input the OpenAPI document rules out or no database could take."""
+
+    @app.before_request
+    def authenticate_first():
+        """A caller without a valid token learns nothing of the input rules below: 401 comes first."""
+        if (request.endpoint, request.method) in contract.protected:
+            authenticate()
+
+    @app.before_request
+    def require_documented_body():
+        if (request.endpoint, request.method) in contract.required_bodies and not _has_body():
+            raise ValidationFailed({"_schema": ["A request body is required"]})
+
+    @app.before_request
+    def reject_unstorable_input():
+        if request.endpoint in app.extensions[MEDIA_TYPE_EXEMPT_ENDPOINTS]:
+            return  # passed on as it is (the gateway's edge): the service behind checks it
+        errors: dict[str, dict] = {}
+        for location, values in (("path", request.view_args or {}), ("query", request.args.to_dict(flat=False)),
+                                 ("json", _json_body()), ("form", _form_body())):
+            found = unstorable_values(values)
+            if found:
+                errors[location] = found
+        if request.endpoint in contract.paginated:
+            beyond = page_beyond_bounds(request.args)
+            if beyond:
+                errors.setdefault("query", {}).update(beyond)
+        if errors:
+            raise ValidationFailed.at_locations(errors)
+
+
+def _json_body() -> Any:
+    if not (_has_body() and request.is_json):
+        return None
+    return request.get_json(silent=True)  # malformed JSON is the parser's 400, later
+
+
+def _form_body() -> Any:
+    if not (_has_body() and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")):
+        return None
+    return request.form.to_dict(flat=False)
+
+
+def _dependency_down(error: Exception) -> Response:
+    """The database or the broker is unreachable: the request may succeed later, so 503 with Retry-After."""
+    dependency = "broker" if isinstance(error, pika.exceptions.AMQPError) else "database"
+    log.warning("%s unavailable while serving %s %s", dependency, request.method, request.path, exc_info=True)
+    return problem_response(ServiceUnavailable(
+        f"The {dependency} is unavailable; try again later", failing=[dependency],
+        headers={"Retry-After": str(DEPENDENCY_RETRY_AFTER_SECONDS)}))
 
 
 def _install_request_hooks(app: Flask, accepted_media_types: frozenset[str]) -> None:

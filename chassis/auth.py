@@ -6,6 +6,7 @@ key rotation at the gateway needs no restart here. Tenant and roles come only fr
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import functools
 import logging
@@ -20,6 +21,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from chassis import context
+from chassis.openapi import PROTECTED
 from chassis.problems import Forbidden, ServiceUnavailable, Unauthorized
 
 ALGORITHM = "RS256"
@@ -212,7 +214,10 @@ def current_principal() -> Principal:
 
 
 def require(*, roles: Iterable[str] = (), scopes: Iterable[str] = ()) -> Callable:
-    """Decorate a view: a valid token is needed; with `roles`, one of them; with `scopes`, all of them."""
+    """Decorate a view: a valid token is needed; with `roles`, one of them; with `scopes`, all of them.
+
+    The operation's OpenAPI entry says so (its `security`, from which `chassis.openapi` adds 401 and 403).
+    """
     needed_roles = frozenset(roles)
     needed_scopes = frozenset(scopes)
 
@@ -227,6 +232,10 @@ def require(*, roles: Iterable[str] = (), scopes: Iterable[str] = ()) -> Callabl
                 raise Forbidden("Caller lacks a required role", required_roles=sorted(needed_roles))
             return view(*args, **kwargs)
 
+        # flask-smorest reads an operation's documentation from `_apidoc`, whatever the decorators' order.
+        guarded._apidoc = copy.deepcopy(getattr(view, "_apidoc", {}))  # type: ignore[attr-defined]
+        manual_doc = guarded._apidoc.setdefault("manual_doc", {})  # type: ignore[attr-defined]
+        manual_doc["security"] = PROTECTED
         return guarded
 
     return decorator

@@ -9,15 +9,18 @@ import signal
 import threading
 from collections.abc import Callable
 
+import gunicorn.util
 import mongoengine
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from chassis import runtime
+from chassis.app import drain_limit
 from chassis.backoff import DEPENDENCY_ERRORS, DependencyRetry
 from chassis.index_check import check_indexes
 from chassis.messaging.consumer import Subscriptions, Worker, list_dead_letters, replay_dead_letters
 from chassis.messaging.relay import OutboxRelay
+from chassis.problems import PROBLEM_MEDIA_TYPE, TYPE_PREFIX
 from chassis.settings import ServiceSettings
 
 AppFactory = Callable[[ServiceSettings], Flask]
@@ -42,9 +45,43 @@ class _GunicornServer(BaseApplication):
         self.cfg.set("keepalive", 30)  # the gateway keeps pooled connections open; fewer closed under it
         self.cfg.set("proc_name", f"rso-{self.settings.service_name}-web")
         self.cfg.set("control_socket_disable", True)  # four services on one host would share ~/.gunicorn
+        self.cfg.set("pre_request", close_after_unread_body(drain_limit(self.settings)))
+        self.cfg.set("post_worker_init", answer_unparsable_requests_with_problems)
 
     def load(self) -> Flask:
         return self.factory(self.settings)
+
+
+def close_after_unread_body(drained_bytes: int) -> Callable:
+    """gunicorn `pre_request` hook: a body the app will not drain (longer than `drained_bytes`, or of
+    unannounced length) would be left on a kept-alive connection, and gunicorn, unable to drain it either,
+    closes the connection after a response that promised keep-alive; the client's next request on it then
+    fails. Such a response says `Connection: close` instead. Shorter bodies the app left unread are
+    drained by `chassis.app.DrainUnreadBody`, and their connection stays open."""
+
+    def pre_request(worker, req) -> None:
+        headers = {name.lower(): value for name, value in req.headers}
+        declared = headers.get("content-length", "")
+        if "chunked" in headers.get("transfer-encoding", "").lower() or (
+                declared.isdigit() and int(declared) > drained_bytes):
+            req.force_close()
+
+    return pre_request
+
+
+def answer_unparsable_requests_with_problems(_worker) -> None:
+    """gunicorn answers a request it cannot parse (a control character in the request line or a header, an
+    oversized header) itself, with an HTML page, and offers no setting for it; in each worker process, its
+    page writer is replaced by one that writes a problem document, like every other error of the platform."""
+    gunicorn.util.write_error = write_problem
+
+
+def write_problem(sock, status: int, reason: str, message: str) -> None:
+    body = json.dumps({"type": f"{TYPE_PREFIX}{reason.lower().replace(' ', '-')}", "title": reason,
+                       "status": status, "detail": message}).encode()
+    head = (f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\nContent-Type: {PROBLEM_MEDIA_TYPE}\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n")
+    gunicorn.util.write_nonblock(sock, head.encode("latin-1") + body)
 
 
 def stop_on_signals() -> threading.Event:

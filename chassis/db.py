@@ -14,6 +14,7 @@ from typing import TypeVar
 
 import mongoengine
 import pymongo
+import pymongo.errors
 from bson import ObjectId
 from pymongo.client_session import ClientSession
 from pymongo.collection import Collection
@@ -146,6 +147,10 @@ def transaction(work: Callable[[], T]) -> T:
             token = _active_session.set(bound_session)
             try:
                 return work()
+            except pymongo.errors.ConnectionFailure as error:
+                # No server to talk to: pymongo would retry the transaction for two minutes, far beyond any
+                # request's patience. Give up at once; the app answers 503 with Retry-After.
+                raise DatabaseUnavailable(str(error)) from error
             except mongoengine.errors.OperationError as error:
                 transient = _transient_cause(error)
                 if transient is not None:
@@ -159,6 +164,11 @@ def transaction(work: Callable[[], T]) -> T:
             read_concern=ReadConcern("snapshot"),
             write_concern=WriteConcern("majority"),
         )
+
+
+class DatabaseUnavailable(pymongo.errors.ConnectionFailure):
+    """The database could not be reached inside a transaction: a connection failure like any other to its
+    handlers, but without the label that makes pymongo retry the whole transaction for two minutes."""
 
 
 def _transient_cause(error: Exception) -> PyMongoError | None:

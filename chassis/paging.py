@@ -35,3 +35,15 @@ class QueryPage(Page):
     @property
     def items(self) -> list:
         return _slice(self.collection, self.page_params.first_item, self.page_params.page_size)
+
+
+MAX_PAGE = 10_000  # with the largest page size (100), a million records; narrower filters find the rest
+
+
+def page_beyond_bounds(query) -> dict[str, list[str]]:
+    """A `page` past MAX_PAGE, as a field error: its first record would lie beyond what a database can skip to
+    (`?page=4611686018427387905` was a 500). Other malformed values are the pagination schema's to refuse."""
+    raw = query.get("page", "")
+    if raw.strip().isdigit() and int(raw) > MAX_PAGE:
+        return {"page": [f"Must be at most {MAX_PAGE}"]}
+    return {}

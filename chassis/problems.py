@@ -82,13 +82,26 @@ class ValidationFailed(Problem):
 
     status, slug, title = 422, "validation-error", "The request has invalid fields"
 
-    def __init__(self, errors: Mapping[str, Any], *, location: str = "json", detail: str | None = None):
+    def __init__(self, errors: Mapping[str, Any], *, location: str = "json", detail: str | None = None,
+                 rows: list[dict[str, Any]] | None = None):
         super().__init__(detail or "See 'errors' for each offending field",
-                         errors=flatten_field_errors(errors, location))
+                         errors=rows if rows is not None else flatten_field_errors(errors, location))
+
+    @classmethod
+    def at_locations(cls, errors_by_location: Mapping[str, Mapping[str, Any]]) -> ValidationFailed:
+        """Errors keyed by location first, as webargs reports them: `{"query": {"page": [...]}, "json": ...}`."""
+        return cls({}, rows=field_errors_from_webargs(errors_by_location))
 
 
 class ServiceUnavailable(Problem):
+    """Something the request needs is down; the request may succeed later, so the answer says when to retry."""
+
     status, slug, title = 503, "service-unavailable", "A dependency is unavailable"
+    retry_after_seconds = 5
+
+    def __init__(self, detail: str | None = None, *, headers: Mapping[str, str] | None = None, **extensions: Any):
+        super().__init__(detail, headers={"Retry-After": str(self.retry_after_seconds), **(headers or {})},
+                         **extensions)
 
 
 def flatten_field_errors(messages: Mapping[str, Any], location: str | None = None) -> list[dict[str, Any]]:
@@ -121,11 +134,19 @@ def field_errors_from_webargs(messages: Mapping[str, Any]) -> list[dict[str, Any
 
 
 class ProblemSchema(ma.Schema):
-    """Documentation of the problem+json body, used in every generated OpenAPI document."""
+    """Documentation of the problem+json body, used in every generated OpenAPI document. Problems carry
+    extension members of their own (RFC 9457 section 3.2), so other members are allowed."""
 
-    type = ma.fields.String(metadata={"description": "Stable URI identifying the problem type"})
-    title = ma.fields.String()
-    status = ma.fields.Integer()
+    class Meta:
+        unknown = ma.INCLUDE
+
+    type = ma.fields.String(required=True, metadata={"description": "Stable URI identifying the problem type"})
+    title = ma.fields.String(required=True)
+    status = ma.fields.Integer(required=True)
     detail = ma.fields.String()
     request_id = ma.fields.String()
     errors = ma.fields.List(ma.fields.Dict(), metadata={"description": "Offending fields, one row a message"})
+    current_state = ma.fields.String(metadata={"description": "An illegal workflow step: the state it is in"})
+    allowed_next_states = ma.fields.List(ma.fields.String(),
+                                         metadata={"description": "An illegal workflow step: the steps allowed"})
+    failing = ma.fields.List(ma.fields.String(), metadata={"description": "503: the dependencies down"})

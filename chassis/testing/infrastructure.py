@@ -32,32 +32,53 @@ def mongodb() -> Iterator[str]:
     if server_answers(uri):
         yield uri
         return
-    executable = Path(sys.executable).with_name("secantusd-py")
-    if not executable.exists():
-        raise RuntimeError(f"no MongoDB at {uri} and no SecantusDB at {executable}: pip install -e '.[dev]'")
-    storage = tempfile.mkdtemp(prefix="rso-test-mongo-")
-    port = free_port()
-    log_path = Path(storage) / "server.log"
-    with open(log_path, "wb") as log:
-        server = subprocess.Popen(
-            [str(executable), "--host", "127.0.0.1", "--port", str(port), "--storage-path", storage + "/data"],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        )
-    uri = f"mongodb://127.0.0.1:{port}"
-    try:
+    with embedded_mongodb() as server:
+        yield server.uri
+
+
+class EmbeddedMongoDB:
+    """A SecantusDB process of the caller's own, on a free port, with its storage in a temporary folder."""
+
+    def __init__(self) -> None:
+        executable = Path(sys.executable).with_name("secantusd-py")
+        if not executable.exists():
+            raise RuntimeError(f"no MongoDB answers and no SecantusDB at {executable}: pip install -e '.[dev]'")
+        self.storage = tempfile.mkdtemp(prefix="rso-test-mongo-")
+        port = free_port()
+        self.uri = f"mongodb://127.0.0.1:{port}"
+        log_path = Path(self.storage) / "server.log"
+        with open(log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                [str(executable), "--host", "127.0.0.1", "--port", str(port), "--storage-path", self.storage + "/data"],
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            )
         deadline = time.monotonic() + 60
-        while not server_answers(uri, 500):
-            if server.poll() is not None or time.monotonic() > deadline:
+        while not server_answers(self.uri, 500):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
                 raise RuntimeError(f"SecantusDB did not start: {log_path.read_text()[-2000:]}")
             time.sleep(0.2)
-        yield uri
+
+    def stop(self) -> None:
+        """Stop the server (a test may, to see the database go away); idempotent."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+
+
+@contextlib.contextmanager
+def embedded_mongodb() -> Iterator[EmbeddedMongoDB]:
+    """A SecantusDB of the caller's own, stopped and deleted on exit."""
+    server = EmbeddedMongoDB()
+    try:
+        yield server
     finally:
-        server.terminate()
-        try:
-            server.wait(15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        shutil.rmtree(storage, ignore_errors=True)
+        server.stop()
+        shutil.rmtree(server.storage, ignore_errors=True)
 
 
 def rabbitmqctl(*args: str, timeout: float = 60) -> str:

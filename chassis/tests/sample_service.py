@@ -13,6 +13,7 @@ from chassis.app import create_service_app
 from chassis.auth import require
 from chassis.messaging import Event, emit
 from chassis.messaging.consumer import Subscriptions
+from chassis.paging import page
 from chassis.problems import NotFound
 from chassis.settings import ServiceSettings
 from chassis.tenancy import TenantOwnedDocument
@@ -36,6 +37,14 @@ class Tally(db.Document):
 class NoteIn(ma.Schema):
     title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
     fail_after_write = ma.fields.Boolean(load_default=False)
+
+
+class NoteQuery(ma.Schema):
+    q = ma.fields.String(metadata={"description": "Part of the title, any case"})
+
+
+class NotePatch(ma.Schema):
+    title = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
 
 
 class NoteOut(ma.Schema):
@@ -62,6 +71,14 @@ class Notes(MethodView):
 
         return db.transaction(write)
 
+    @require()
+    @blueprint.arguments(NoteQuery, location="query")
+    @blueprint.response(200, NoteOut(many=True))
+    @blueprint.paginate()
+    def get(self, query, pagination_parameters):
+        notes = Note.objects(title__icontains=query["q"]) if "q" in query else Note.objects
+        return page(notes.order_by("id"), pagination_parameters)
+
 
 @blueprint.route("/<note_id>")
 class NoteById(MethodView):
@@ -71,6 +88,18 @@ class NoteById(MethodView):
         note = Note.objects(id=note_id).first() if ObjectId.is_valid(note_id) else None
         if note is None:
             raise NotFound(f"No note {note_id}")
+        return note
+
+    @require(roles=["case_officer"])
+    @blueprint.arguments(NotePatch)
+    @blueprint.response(200, NoteOut)
+    def patch(self, changes, note_id):
+        """Every field optional, the body itself required: `{}` changes nothing, no body is a mistake."""
+        note = Note.objects(id=note_id).first() if ObjectId.is_valid(note_id) else None
+        if note is None:
+            raise NotFound(f"No note {note_id}")
+        if changes:
+            note.modify(**changes)
         return note
 
 

@@ -14,6 +14,8 @@ from chassis.i18n import SUPPORTED_LOCALES
 from chassis.problems import Forbidden
 from gateway.identity import keys
 from gateway.identity.models import OPENID_SCOPES, User
+from gateway.oauth import schemas
+from gateway.oauth.schemas import form_body, json_answer, oauth_errors
 from gateway.oauth.server import CONFIDENTIAL_AUTH_METHODS, PUBLIC_AUTH_METHODS, claims_about
 
 blueprint = Blueprint("oauth", __name__,
@@ -32,6 +34,9 @@ def oversized_request(error):
 
 @blueprint.route("/oauth/token")
 class Token(MethodView):
+    @blueprint.doc(requestBody=form_body(schemas.TokenRequest), responses={
+        200: json_answer("The access token (and, for people, a refresh token)", schemas.TokenResponse),
+        **oauth_errors(400, 401, 413)})
     def post(self):
         """Token endpoint (RFC 6749 section 3.2): form-encoded grant request, RFC 6749 JSON errors."""
         return _server().create_token_response()
@@ -39,6 +44,8 @@ class Token(MethodView):
 
 @blueprint.route("/oauth/introspect")
 class Introspect(MethodView):
+    @blueprint.doc(requestBody=form_body(schemas.TokenIn), responses={
+        200: json_answer("What the token is, if active", schemas.IntrospectionResponse), **oauth_errors(400, 401, 413)})
     def post(self):
         """Token introspection (RFC 7662) for confidential clients, about tokens of their own tenant."""
         return _server().create_endpoint_response("introspection")
@@ -46,6 +53,8 @@ class Introspect(MethodView):
 
 @blueprint.route("/oauth/revoke")
 class Revoke(MethodView):
+    @blueprint.doc(requestBody=form_body(schemas.TokenIn), responses={
+        200: {"description": "Revoked, or there was nothing to revoke (RFC 7009)"}, **oauth_errors(400, 401, 413)})
     def post(self):
         """Token revocation (RFC 7009): a refresh token revokes its family, an access token is denied at once."""
         return _server().create_endpoint_response("revocation")
@@ -53,6 +62,7 @@ class Revoke(MethodView):
 
 @blueprint.route("/.well-known/jwks.json")
 class Jwks(MethodView):
+    @blueprint.doc(responses={200: json_answer("The JSON Web Key Set", schemas.JsonWebKeySet)})
     def get(self):
         """The public keys that verify access tokens: the active key and keys still within a token lifetime."""
         response = jsonify(keys.public_jwks())
@@ -64,11 +74,13 @@ class Jwks(MethodView):
 @blueprint.route("/oauth/userinfo")
 class Userinfo(MethodView):
     @require(scopes=["openid"])
+    @blueprint.doc(responses={200: json_answer("The person's claims", schemas.UserClaims)})
     def get(self):
         """OpenID Connect UserInfo: the signed-in person's claims, by the scopes of the access token."""
         return jsonify(_userinfo())
 
     @require(scopes=["openid"])
+    @blueprint.doc(responses={200: json_answer("The person's claims", schemas.UserClaims)})
     def post(self):
         """The same as GET (OpenID Connect Core section 5.3.1)."""
         return jsonify(_userinfo())
@@ -113,6 +125,7 @@ def _metadata() -> dict:
 
 @blueprint.route("/.well-known/oauth-authorization-server")
 class Metadata(MethodView):
+    @blueprint.doc(responses={200: json_answer("The server's metadata", schemas.ServerMetadata)})
     def get(self):
         """Authorization server metadata (RFC 8414)."""
         return jsonify(_metadata())
@@ -120,6 +133,7 @@ class Metadata(MethodView):
 
 @blueprint.route("/.well-known/openid-configuration")
 class OpenIDConfiguration(MethodView):
+    @blueprint.doc(responses={200: json_answer("The server's metadata", schemas.ServerMetadata)})
     def get(self):
         """OpenID Connect Discovery: the same metadata, for relying parties."""
         return jsonify(_metadata())

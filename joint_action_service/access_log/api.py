@@ -21,6 +21,7 @@ class AccessLog(MethodView):
     @require(roles=ACCESS_LOG_READERS)
     @blp.arguments(AccessLogQuery, location="query")
     @blp.response(200, AccessLogEntryOut(many=True))
+    @blp.doc(responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}})  # format=csv
     @blp.paginate(max_page_size=EXPORT_PAGE_SIZE_MAX)
     def get(self, query, pagination_parameters):
         """Export the access log as JSON or (format=csv) CSV, a page at a time: a lead tenant gets its cases'

@@ -5,9 +5,10 @@ import marshmallow as ma
 
 class PresetTaskSchema(ma.Schema):
     title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
-    description = ma.fields.String(validate=ma.validate.Length(max=4000))
+    description = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=4000))
     mandatory = ma.fields.Boolean(load_default=False)
-    due_in_days = ma.fields.Integer(validate=ma.validate.Range(min=0, max=3650))
+    due_in_days = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=0, max=3650),
+                                    metadata={"description": "None: no due date"})
 
 
 class CaseTemplateIn(ma.Schema):
