@@ -27,10 +27,11 @@ def create_app(settings: GatewaySettings | None = None) -> Flask:
         settings,
         title="RSO Gateway",
         description="Identity, tokens, tenant administration and the single entry point.",
-        blueprints=[oauth_blueprint, pages_blueprint, account_blueprint, admin_blueprint],
+        blueprints=[oauth_blueprint, account_blueprint, admin_blueprint],
         accepted_media_types=("application/json", "application/x-www-form-urlencoded"),
         token_validator=GatewayTokenValidator(settings),
     )
+    app.register_blueprint(pages_blueprint)  # browser pages: not in the OpenAPI document (gateway.oauth.pages)
     init_babel(app, TRANSLATIONS)
     app.extensions["gateway.authorization_server"] = create_authorization_server(app, settings)
     install_edge(app, settings)

@@ -24,7 +24,7 @@ from flask_smorest import Blueprint
 from chassis import context, db
 from chassis.auth import Principal, current_principal, require
 from chassis.clock import now
-from chassis.csv_export import csv_response
+from chassis.csv_export import CSV_MEDIA_TYPE, csv_response
 from chassis.messaging import emit
 from chassis.problems import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from chassis.vocabulary import PLATFORM_TENANT
@@ -435,6 +435,7 @@ class AuditLogExport(MethodView):
     @require(roles=AUDIT_READERS)
     @blueprint.arguments(schemas.AuditExportQuery, location="query")
     @blueprint.response(200, schemas.AuditExportRowOut(many=True))
+    @blueprint.doc(responses={200: {"content": {CSV_MEDIA_TYPE: {"schema": {"type": "string"}}}}})  # format=csv
     def get(self, query):
         """One tenant's whole audit hash chain, in order, with each entry's hashes, as JSON or (format=csv) CSV:
         checkable with SHA-256 alone (see `python -m gateway verify-audit-log`). Platform admins and the RSO's

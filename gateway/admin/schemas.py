@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import marshmallow as ma
 
 from chassis.i18n import SUPPORTED_LOCALES
-from chassis.vocabulary import TenantCode
+from chassis.vocabulary import TENANT_CODE_PATTERN, TenantCode
+from gateway.identity.audit import UNATTRIBUTED_CHAIN
 from gateway.identity.models import ROLES, TENANT_KINDS
 
 GRANT_TYPES = ("client_credentials", "authorization_code", "refresh_token")
@@ -115,9 +118,12 @@ class AuditQuery(ma.Schema):
 
 
 class AuditExportQuery(ma.Schema):
-    tenant = ma.fields.String(metadata={
-        "description": "Platform admins and RSO auditors: whose chain (`-` for entries about no tenant); "
-                       "everyone else gets their own tenant's."})
+    # A tenant code or `-`, nothing else: the chain's name goes into the CSV's file name (an HTTP header)
+    tenant = ma.fields.String(validate=ma.validate.Regexp(
+        rf"^(?:{re.escape(UNATTRIBUTED_CHAIN)}|{TENANT_CODE_PATTERN.strip('^$')})$",
+        error=f"Not a tenant code, such as THA, or {UNATTRIBUTED_CHAIN}"), metadata={
+        "description": f"Platform admins and RSO auditors: whose chain (`{UNATTRIBUTED_CHAIN}` for entries about no "
+                       "tenant); everyone else gets their own tenant's."})
     format = ma.fields.String(load_default="json", validate=ma.validate.OneOf(("json", "csv")))
 
 

@@ -36,7 +36,7 @@ def oversized_request(error):
 class Token(MethodView):
     @blueprint.doc(requestBody=form_body(schemas.TokenRequest), responses={
         200: json_answer("The access token (and, for people, a refresh token)", schemas.TokenResponse),
-        **oauth_errors(400, 401, 413)})
+        **oauth_errors()})
     def post(self):
         """Token endpoint (RFC 6749 section 3.2): form-encoded grant request, RFC 6749 JSON errors."""
         return _server().create_token_response()
@@ -45,7 +45,7 @@ class Token(MethodView):
 @blueprint.route("/oauth/introspect")
 class Introspect(MethodView):
     @blueprint.doc(requestBody=form_body(schemas.TokenIn), responses={
-        200: json_answer("What the token is, if active", schemas.IntrospectionResponse), **oauth_errors(400, 401, 413)})
+        200: json_answer("What the token is, if active", schemas.IntrospectionResponse), **oauth_errors()})
     def post(self):
         """Token introspection (RFC 7662) for confidential clients, about tokens of their own tenant."""
         return _server().create_endpoint_response("introspection")
@@ -54,7 +54,7 @@ class Introspect(MethodView):
 @blueprint.route("/oauth/revoke")
 class Revoke(MethodView):
     @blueprint.doc(requestBody=form_body(schemas.TokenIn), responses={
-        200: {"description": "Revoked, or there was nothing to revoke (RFC 7009)"}, **oauth_errors(400, 401, 413)})
+        200: {"description": "Revoked, or there was nothing to revoke (RFC 7009)"}, **oauth_errors()})
     def post(self):
         """Token revocation (RFC 7009): a refresh token revokes its family, an access token is denied at once."""
         return _server().create_endpoint_response("revocation")

@@ -4,6 +4,10 @@ and RP-initiated logout. Server-rendered in the person's language (`chassis.i18n
 Every form carries a CSRF token (double-submit: a random value in an HttpOnly `rso_gateway_csrf` cookie on
 `/oauth` and in a hidden field; another site can neither read nor set the cookie, so it cannot make a
 browser sign in as somebody else). The pages and the redirect carrying the code are `no-store`.
+
+They are on a plain Flask blueprint, outside the OpenAPI document: they are browser pages (HTML forms behind a
+CSRF cookie, redirects), not API operations; their contract is OAuth 2.0 / OpenID Connect, and clients find them
+through the server metadata (`authorization_endpoint`, `end_session_endpoint`) and the `oauth2` security scheme.
 """
 
 from __future__ import annotations
@@ -13,10 +17,9 @@ import secrets
 
 from authlib.common.urls import add_params_to_uri
 from authlib.oauth2 import OAuth2Error
-from flask import Response, current_app, g, make_response, redirect, render_template, request
+from flask import Blueprint, Response, current_app, g, make_response, redirect, render_template, request
 from flask.views import MethodView
 from flask_babel import get_locale
-from flask_smorest import Blueprint
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
@@ -26,7 +29,7 @@ from gateway.identity import audit, keys, login, passwords, sessions
 from gateway.identity.models import OAuthClient, SignInSession, User
 from gateway.oauth.server import may_serve
 
-blueprint = Blueprint("sign_in", __name__, description="Pages for people: sign-in, first password, logout")
+blueprint = Blueprint("sign_in", __name__)
 
 PAGE_HEADERS = {
     "Cache-Control": "no-store",
@@ -103,7 +106,6 @@ def _refused(error: OAuth2Error) -> Response:
     return _sign_in_page(status=400, error=error.description or error.error, can_sign_in=False)
 
 
-@blueprint.route("/oauth/authorize")
 class Authorize(MethodView):
     """Authorization endpoint (RFC 6749 section 4.1) with a server-rendered sign-in page.
 
@@ -166,7 +168,6 @@ def _change_first_password(grant) -> Response:
     return _issue_code(grant, user)
 
 
-@blueprint.route("/oauth/logout")
 class Logout(MethodView):
     """RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0): ends the gateway's sign-in session."""
 
@@ -177,6 +178,10 @@ class Logout(MethodView):
     def post(self):
         """The same as GET, for clients that post the logout form."""
         return _logout()
+
+
+blueprint.add_url_rule("/oauth/authorize", view_func=Authorize.as_view("Authorize"))
+blueprint.add_url_rule("/oauth/logout", view_func=Logout.as_view("Logout"))
 
 
 def _audience_of(id_token_hint: str | None) -> str | None:

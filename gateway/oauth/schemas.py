@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from chassis.openapi import RETRY_AFTER_HEADER
+
 _text = ma.fields.String
 
 
@@ -70,6 +72,9 @@ class IntrospectionResponse(Answer):
 
 
 class OAuthError(Answer):
+    """The error object of RFC 6749 section 5.2 (also answered by revocation, RFC 7009 section 2.2.1, and
+    introspection, RFC 7662 section 2.3)."""
+
     error = _text(required=True, metadata={"example": "invalid_client"})
     error_description = _text()
 
@@ -106,9 +111,18 @@ def json_answer(description: str, schema: type[ma.Schema]) -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def oauth_errors(*statuses: int) -> dict:
-    return {status: json_answer("An RFC 6749 error", OAuthError) for status in statuses}
+OAUTH_ERROR_STATUSES = {
+    400: "The request is malformed or the grant invalid (RFC 6749 section 5.2)",
+    401: "Client authentication failed (`invalid_client`)",
+    413: "The request body is too large (`invalid_request`)",
+    429: "Too many failed client authentications from this address (`invalid_client`); retry after `Retry-After`",
+}
 
 
-def page(description: str) -> dict:
-    return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
+def oauth_errors() -> dict:
+    """The error answers of the token, introspection and revocation endpoints: RFC 6749 error objects as
+    `application/json`, which OAuth clients read, never problem documents (`chassis.openapi` keeps them)."""
+    errors = {status: json_answer(description, OAuthError) for status, description in OAUTH_ERROR_STATUSES.items()}
+    errors[429]["headers"] = {"Retry-After": RETRY_AFTER_HEADER}
+    return errors
+

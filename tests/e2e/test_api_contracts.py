@@ -62,13 +62,7 @@ def exercise(operation, mode: GenerationMode, session: requests.Session, token: 
     call()
 
 
-GATEWAY_OPEN_FINDINGS = pytest.mark.xfail(reason=(
-    "open since gateway-defects merged (2026-11-29 07:20): /admin/audit/export answers text/csv undocumented and "
-    "500 on invalid input; the sign-in/logout pages (gateway/oauth/pages.py) answer text/html undocumented; "
-    "/oauth/token, /introspect and /revoke answer RFC 6749 JSON for statuses documented as problems"), strict=False)
-
-
-@pytest.mark.parametrize("service", [*FUZZED[:-1], pytest.param("gateway", marks=GATEWAY_OPEN_FINDINGS)])
+@pytest.mark.parametrize("service", FUZZED)
 def test_every_operation_keeps_its_document(platform, tokens, service):
     """Valid and invalid requests to every operation (schemathesis); every finding is listed at the end."""
     schema = schemathesis.openapi.from_url(f"{platform.url(service)}/openapi.json", config=CONFIG)

@@ -131,3 +131,19 @@ def test_a_platform_admin_exports_any_tenants_chain(client, as_):
     exported = client.get("/admin/audit/export?tenant=IDN", headers=as_("platform_admin")).get_json()
 
     assert [(row["chain"], row["action"]) for row in exported] == [("IDN", "admin.refused")]
+
+
+@pytest.mark.parametrize("tenant", ["\U000199c8", "tha", "", "THA-IDN"])
+def test_an_export_of_no_tenants_chain_is_refused_naming_the_field(client, as_, tenant):
+    """The chain's name goes into the CSV's file name, an HTTP header: anything but a tenant code or `-` was a 500."""
+    refused = client.get("/admin/audit/export", query_string={"tenant": tenant, "format": "csv"},
+                         headers=as_("platform_admin"))
+
+    assert refused.status_code == 422 and refused.mimetype == "application/problem+json"
+    assert [error["field"] for error in refused.get_json()["errors"]] == ["tenant"]
+
+
+def test_the_export_of_entries_about_no_tenant_is_named_by_dash(client, as_):
+    exported = client.get("/admin/audit/export?tenant=-&format=csv", headers=as_("platform_admin"))
+
+    assert exported.status_code == 200 and 'filename="audit-log--.csv"' in exported.headers["Content-Disposition"]
