@@ -20,7 +20,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from chassis import context, db, runtime
+from chassis import context, db, metrics, runtime
 from chassis.auth import JWKSKeySource, TokenValidator
 from chassis.messaging.connection import ping_broker
 from chassis.problems import (
@@ -139,7 +139,10 @@ def create_service_app(
     accepted_media_types: Iterable[str] = ("application/json",),
     ready_checks: Mapping[str, ReadyCheck] | None = None,
     token_validator: TokenValidator | None = None,
+    metrics_route: bool = True,
 ) -> Flask:
+    """The app of one service. `metrics_route=False` keeps `/metrics` off the app's own port (the public
+    gateway's); its metrics are then served on `METRICS_PORT` only."""
     runtime.bootstrap(settings)
     app = Flask(settings.service_name)
     hops = settings.trusted_proxy_hops
@@ -183,6 +186,7 @@ def create_service_app(
     app.extensions[MEDIA_TYPE_EXEMPT_ENDPOINTS] = set()
 
     _install_request_hooks(app, frozenset(accepted_media_types))
+    metrics.install_http_metrics(app, settings.service_name, metrics_route=metrics_route)
     app.register_error_handler(Problem, problem_response)
     app.register_error_handler(Exception, _unexpected_error)
     return app

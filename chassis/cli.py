@@ -13,7 +13,7 @@ import mongoengine
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from chassis import runtime
+from chassis import metrics, runtime
 from chassis.backoff import DEPENDENCY_ERRORS, DependencyRetry
 from chassis.index_check import check_indexes
 from chassis.messaging.consumer import Subscriptions, Worker, list_dead_letters, replay_dead_letters
@@ -42,6 +42,9 @@ class _GunicornServer(BaseApplication):
         self.cfg.set("keepalive", 30)  # the gateway keeps pooled connections open; fewer closed under it
         self.cfg.set("proc_name", f"rso-{self.settings.service_name}-web")
         self.cfg.set("control_socket_disable", True)  # four services on one host would share ~/.gunicorn
+        self.cfg.set("when_ready", lambda _arbiter: metrics.serve_on_port(self.settings.metrics_port,
+                                                                          self.settings.host))
+        self.cfg.set("child_exit", lambda _arbiter, worker: metrics.mark_worker_dead(worker.pid))
 
     def load(self) -> Flask:
         return self.factory(self.settings)
@@ -95,9 +98,11 @@ def main(service: str, factory: AppFactory, subscriptions: Subscriptions, argv: 
     settings = settings_class.from_env(service)
 
     if args.command == "web":
+        metrics.prepare_multiprocess_dir()
         _GunicornServer(factory, settings).run()
         return 0
     runtime.bootstrap(settings)
+    metrics.serve_on_port(settings.metrics_port, settings.host)
     if args.command == "worker":
         Worker(settings, subscriptions).run(stop_on_signals())
         return 0

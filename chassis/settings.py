@@ -52,6 +52,9 @@ class ServiceSettings:
     # The longest wait between two attempts to reach a database or broker that does not answer (relays,
     # workers, scheduled jobs): low, so that they are back within about a second once it answers again.
     reconnect_max_backoff_seconds: float = 1.0
+    # A port of its own for /metrics (0: off). Loop processes serve metrics only there; a web process serves
+    # them at /metrics on its own port too, unless it is the public gateway (docs/adr/0075).
+    metrics_port: int = 0
 
     def __post_init__(self) -> None:
         if not self.mongodb_database:

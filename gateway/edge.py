@@ -11,6 +11,7 @@ A plain Flask blueprint on purpose: proxied paths belong to the services' OpenAP
 from __future__ import annotations
 
 import math
+import posixpath
 import threading
 import time
 from collections import OrderedDict
@@ -24,6 +25,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 from werkzeug.datastructures import Headers
 
+from chassis import metrics
 from chassis.app import MEDIA_TYPE_EXEMPT_ENDPOINTS
 from chassis.auth import authenticate
 from chassis.problems import NotFound, Problem
@@ -155,6 +157,8 @@ def forward(service: str, rest: str) -> Response:
     base_url = edge.upstreams.get(service)
     if base_url is None:
         raise NotFound(f"No service is routed at /api/{service}", services=sorted(edge.upstreams))
+    if posixpath.normpath(f"/{rest}") == "/metrics":  # for Prometheus inside the cluster only (docs/adr/0075)
+        raise NotFound(f"No resource at /api/{service}/metrics")
     _admit(edge.limiter, rest)
     url = f"{base_url}/{quote(rest, safe=PATH_SAFE_CHARACTERS)}"
     if request.query_string:
@@ -185,17 +189,18 @@ def _is_public(rest: str) -> bool:
 def _admit(limiter: TokenBucketLimiter, rest: str) -> None:
     """Check the caller's token and rate; raise the problem that stops the request."""
     if _is_public(rest):
-        _take_token(limiter, f"address:{request.remote_addr}")
+        _take_token(limiter, "address", request.remote_addr)
         return
     principal = authenticate()
     # One bucket per caller: a machine client (its tokens' subject is the client) or a person. People signing
     # in through one app (the RSO portal) must not share its bucket.
-    _take_token(limiter, f"caller:{principal.tenant}:{principal.sub}")
+    _take_token(limiter, "caller", f"{principal.tenant}:{principal.sub}")
 
 
-def _take_token(limiter: TokenBucketLimiter, key: str) -> None:
-    wait_seconds = limiter.try_acquire(key)
+def _take_token(limiter: TokenBucketLimiter, kind: str, who: str | None) -> None:
+    wait_seconds = limiter.try_acquire(f"{kind}:{who}")
     if wait_seconds:
+        metrics.instruments().rate_limited.labels(kind).inc()
         retry_after = max(1, math.ceil(wait_seconds))
         raise RateLimited(f"Rate limit exceeded; retry after {retry_after} s",
                           headers={"Retry-After": str(retry_after)}, retry_after_seconds=retry_after)

@@ -38,12 +38,22 @@ def free_ports(count: int) -> list[int]:
     return ports
 
 
+def metrics_port_variable(process: str) -> str:
+    """The variable infra/Procfile reads a process's `METRICS_PORT` from (off when unset)."""
+    return "METRICS_PORT_" + process.upper().replace("-", "_")
+
+
 class Platform:
     def __init__(self, env: dict[str, str], ports: dict[str, int], log_dir: Path):
         self.env = env
         self.ports = ports
         self.log_dir = log_dir
         self.commands = devstack.procfile_commands()
+        # Every process serves its metrics on a port of its own, its web workers' values in a directory of its own
+        self.metrics_ports = dict(zip(self.commands, free_ports(len(self.commands)), strict=True))
+        self.env.setdefault("METRICS_DIR", str(log_dir / "metrics"))
+        for name, port in self.metrics_ports.items():
+            self.env[metrics_port_variable(name)] = str(port)
         self.processes: dict[str, subprocess.Popen] = {}
         self.credentials = {
             "admin_email": "admin@rso.example.org",
