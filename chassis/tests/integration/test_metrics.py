@@ -1,6 +1,9 @@
 """Prometheus metrics (docs/adr/0075): what a scrape of each kind of process shows after real requests and
 events."""
 
+import os
+import subprocess
+import sys
 import urllib.request
 
 import pytest
@@ -123,3 +126,40 @@ def test_a_relay_reports_its_pending_events_and_the_oldest_ones_age(client, auth
         wait_until(lambda: value(scrape_port(metrics_url), "rso_outbox_pending_events", service="sample") == 0,
                    message="the outbox drained")
     assert value(scrape_port(metrics_url), "rso_outbox_oldest_pending_age_seconds", service="sample") == 0
+
+
+SAMPLE_WEB = ("from chassis.cli import main; from chassis.tests import sample_service as s; "
+              "main(s.SERVICE, s.create_app, s.subscriptions, ['web'])")
+
+
+def test_a_gunicorn_group_reports_all_its_workers_at_metrics_and_on_its_metrics_port(
+        rso_mongodb_uri, rso_amqp_url, tmp_path):
+    directory = tmp_path / "metrics"
+    directory.mkdir()
+    (directory / "counter_99999.db").write_bytes(b"a previous run's values")
+    port, metrics_port = free_port(), free_port()
+    env = {**os.environ, "PORT": str(port), "METRICS_PORT": str(metrics_port), "WEB_WORKERS": "2",
+           "PROMETHEUS_MULTIPROC_DIR": str(directory), "MONGODB_URI": rso_mongodb_uri, "AMQP_URL": rso_amqp_url,
+           "LOG_LEVEL": "WARNING"}
+    web = subprocess.Popen([sys.executable, "-c", SAMPLE_WEB], env=env, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until(lambda: _answers(f"http://127.0.0.1:{port}/health/live"), timeout=60, message="gunicorn up")
+        assert not (directory / "counter_99999.db").exists()  # emptied at start
+        for _ in range(40):  # each on a connection of its own: either worker may take it
+            assert _answers(f"http://127.0.0.1:{port}/health/live")
+        for url in (f"http://127.0.0.1:{port}/metrics", f"http://127.0.0.1:{metrics_port}/metrics"):
+            live = value(scrape_port(url), "rso_http_requests_total", service="sample", method="GET",
+                         route="/health/live", status="200")
+            assert live == 41, url  # every worker's requests, the waiting one included
+    finally:
+        web.terminate()
+        web.wait(30)
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
