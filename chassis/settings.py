@@ -44,6 +44,9 @@ class ServiceSettings:
     consumer_prefetch: int = 10
     consumer_max_attempts: int = 4
     consumer_retry_delays_ms: tuple[int, ...] = (1000, 5000, 30000)
+    # Declare every handler queue (main, retry, dead) as a quorum queue, replicated over a RabbitMQ cluster's
+    # nodes (docs/adr/0077). A queue's type is fixed when it is created: see the ADR before switching.
+    consumer_quorum_queues: bool = False
     relay_poll_seconds: float = 0.2
     relay_batch_size: int = 100
     # How long sent outbox events and inbox records are kept (they may carry personal data): docs/adr/0066

@@ -121,19 +121,21 @@ def handler_queues(subscriptions: Subscriptions, handler: Handler, settings: Ser
 def declare_topology(channel: BlockingChannel, subscriptions: Subscriptions, settings: ServiceSettings,
                      ) -> dict[str, HandlerQueues]:
     declare_exchange(channel, settings.events_exchange)
+    queue_type = {"x-queue-type": "quorum"} if settings.consumer_quorum_queues else {}
     topology = {}
     for handler in subscriptions.handlers.values():
         queues = handler_queues(subscriptions, handler, settings)
-        channel.queue_declare(queue=queues.main, durable=True)
+        channel.queue_declare(queue=queues.main, durable=True, arguments=queue_type)
         for event_type in handler.event_types:
             channel.queue_bind(queue=queues.main, exchange=settings.events_exchange, routing_key=event_type)
         for queue, delay in zip(queues.retries, settings.consumer_retry_delays_ms, strict=True):
             channel.queue_declare(queue=queue, durable=True, arguments={
+                **queue_type,
                 "x-message-ttl": delay,
                 "x-dead-letter-exchange": "",
                 "x-dead-letter-routing-key": queues.main,
             })
-        channel.queue_declare(queue=queues.dead, durable=True)
+        channel.queue_declare(queue=queues.dead, durable=True, arguments=queue_type)
         topology[handler.name] = queues
     return topology
 

@@ -113,3 +113,8 @@ def test_the_python_build_renders_what_kubectl_kustomize_renders(overlay):
         return manifest["kind"], manifest["metadata"]["name"]
 
     assert sorted(kustomize.build(K8S / overlay), key=key) == sorted(kustomize.render(K8S / overlay), key=key)
+
+
+def test_production_declares_quorum_queues_on_its_rabbitmq_cluster():
+    production = of_kind(kustomize.render(K8S / "overlays" / "production"), "ConfigMap")["rso-config"]["data"]
+    assert production["CONSUMER_QUORUM_QUEUES"] == "true"
