@@ -185,8 +185,9 @@ def create_service_app(
                      lambda filename: send_from_directory(swagger_ui_path, filename, max_age=86400))
     app.extensions[MEDIA_TYPE_EXEMPT_ENDPOINTS] = set()
 
-    _install_request_hooks(app, frozenset(accepted_media_types))
+    # First, so that its timer starts even when a later hook refuses the request (415)
     metrics.install_http_metrics(app, settings.service_name, metrics_route=metrics_route)
+    _install_request_hooks(app, frozenset(accepted_media_types))
     app.register_error_handler(Problem, problem_response)
     app.register_error_handler(Exception, _unexpected_error)
     return app

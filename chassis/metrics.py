@@ -138,8 +138,7 @@ def install_http_metrics(app: Flask, service: str, *, metrics_route: bool) -> No
 
 
 def scrape() -> Response:
-    return Response(generate_latest(scrape_registry()), mimetype=CONTENT_TYPE_LATEST.split(";")[0],
-                    content_type=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(scrape_registry()), content_type=CONTENT_TYPE_LATEST)
 
 
 class OutboxCollector(Collector):
@@ -150,20 +149,28 @@ class OutboxCollector(Collector):
         self.service = service
         self.pending = pending
 
+    @staticmethod
+    def _families() -> tuple[GaugeMetricFamily, GaugeMetricFamily]:
+        return (GaugeMetricFamily("rso_outbox_pending_events", "Events stored but not yet published",
+                                  labels=["service"]),
+                GaugeMetricFamily("rso_outbox_oldest_pending_age_seconds",
+                                  "Age of the oldest unpublished event (0 when none waits)", labels=["service"]))
+
+    def describe(self) -> Iterator[GaugeMetricFamily]:
+        """The names, for registration, without asking the database."""
+        yield from self._families()
+
     def collect(self) -> Iterator[GaugeMetricFamily]:
         try:
             count, oldest = self.pending()
         except (PyMongoError, ConnectionFailure) as error:
             log.warning("outbox metrics unavailable", extra={"error": f"{type(error).__name__}: {error}"[:300]})
             return
-        pending = GaugeMetricFamily("rso_outbox_pending_events", "Events stored but not yet published",
-                                    labels=["service"])
+        pending, age = self._families()
         pending.add_metric([self.service], count)
-        yield pending
-        age = GaugeMetricFamily("rso_outbox_oldest_pending_age_seconds",
-                                "Age of the oldest unpublished event (0 when none waits)", labels=["service"])
         seconds = (dt.datetime.now(dt.UTC) - oldest.replace(tzinfo=dt.UTC)).total_seconds() if oldest else 0.0
         age.add_metric([self.service], max(seconds, 0.0))
+        yield pending
         yield age
 
 

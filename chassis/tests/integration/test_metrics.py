@@ -163,3 +163,13 @@ def _answers(url: str) -> bool:
             return response.status == 200
     except OSError:
         return False
+
+
+def test_a_request_refused_before_its_view_is_counted_too(client, auth_headers):
+    before = client.get("/metrics").get_data(as_text=True)
+    refused = client.post("/notes", data="title=n", content_type="application/x-www-form-urlencoded",
+                          headers=auth_headers(tenant="THA", roles=["case_officer"]))
+    assert refused.status_code == 415
+    after = client.get("/metrics").get_data(as_text=True)
+    labels = {"service": "sample", "method": "POST", "route": "/notes", "status": "415"}
+    assert value(after, "rso_http_requests_total", **labels) - value(before, "rso_http_requests_total", **labels) == 1
