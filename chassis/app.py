@@ -140,11 +140,15 @@ def create_service_app(
     ready_checks: Mapping[str, ReadyCheck] | None = None,
     token_validator: TokenValidator | None = None,
     metrics_route: bool = True,
+    broker: bool = True,
+    static_folder: str | None = None,
 ) -> Flask:
-    """The app of one service. `metrics_route=False` keeps `/metrics` off the app's own port (the public
-    gateway's); its metrics are then served on `METRICS_PORT` only."""
+    """The service's Flask app; `broker=False` for a process that uses no broker (readiness leaves it out). Only
+    an app given a `static_folder` serves `/static/` (the gateway forwards that path to the portal).
+    `metrics_route=False` keeps `/metrics` off the app's own port (the public gateway's): its metrics are then
+    served on `METRICS_PORT` only."""
     runtime.bootstrap(settings)
-    app = Flask(settings.service_name)
+    app = Flask(settings.service_name, static_folder=static_folder)
     hops = settings.trusted_proxy_hops
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)  # type: ignore[method-assign]
     app.config.update(
@@ -173,7 +177,7 @@ def create_service_app(
     app.extensions["rso.unavailable"] = set()  # dependencies the last readiness probe found down
     app.extensions["rso.ready_checks"] = {
         "database": db.ping,
-        "broker": lambda: ping_broker(settings.amqp_url),
+        **({"broker": lambda: ping_broker(settings.amqp_url)} if broker else {}),
         **(ready_checks or {}),
     }
     api = ServiceApi(app)

@@ -12,6 +12,12 @@ from chassis.iso_codes import COUNTRY_CODES, ISO_639_1_FOR_639_3, LANGUAGE_CODES
 
 PLATFORM_TENANT = "RSO"  # the Regional Support Office itself: its staff act across tenants where a rule says so
 TENANT_CODE_PATTERN = r"^[A-Z][A-Z0-9_]{1,15}$"  # ISO 3166 alpha-3 for states (THA), acronyms for organisations
+TENANT_KINDS = ("member_state", "international_organisation", "platform")
+# What a person or machine client may be granted at the gateway; the portal offers the same list.
+ROLES = (
+    "platform_admin", "tenant_admin", "roster_manager", "requesting_officer", "expert", "training_coordinator",
+    "trainer", "trainee", "case_officer", "jpa_coordinator", "auditor",
+)
 
 # The expertise areas of the RCF operationalisation note (Annex I, section c) and the platform additions.
 STANDARD_FUNCTIONS: dict[str, str] = {

@@ -12,7 +12,7 @@ from chassis import context, db
 from chassis.messaging import emit
 from chassis.vocabulary import PLATFORM_TENANT
 from gateway.identity import audit, keys
-from gateway.identity.models import OAuthClient, Tenant, User, hash_secret
+from gateway.identity.models import OAuthClient, Tenant, User, hash_secret, secret_matches
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -63,13 +63,48 @@ def _ensure_admin_client() -> None:
     print(f"created machine client {ADMIN_CLIENT_ID} with the platform_admin role")
 
 
+PORTAL_CLIENT_ID = "rso-portal"
+PORTAL_CALLBACK_PATH = "/auth/callback"  # the portal, served at the gateway's origin, receives codes here
+
+
+def _ensure_portal_client(settings) -> None:
+    """With PORTAL_CLIENT_SECRET set, the RSO portal as a confidential client signing people in at this origin.
+    Run again, it takes the secret and the address as they are now (a changed secret, a moved origin)."""
+    secret = os.environ.get("PORTAL_CLIENT_SECRET")
+    if not secret:
+        return
+    if len(secret) < MIN_PASSWORD_LENGTH:
+        raise SystemExit(f"PORTAL_CLIENT_SECRET needs at least {MIN_PASSWORD_LENGTH} characters")
+    redirect_uri = settings.oauth_issuer.rstrip("/") + PORTAL_CALLBACK_PATH
+    client = OAuthClient.objects(client_id=PORTAL_CLIENT_ID).first()
+    if client is not None and client.confidential and client.redirect_uris == [redirect_uri] \
+            and secret_matches(client.client_secret_hash, secret):
+        return
+
+    def work() -> None:
+        portal = OAuthClient.objects(client_id=PORTAL_CLIENT_ID).first() or OAuthClient(
+            client_id=PORTAL_CLIENT_ID, name="RSO portal", scopes=["api"])
+        portal.confidential = True
+        portal.client_secret_hash = hash_secret(secret)
+        portal.grant_types = ["authorization_code", "refresh_token"]
+        portal.redirect_uris = [redirect_uri]
+        portal.status = "active"
+        portal.save()
+        audit.record("client.registered", actor="bootstrap", actor_tenant=PLATFORM_TENANT, target=PORTAL_CLIENT_ID,
+                     target_tenant=PLATFORM_TENANT, redirect_uris=[redirect_uri])
+
+    db.transaction(work)
+    print(f"registered the portal ({PORTAL_CLIENT_ID}) at {redirect_uri}")
+
+
 def bootstrap(settings, args: argparse.Namespace) -> int:
     email = args.email.strip().lower()
     with context.bound(tenant=PLATFORM_TENANT):
         existing = User.objects(email=email).first()
         if existing is not None:
-            print(f"platform admin {email} already exists; nothing changed")
+            print(f"platform admin {email} already exists")
             _ensure_admin_client()
+            _ensure_portal_client(settings)
             return 0
         password = _admin_password()
 
@@ -83,6 +118,7 @@ def bootstrap(settings, args: argparse.Namespace) -> int:
 
         db.transaction(work)
         _ensure_admin_client()
+        _ensure_portal_client(settings)
     keys.active_key()
     print(f"created platform tenant {PLATFORM_TENANT} and platform admin {email}")
     return 0

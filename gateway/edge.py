@@ -3,7 +3,8 @@
 The gateway validates the bearer token (its validator also refuses tokens on the deny list), applies a
 per-client rate limit, strips every identity or forwarding header a client sent, and forwards the request
 over a pooled HTTP session. Upstream timeouts answer 504, unreachable upstreams 503. `GET /api` indexes
-every service's OpenAPI document.
+every service's OpenAPI document. Every other path the gateway does not serve itself is the portal's: the
+gateway forwards it, with the browser's cookies, so that people have one origin and one address.
 
 A plain Flask blueprint on purpose: proxied paths belong to the services' OpenAPI documents, not the gateway's.
 """
@@ -24,10 +25,12 @@ from flask import Blueprint, Flask, Response, current_app, g, request
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 from werkzeug.datastructures import Headers
+from werkzeug.exceptions import NotFound as RouteNotFound
 
 from chassis import metrics
 from chassis.app import MEDIA_TYPE_EXEMPT_ENDPOINTS
 from chassis.auth import authenticate
+from chassis.http import cookieless_session
 from chassis.problems import NotFound, Problem
 from gateway.settings import GatewaySettings
 
@@ -41,6 +44,10 @@ HOP_BY_HOP_HEADERS = frozenset({
     "te", "trailer", "transfer-encoding", "upgrade",
 })
 NOT_FORWARDED_REQUEST_HEADERS = HOP_BY_HOP_HEADERS | {"host", "content-length"}
+# First path segments that are the gateway's own, even where it has no route: they never reach the portal.
+# `metrics`: no process's metrics are public, the portal's neither (docs/adr/0075).
+GATEWAY_PATHS = frozenset({"api", "oauth", "admin", "account", ".well-known", "health", "openapi.json", "docs",
+                           "metrics"})
 CLIENT_IDENTITY_HEADER_PREFIXES = (
     "x-tenant", "x-user", "x-roles", "x-rso-", "x-auth", "x-forwarded-", "x-real-ip", "forwarded",
 )
@@ -117,11 +124,12 @@ class Edge:
 
     def __init__(self, settings: GatewaySettings):
         self.upstreams = {name: url.rstrip("/") for name, url in settings.upstreams().items()}
+        self.portal = settings.portal_url.rstrip("/")
         self.timeout = (settings.upstream_connect_timeout_seconds, settings.upstream_read_timeout_seconds)
         self.limiter = TokenBucketLimiter(settings.rate_limit_per_second, settings.rate_limit_burst)
-        self.session = requests.Session()
+        self.session = cookieless_session()  # shared by every caller: the portal's session cookies pass through
         self.session.headers.clear()  # forward the client's headers, not requests' defaults
-        adapter = HTTPAdapter(pool_connections=len(self.upstreams), pool_maxsize=POOL_MAXSIZE,
+        adapter = HTTPAdapter(pool_connections=len(self.upstreams) + 1, pool_maxsize=POOL_MAXSIZE,
                               max_retries=UPSTREAM_RETRY)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
@@ -134,6 +142,7 @@ def install_edge(app: Flask, settings: GatewaySettings) -> None:
     app.extensions[EDGE] = Edge(settings)
     app.extensions[MEDIA_TYPE_EXEMPT_ENDPOINTS].add("edge.forward")
     app.register_blueprint(blueprint)
+    app.before_request(_forward_to_the_portal)
 
 
 @blueprint.get("/api")
@@ -160,12 +169,28 @@ def forward(service: str, rest: str) -> Response:
     if posixpath.normpath(f"/{rest}") == "/metrics":  # for Prometheus inside the cluster only (docs/adr/0075)
         raise NotFound(f"No resource at /api/{service}/metrics")
     _admit(edge.limiter, rest)
+    return _relay(base_url, rest, service=service, prefix=f"/api/{service}")
+
+
+def _forward_to_the_portal() -> Response | None:
+    """A path the gateway has no route for, outside its own prefixes, is the portal's page (or its 404)."""
+    if not isinstance(request.routing_exception, RouteNotFound):
+        return None
+    if posixpath.normpath(request.path).lstrip("/").split("/", 1)[0] in GATEWAY_PATHS:
+        return None
+    edge: Edge = current_app.extensions[EDGE]
+    return _relay(edge.portal, request.path.lstrip("/"), service="portal", prefix="")
+
+
+def _relay(base_url: str, rest: str, *, service: str, prefix: str) -> Response:
+    """The request, sent on to `base_url/rest`, and the upstream's answer, as they are."""
+    edge: Edge = current_app.extensions[EDGE]
     url = f"{base_url}/{quote(rest, safe=PATH_SAFE_CHARACTERS)}"
     if request.query_string:
         url += "?" + request.query_string.decode("latin-1")
     try:
         upstream = edge.session.request(
-            request.method, url, headers=_upstream_headers(service), data=request.get_data() or None,
+            request.method, url, headers=_upstream_headers(prefix), data=request.get_data() or None,
             timeout=edge.timeout, allow_redirects=False, stream=True,
         )
         body = upstream.raw.read(decode_content=False)
@@ -206,7 +231,7 @@ def _take_token(limiter: TokenBucketLimiter, kind: str, who: str | None) -> None
                           headers={"Retry-After": str(retry_after)}, retry_after_seconds=retry_after)
 
 
-def _upstream_headers(service: str) -> dict[str, str]:
+def _upstream_headers(prefix: str) -> dict[str, str]:
     """The client's headers minus hop-by-hop and identity/forwarding ones, plus the gateway's own."""
     listed_in_connection = {name.strip().lower() for name in request.headers.get("Connection", "").split(",")}
     headers = {
@@ -219,8 +244,9 @@ def _upstream_headers(service: str) -> dict[str, str]:
         "X-Forwarded-For": request.remote_addr or "",
         "X-Forwarded-Proto": request.scheme,
         "X-Forwarded-Host": request.host,
-        "X-Forwarded-Prefix": f"/api/{service}",
     })
+    if prefix:
+        headers["X-Forwarded-Prefix"] = prefix
     return headers
 
 

@@ -12,6 +12,7 @@ class GatewaySettings(ServiceSettings):
     roster_url: str = "http://127.0.0.1:8001"
     training_url: str = "http://127.0.0.1:8002"
     joint_action_url: str = "http://127.0.0.1:8003"
+    portal_url: str = "http://127.0.0.1:8004"  # every path the gateway does not own is the portal's
     upstream_connect_timeout_seconds: float = 2.0
     upstream_read_timeout_seconds: float = 30.0
     rate_limit_per_second: float = 20.0

@@ -15,6 +15,11 @@ class DatabaseKeySource(JWKSKeySource):
         return keys.public_jwks()
 
 
+# The problem type a refused token answers with, by the kind of denial: a client (the portal) tells a person
+# whose organisation is suspended or whose account is deactivated why, instead of asking them to sign in again.
+REFUSAL_TYPES = {"tenant": "tenant-suspended", "subject": "account-deactivated", "token": "token-revoked"}
+
+
 class GatewayTokenValidator(TokenValidator):
     def __init__(self, settings: GatewaySettings):
         super().__init__(
@@ -26,7 +31,8 @@ class GatewayTokenValidator(TokenValidator):
 
     def validate(self, raw_token: str) -> Principal:
         principal = super().validate(raw_token)
-        reason = self.deny_list.reason_refusing(principal)
-        if reason:
-            raise Unauthorized(reason)
+        refusal = self.deny_list.refusing(principal)
+        if refusal:
+            kind, reason = refusal
+            raise Unauthorized(reason, slug=REFUSAL_TYPES[kind])
         return principal

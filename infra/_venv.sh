@@ -21,3 +21,5 @@ if [ "$(cat "$installed_stamp" 2>/dev/null)" != "$wanted" ]; then
     .venv/bin/pip install --quiet -e ".[dev]"
     echo "$wanted" > "$installed_stamp"
 fi
+
+source "$ROOT/infra/portal_assets.sh"

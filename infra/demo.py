@@ -965,7 +965,7 @@ def load_when_live(gateway: str, credentials: dict[str, str], stop: threading.Ev
             say(f"rso-dev: warning: the platform was not live within {LIVE_WITHIN_SECONDS} s; no demo data loaded")
             return None
     if not load:
-        say(f"rso-dev: the platform is live at {gateway} (no demo data: --no-demo)")
+        say(f"rso-dev: the platform is live: sign in at {gateway}/ (no demo data: --no-demo)")
         return None
     say("rso-dev: loading the demo data (`infra/run --no-demo` skips it)")
     report = load_demo(gateway, credentials, stop=stop, log=lambda message: say(f"rso-dev: demo: {message}"),
@@ -974,6 +974,6 @@ def load_when_live(gateway: str, credentials: dict[str, str], stop: threading.Ev
         say("rso-dev: the demo data stopped loading with the platform; the next run finishes it")
         return report
     say(f"rso-dev: demo data ready ({report.summary()})\n"
-        f"rso-dev: the platform is live at {gateway}; demo logins (tenant, e-mail, roles; docs/demo.md):\n"
-        f"{logins_table(credentials)}")
+        f"rso-dev: the platform is live: sign in at {gateway}/ as one of these demo people "
+        f"(tenant, e-mail, roles; docs/demo.md):\n{logins_table(credentials)}")
     return report

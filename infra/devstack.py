@@ -34,6 +34,7 @@ VENV_BIN = Path(sys.executable).parent
 PROCFILE = ROOT / "infra" / "Procfile"
 DEMO_CREDENTIALS = VAR / "demo-credentials.json"
 DEMO_PASSWORD_KEY = "demo_password"  # in DEMO_CREDENTIALS: the password every demo person shares
+PORTAL_SECRET_KEY = "portal_client_secret"  # in DEMO_CREDENTIALS: the portal's OAuth client secret
 DEMO_STOP_SECONDS = 5  # how long run() waits, once its processes stopped, for the demo loader to say it stopped
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -169,6 +170,22 @@ def ensure_broker(url: str) -> None:
         raise DevstackError(f"RabbitMQ did not accept connections at {where} within 60 s; see /var/log/rabbitmq/")
 
 
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's; the browser tests drive it (Playwright downloads no browser)
+
+
+def ensure_browser() -> None:
+    """Debian's Chromium for the browser tests (tests/browser), installed with apt-get when missing."""
+    if CHROMIUM.exists():
+        return
+    if os.geteuid() != 0:
+        raise DevstackError("the browser tests need Chromium: sudo apt-get install -y chromium")
+    print("rso-dev: installing chromium with apt-get (the browser tests)", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
+        if subprocess.run(command, env=env, stdin=subprocess.DEVNULL).returncode != 0:
+            raise DevstackError(f"`{' '.join(command)}` failed; install Chromium yourself and retry")
+
+
 def _ports(environ) -> dict[str, int]:
     return {name: int(environ.get(f"{name.upper()}_PORT", default)) for name, default in SERVICES.items()}
 
@@ -181,6 +198,7 @@ def process_environment(ports: dict[str, int], environ=os.environ) -> dict[str, 
     gateway = f"http://127.0.0.1:{ports['gateway']}"
     env.setdefault("OAUTH_ISSUER", gateway)
     env.setdefault("JWKS_URL", f"{gateway}/.well-known/jwks.json")
+    env.setdefault("GATEWAY_URL", gateway)
     for name, port in ports.items():
         env[f"{name.upper()}_PORT"] = str(port)
         if name != "gateway":
@@ -189,33 +207,33 @@ def process_environment(ports: dict[str, int], environ=os.environ) -> dict[str, 
 
 
 def demo_credentials() -> dict[str, str]:
-    """The local platform admin's logins and the password every demo person shares (`infra/demo.py`),
-    generated on the first run and kept in var/ (never in git), so a second run prints the same ones; no
-    password is fixed in code. A file from before the demo data gets the demo password added."""
-    if DEMO_CREDENTIALS.exists():
-        credentials = json.loads(DEMO_CREDENTIALS.read_text())
-        if DEMO_PASSWORD_KEY in credentials:
-            return credentials
-    else:
-        credentials = {
-            "admin_email": "admin@rso.example.org",
-            "admin_password": secrets.token_urlsafe(12),
-            "admin_client_id": "rso-admin-cli",
-            "admin_client_secret": secrets.token_urlsafe(24),
-        }
-    credentials[DEMO_PASSWORD_KEY] = secrets.token_urlsafe(12)
-    DEMO_CREDENTIALS.parent.mkdir(parents=True, exist_ok=True)
-    DEMO_CREDENTIALS.touch(mode=0o600)
-    DEMO_CREDENTIALS.write_text(json.dumps(credentials, indent=2))
+    """The local platform admin's logins, the portal's client secret and the password every demo person shares
+    (`infra/demo.py`), generated on the first run and kept in var/ (never in git), so a second run prints the
+    same ones; no password is fixed in code. A file from an older run gets what it lacks added."""
+    credentials = json.loads(DEMO_CREDENTIALS.read_text()) if DEMO_CREDENTIALS.exists() else {
+        "admin_email": "admin@rso.example.org",
+        "admin_password": secrets.token_urlsafe(12),
+        "admin_client_id": "rso-admin-cli",
+        "admin_client_secret": secrets.token_urlsafe(24),
+    }
+    missing = {key: secrets.token_urlsafe(size) for key, size in ((DEMO_PASSWORD_KEY, 12), (PORTAL_SECRET_KEY, 32))
+               if key not in credentials}
+    if missing:
+        credentials.update(missing)
+        DEMO_CREDENTIALS.parent.mkdir(parents=True, exist_ok=True)
+        DEMO_CREDENTIALS.touch(mode=0o600)
+        DEMO_CREDENTIALS.write_text(json.dumps(credentials, indent=2))
     return credentials
 
 
 def bootstrap_gateway(env: dict[str, str], credentials: dict[str, str]) -> None:
-    """The platform tenant, its first admin and an admin machine client (idempotent: `rso-gateway bootstrap`)."""
+    """The platform tenant, its first admin, an admin machine client and the portal's client (idempotent:
+    `rso-gateway bootstrap`)."""
     result = subprocess.run(
         [str(VENV_BIN / "rso-gateway"), "bootstrap", "--email", credentials["admin_email"]], cwd=ROOT,
         env={**env, "RSO_ADMIN_PASSWORD": credentials["admin_password"],
-             "RSO_ADMIN_CLIENT_SECRET": credentials["admin_client_secret"]},
+             "RSO_ADMIN_CLIENT_SECRET": credentials["admin_client_secret"],
+             "PORTAL_CLIENT_SECRET": env["PORTAL_CLIENT_SECRET"]},
         stdin=subprocess.DEVNULL, capture_output=True, text=True)
     if result.returncode != 0:
         raise DevstackError(f"gateway bootstrap failed:\n{result.stdout}{result.stderr}")
@@ -230,16 +248,19 @@ def publish_tenants(env: dict[str, str]) -> None:
 
 
 def _print_credentials(credentials: dict[str, str]) -> None:
-    print(f"rso-dev: platform admin {credentials['admin_email']} / {credentials['admin_password']}; "
+    print(f"rso-dev: platform admin: sign in at the portal as {credentials['admin_email']} / "
+          f"{credentials['admin_password']}; "
           f"machine client {credentials['admin_client_id']} / {credentials['admin_client_secret']} "
           f"(kept in {DEMO_CREDENTIALS.relative_to(ROOT)})", flush=True)
 
 
 def _print_urls(ports: dict[str, int]) -> None:
-    print(f"rso-dev: gateway at http://127.0.0.1:{ports['gateway']}")
+    print(f"rso-dev: the portal, for people: http://127.0.0.1:{ports['gateway']}/  (the gateway serves it)")
+    print(f"rso-dev: the API through the gateway: http://127.0.0.1:{ports['gateway']}/api")
     for name, port in ports.items():
         base = f"http://127.0.0.1:{port}"
-        print(f"  {name:<13} {base}  docs {base}/docs  openapi {base}/openapi.json")
+        if name != "portal":  # its pages are at the gateway's address
+            print(f"  {name:<13} {base}  docs {base}/docs  openapi {base}/openapi.json")
     print("rso-dev: starting every process of infra/Procfile (one that exits is started again); Ctrl-C stops them all",
           flush=True)
 
@@ -270,6 +291,8 @@ def run(mongodb_uri: str, amqp_url: str, *, load_demo: bool = True) -> int:
     ports = _ports(os.environ)
     env = process_environment(ports)
     credentials = demo_credentials()
+    env.setdefault("PORTAL_CLIENT_SECRET", credentials[PORTAL_SECRET_KEY])
+    credentials[PORTAL_SECRET_KEY] = env["PORTAL_CLIENT_SECRET"]  # the demo loader signs people in through it
     bootstrap_gateway(env, credentials)
     _print_urls(ports)
     _print_credentials(credentials)
@@ -288,11 +311,14 @@ def run(mongodb_uri: str, amqp_url: str, *, load_demo: bool = True) -> int:
 def person_token(email: str, password: str | None = None) -> str:
     """An access token of a person, obtained as a browser app would (for curl and scripts)."""
     from chassis.testing.oauth import sign_in
-    from infra.platform import PORTAL, PORTAL_REDIRECT_URI
+    from infra.platform import PORTAL, portal_redirect_uri
 
     gateway = f"http://127.0.0.1:{_ports(os.environ)['gateway']}"
+    credentials = demo_credentials()
+    portal_secret = os.environ.get("PORTAL_CLIENT_SECRET") or credentials[PORTAL_SECRET_KEY]
     try:
-        token = sign_in(gateway, PORTAL, email, password or demo_credentials()[DEMO_PASSWORD_KEY], PORTAL_REDIRECT_URI)
+        token = sign_in(gateway, PORTAL, email, password or credentials[DEMO_PASSWORD_KEY],
+                        portal_redirect_uri(gateway), client_secret=portal_secret)
     except PermissionError as error:
         raise DevstackError(f"{email} could not sign in at {gateway}: {error}") from error
     return token["access_token"]
@@ -322,6 +348,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("ensure-mongo", help="start SecantusDB in var/ unless a MongoDB answers at MONGODB_URI")
     commands.add_parser("ensure-broker", help="start (or install) RabbitMQ unless one answers at AMQP_URL")
     commands.add_parser("ensure-promtool", help="install promtool (Debian's prometheus package) unless present")
+    commands.add_parser("ensure-browser", help="install Debian's chromium for the browser tests when missing")
     run_command = commands.add_parser("run", help="ensure-mongo, ensure-broker, then run every process until "
                                                   "Ctrl-C, loading the demo data once they are live")
     run_command.add_argument("--no-demo", action="store_true", help="do not load the demo data (docs/demo.md)")
@@ -341,6 +368,8 @@ def main(argv: list[str] | None = None) -> int:
             ensure_broker(amqp_url)
         elif args.command == "ensure-promtool":
             ensure_promtool()
+        elif args.command == "ensure-browser":
+            ensure_browser()
         elif args.command == "token":
             print(person_token(args.email, args.password))
         elif args.command == "check-indexes":

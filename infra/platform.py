@@ -25,7 +25,7 @@ from chassis.testing.infrastructure import rabbitmqctl
 from infra import devstack
 
 ROOT = Path(__file__).resolve().parents[1]
-WEB_SERVICES = ("gateway", "roster", "training", "joint_action")
+WEB_SERVICES = ("gateway", "roster", "training", "joint_action", "portal")
 
 
 def free_ports(count: int) -> list[int]:
@@ -45,7 +45,6 @@ def metrics_port_variable(process: str) -> str:
 
 class Platform:
     def __init__(self, env: dict[str, str], ports: dict[str, int], log_dir: Path):
-        self.env = env
         self.ports = ports
         self.log_dir = log_dir
         self.commands = devstack.procfile_commands()
@@ -60,7 +59,10 @@ class Platform:
             "admin_password": secrets.token_urlsafe(12),
             "admin_client_id": "rso-admin-cli",
             "admin_client_secret": secrets.token_urlsafe(24),
+            devstack.PORTAL_SECRET_KEY: secrets.token_urlsafe(32),
         }
+        self.env = {**env, "PORTAL_CLIENT_SECRET": self.credentials[devstack.PORTAL_SECRET_KEY]}
+        self.passwords: dict[str, str] = {}  # of the people a Directory made: every Directory of it shares them
 
     @property
     def gateway(self) -> str:
@@ -183,8 +185,12 @@ class Api:
         return self.call("PATCH", path, expect, **kwargs)
 
 
-PORTAL = "rso-portal"
-PORTAL_REDIRECT_URI = "https://portal.rso.example.org/callback"
+PORTAL = "rso-portal"  # registered by `rso-gateway bootstrap` (gateway/commands.py)
+
+
+def portal_redirect_uri(gateway: str) -> str:
+    """Where the portal, served at the gateway's origin, receives authorization codes."""
+    return f"{gateway}/auth/callback"
 
 
 class Directory:
@@ -195,10 +201,9 @@ class Directory:
         credentials = platform.credentials
         self.admin = Api(self.gateway, oauth.client_token(self.gateway, credentials["admin_client_id"],
                                                           credentials["admin_client_secret"]))
-        self.passwords: dict[str, str] = {}
-        self.admin.post("/admin/tenants/RSO/clients", expect=(201, 409), json={
-            "client_id": PORTAL, "name": "RSO portal", "confidential": False,
-            "grant_types": ["authorization_code", "refresh_token"], "redirect_uris": [PORTAL_REDIRECT_URI]})
+        self.portal_secret = credentials[devstack.PORTAL_SECRET_KEY]
+        # Shared by every Directory of one platform (test modules share one), so a person made once signs in.
+        self.passwords: dict[str, str] = getattr(platform, "passwords", {})
 
     def tenant(self, code: str, kind: str = "member_state") -> None:
         """The tenant, once every service knows it."""
@@ -214,7 +219,8 @@ class Directory:
             "password": password})
 
     def signed_in(self, email: str) -> Api:
-        token = oauth.sign_in(self.gateway, PORTAL, email, self.passwords[email], PORTAL_REDIRECT_URI)
+        token = oauth.sign_in(self.gateway, PORTAL, email, self.passwords[email], portal_redirect_uri(self.gateway),
+                              client_secret=self.portal_secret)
         return Api(self.gateway, token["access_token"])
 
     def machine(self, tenant: str, client_id: str, *roles: str) -> Api:

@@ -10,10 +10,12 @@ DEFAULT_REDIRECT_URI = "https://app.example.org/callback"
 
 
 def sign_in(gateway_url: str, client_id: str, email: str, password: str,
-            redirect_uri: str = DEFAULT_REDIRECT_URI) -> dict:
-    """A person signs in through a public app: authorization code with PKCE, the sign-in form submitted as a
-    browser would; returns the token response (access and refresh token)."""
-    session = OAuth2Session(client_id, token_endpoint_auth_method="none", redirect_uri=redirect_uri, scope="api",
+            redirect_uri: str = DEFAULT_REDIRECT_URI, client_secret: str | None = None) -> dict:
+    """A person signs in through an app (a public one, or a confidential one given its `client_secret`):
+    authorization code with PKCE, the sign-in form submitted as a browser would; returns the token response
+    (access and refresh token)."""
+    session = OAuth2Session(client_id, client_secret, redirect_uri=redirect_uri, scope="api",
+                            token_endpoint_auth_method="client_secret_basic" if client_secret else "none",
                             code_challenge_method="S256")
     verifier = generate_token(64)
     url, _ = session.create_authorization_url(f"{gateway_url}/oauth/authorize", code_verifier=verifier)

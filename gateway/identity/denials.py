@@ -43,10 +43,16 @@ class DenyList:
 
     def reason_refusing(self, principal: Principal) -> str | None:
         """Why `principal`'s token is no longer honoured, or None if it is."""
+        refusal = self.refusing(principal)
+        return refusal[1] if refusal else None
+
+    def refusing(self, principal: Principal) -> tuple[str, str] | None:
+        """(kind, reason) of the denial that stops `principal`'s token: kind `tenant` (suspended), `subject` (a
+        deactivated person or deleted client) or `token` (revoked); None if the token is honoured."""
         reasons = self._current()
-        for key in (f"tenant:{principal.tenant}", f"subject:{principal.sub}", f"token:{principal.token_id}"):
-            if key in reasons:
-                return reasons[key]
+        for kind, value in (("tenant", principal.tenant), ("subject", principal.sub), ("token", principal.token_id)):
+            if f"{kind}:{value}" in reasons:
+                return kind, reasons[f"{kind}:{value}"]
         return None
 
     def _current(self) -> dict[str, str]:

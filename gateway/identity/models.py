@@ -13,13 +13,8 @@ from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, ClientMixin, TokenMix
 from chassis import db
 from chassis.clock import now
 from chassis.tenancy import TenantOwnedDocument
-from chassis.vocabulary import TENANT_CODE_PATTERN
+from chassis.vocabulary import ROLES, TENANT_CODE_PATTERN, TENANT_KINDS
 
-TENANT_KINDS = ("member_state", "international_organisation", "platform")
-ROLES = (
-    "platform_admin", "tenant_admin", "roster_manager", "requesting_officer", "expert", "training_coordinator",
-    "trainer", "trainee", "case_officer", "jpa_coordinator", "auditor",
-)
 _hasher = PasswordHasher()
 
 

@@ -103,7 +103,7 @@ def test_credentials_come_from_secrets_and_the_bootstrap_runs_as_a_job(manifests
 
 def test_production_takes_credentials_from_the_cluster_not_from_git():
     assert of_kind(kustomize.render(K8S / "overlays" / "production"), "Secret") == {}
-    assert set(of_kind(kustomize.render(K8S / "base"), "Secret")) == {"rso-credentials", "rso-bootstrap"}
+    assert set(of_kind(kustomize.render(K8S / "base"), "Secret")) == {"rso-credentials", "rso-bootstrap", "rso-portal"}
 
 
 @pytest.mark.skipif(not shutil.which("kubectl"), reason="kubectl renders nothing to compare with here")

@@ -21,6 +21,7 @@ from chassis.testing.infrastructure import rabbitmqctl
 from infra.platform import Api, Directory
 
 pytestmark = pytest.mark.e2e
+OWN_PLATFORM = True  # it kills a worker and stops the broker
 
 OFFICER = "case.officer@police.go.th"
 FLOW_SECONDS = 90

@@ -5,9 +5,11 @@ import argparse
 import pytest
 import requests
 
+from chassis import context
+from chassis.testing import oauth
 from chassis.testing.events import emitted
 from gateway import commands
-from gateway.identity.models import AuditEntry, Tenant, User, secret_matches
+from gateway.identity.models import AuditEntry, OAuthClient, Tenant, User, secret_matches
 
 pytestmark = pytest.mark.integration
 PASSWORD = "correct-horse-battery-staple"
@@ -54,6 +56,25 @@ def test_bootstrap_can_create_a_platform_admin_machine_client(live_gateway, monk
 
     assert created.status_code == 201, created.text
     assert AuditEntry.objects(action="tenant.created").get().actor == commands.ADMIN_CLIENT_ID
+
+
+def test_bootstrap_registers_the_portal_as_a_confidential_client_at_this_origin(live_gateway, monkeypatch):
+    monkeypatch.setenv("RSO_ADMIN_PASSWORD", PASSWORD)
+    monkeypatch.setenv("PORTAL_CLIENT_SECRET", "the-first-portal-secret-0123456789")
+    run_bootstrap(live_gateway.app)
+    monkeypatch.setenv("PORTAL_CLIENT_SECRET", "the-second-portal-secret-0123456789")
+    run_bootstrap(live_gateway.app)  # idempotent, and the secret of now wins
+
+    with context.bound(tenant="RSO"):
+        portal = OAuthClient.objects.get(client_id=commands.PORTAL_CLIENT_ID)
+    assert portal.confidential and portal.grant_types == ["authorization_code", "refresh_token"]
+    assert portal.redirect_uris == [f"{live_gateway.url}/auth/callback"]
+    token = oauth.sign_in(live_gateway.url, commands.PORTAL_CLIENT_ID, "admin@rso.example.org", PASSWORD,
+                          f"{live_gateway.url}/auth/callback", client_secret="the-second-portal-secret-0123456789")
+    assert token["access_token"] and token["refresh_token"]
+    with pytest.raises(Exception, match="invalid_client"):
+        oauth.sign_in(live_gateway.url, commands.PORTAL_CLIENT_ID, "admin@rso.example.org", PASSWORD,
+                      f"{live_gateway.url}/auth/callback", client_secret="the-first-portal-secret-0123456789")
 
 
 def test_publish_tenants_tells_late_services_of_every_tenant(app, capsys):

@@ -6,7 +6,7 @@ import threading
 import time
 
 import pytest
-from flask import Flask, request
+from flask import Flask, Response, request
 from prometheus_client import REGISTRY, generate_latest
 from werkzeug.serving import make_server
 
@@ -37,6 +37,12 @@ class EchoUpstream:
         @app.post("/created")
         def created():
             return {"id": "42"}, 201, {"X-Upstream-Custom": "yes", "Location": "/experts/42"}
+
+        @app.get("/sign-in")
+        def sets_a_cookie():
+            response = Response("signed in")
+            response.set_cookie("rso_portal_session", "secret-of-one-person", httponly=True)
+            return response
 
         @app.route("/", defaults={"path": ""}, methods=ALL_METHODS)
         @app.route("/<path:path>", methods=ALL_METHODS)
@@ -143,13 +149,27 @@ def upstream(echo_upstream):
     return echo_upstream
 
 
+@pytest.fixture(scope="module")
+def portal_echo():
+    portal = EchoUpstream()
+    yield portal
+    portal.close()
+
+
 @pytest.fixture
-def make_gateway(make_app, upstream, keep_alive_upstream):
-    """The real gateway: roster is the echo upstream, nothing listens for training."""
+def portal_upstream(portal_echo):
+    portal_echo.received.clear()
+    return portal_echo
+
+
+@pytest.fixture
+def make_gateway(make_app, upstream, keep_alive_upstream, portal_echo):
+    """The real gateway: roster is the echo upstream, nothing listens for training, the portal is an echo too."""
 
     def make(**overrides) -> Flask:
         values = {
             "roster_url": upstream.url,
+            "portal_url": portal_echo.url,
             "training_url": f"http://127.0.0.1:{free_port()}",
             "joint_action_url": keep_alive_upstream,
             "upstream_read_timeout_seconds": READ_TIMEOUT_SECONDS,
@@ -280,15 +300,54 @@ def test_invalid_token_is_refused_at_the_edge(client, upstream, token_issuer, ma
     assert upstream.received == []
 
 
-def test_denied_token_is_refused_with_the_reason(client, upstream, auth_headers):
+def test_denied_token_is_refused_with_the_reason_and_its_kind(client, upstream, auth_headers):
+    """The problem type says why, so a client (the portal) can tell a suspended organisation or a deactivated
+    account from a token that merely has to be renewed."""
     denials.deny("tenant", "THA", "Tenant is suspended")
+    denials.deny("subject", "user-9", "The account is deactivated")
 
     refused = client.get("/api/roster/experts", headers=auth_headers(tenant="THA"))
+    deactivated = client.get("/api/roster/experts", headers=auth_headers(tenant="AUS", sub="user-9"))
     allowed = client.get("/api/roster/experts", headers=auth_headers(tenant="AUS"))
 
-    assert assert_problem(refused, 401, "unauthorized")["detail"] == "Tenant is suspended"
+    assert assert_problem(refused, 401, "tenant-suspended")["detail"] == "Tenant is suspended"
+    assert assert_problem(deactivated, 401, "account-deactivated")["detail"] == "The account is deactivated"
     assert allowed.status_code == 200
     assert len(upstream.received) == 1
+
+
+def test_every_path_the_gateway_does_not_own_is_the_portals(client, portal_upstream):
+    """The portal is served at the gateway's origin: its pages and their cookies pass through, untouched."""
+    client.set_cookie("rso_portal_session", "abc")
+    page = client.get("/organisations/THA/people?x=1")
+    posted = client.post("/sign-out", data={"csrf_token": "t"})
+
+    assert page.status_code == 200 and posted.status_code == 200
+    first, second = portal_upstream.received
+    assert (first["method"], first["path"], first["query"]) == ("GET", "/organisations/THA/people", "x=1")
+    assert "rso_portal_session=abc" in first["headers"]["Cookie"]
+    assert "X-Forwarded-Prefix" not in first["headers"] and first["headers"]["X-Forwarded-Host"]
+    assert (second["method"], second["body"]) == ("POST", "csrf_token=t")
+    assert client.get("/").status_code == 200 and len(portal_upstream.received) == 3
+
+
+def test_a_cookie_the_portal_sets_for_one_browser_is_never_sent_with_anothers_request(make_gateway,
+                                                                                     portal_upstream):
+    gateway = make_gateway()
+    signed_in = gateway.test_client().get("/sign-in")
+    someone_else = gateway.test_client().get("/organisations")
+
+    assert "secret-of-one-person" in signed_in.headers["Set-Cookie"]
+    assert someone_else.status_code == 200
+    assert "Cookie" not in portal_upstream.received[-1]["headers"]
+
+
+@pytest.mark.parametrize("path", ["/admin/nothing", "/oauth/nothing", "/account/nothing", "/.well-known/nothing",
+                                  "/health/nothing", "/docs/nothing", "/api"])
+def test_the_gateways_own_paths_never_reach_the_portal(client, portal_upstream, path):
+    response = client.get(path)
+    assert response.status_code in (200, 404) and response.mimetype in ("application/json", "application/problem+json")
+    assert portal_upstream.received == []
 
 
 @pytest.mark.parametrize("path", ["openapi.json", "docs", "health/live", "public/certificates/abc"])

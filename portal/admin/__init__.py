@@ -1,0 +1,1 @@
+"""Administration pages over the gateway's admin API: people, machine clients, tenants and the audit log."""

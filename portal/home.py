@@ -1,0 +1,69 @@
+"""The home page: what needs the signed-in person's attention now, read from the services' own APIs.
+
+Each line is one count a service's list answers (its `X-Pagination` total), for the people whose roles make it
+their business. The links lead to the services' API documents until the journeys' own pages exist.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+from flask_babel import lazy_gettext as _l
+
+from portal import gateway
+from portal.sessions import Person
+
+
+@dataclasses.dataclass(frozen=True)
+class Check:
+    roles: tuple[str, ...]
+    title: object  # a lazy, translated string
+    path: str
+    params: dict[str, str]
+    docs: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Attention:
+    title: str
+    href: str
+    count: int | None  # None: the service could not be read just now
+
+
+ROSTER_DOCS, TRAINING_DOCS, JOINT_ACTION_DOCS = "/api/roster/docs", "/api/training/docs", "/api/joint-action/docs"
+CHECKS = (
+    Check(("roster_manager",), _l("Nominated experts to vet"), "/api/roster/experts", {"status": "nominated"},
+          ROSTER_DOCS),
+    Check(("roster_manager",), _l("Deployment requests to review"), "/api/roster/requests", {"status": "submitted"},
+          ROSTER_DOCS),
+    Check(("requesting_officer",), _l("Your requests with an offer to answer"), "/api/roster/requests",
+          {"status": "offered"}, ROSTER_DOCS),
+    Check(("requesting_officer",), _l("Your requests under review"), "/api/roster/requests",
+          {"status": "under_review"}, ROSTER_DOCS),
+    Check(("requesting_officer",), _l("Your draft requests"), "/api/roster/requests", {"status": "draft"},
+          ROSTER_DOCS),
+    Check(("expert",), _l("Deployment offers waiting for your answer"), "/api/roster/deployments",
+          {"status": "offered"}, ROSTER_DOCS),
+    Check(("trainee",), _l("Courses you are enrolled in"), "/api/training/me/enrolments", {"status": "enrolled"},
+          TRAINING_DOCS),
+    Check(("trainee",), _l("Your enrolments waiting for approval"), "/api/training/me/enrolments",
+          {"status": "pending_approval"}, TRAINING_DOCS),
+    Check(("training_coordinator",), _l("Enrolments waiting for your approval"), "/api/training/enrolments",
+          {"status": "pending_approval"}, TRAINING_DOCS),
+    Check(("case_officer", "jpa_coordinator"), _l("Cases you can work on"), "/api/joint-action/cases", {},
+          JOINT_ACTION_DOCS),
+)
+
+
+def _count(check: Check) -> int | None:
+    response = gateway.get(check.path, params={**check.params, "page": 1, "page_size": 1})
+    if not response.ok:
+        return None
+    paging = response.headers.get("X-Pagination")
+    return json.loads(paging)["total"] if paging else len(response.json())
+
+
+def attention(person: Person) -> list[Attention]:
+    """The counts for `person`'s roles; a service that cannot answer shows as unknown, never as zero."""
+    return [Attention(str(check.title), check.docs, _count(check)) for check in CHECKS if person.has_any(*check.roles)]
