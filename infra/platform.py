@@ -48,11 +48,6 @@ class Platform:
         self.ports = ports
         self.log_dir = log_dir
         self.commands = devstack.procfile_commands()
-        # Every process serves its metrics on a port of its own, its web workers' values in a directory of its own
-        self.metrics_ports = dict(zip(self.commands, free_ports(len(self.commands)), strict=True))
-        self.env.setdefault("METRICS_DIR", str(log_dir / "metrics"))
-        for name, port in self.metrics_ports.items():
-            self.env[metrics_port_variable(name)] = str(port)
         self.processes: dict[str, subprocess.Popen] = {}
         self.credentials = {
             "admin_email": "admin@rso.example.org",
@@ -62,6 +57,11 @@ class Platform:
             devstack.PORTAL_SECRET_KEY: secrets.token_urlsafe(32),
         }
         self.env = {**env, "PORTAL_CLIENT_SECRET": self.credentials[devstack.PORTAL_SECRET_KEY]}
+        # Every process serves its metrics on a port of its own, its web workers' values in a directory of its own
+        self.metrics_ports = dict(zip(self.commands, free_ports(len(self.commands)), strict=True))
+        self.env.setdefault("METRICS_DIR", str(log_dir / "metrics"))
+        for name, port in self.metrics_ports.items():
+            self.env[metrics_port_variable(name)] = str(port)
         self.passwords: dict[str, str] = {}  # of the people a Directory made: every Directory of it shares them
 
     @property
