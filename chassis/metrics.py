@@ -141,13 +141,15 @@ def scrape() -> Response:
     return Response(generate_latest(scrape_registry()), content_type=CONTENT_TYPE_LATEST)
 
 
-class OutboxCollector(Collector):
-    """The outbox as the relay sees it at scrape time; nothing when the database does not answer (the
-    scrape still succeeds, and the alert on a missing series fires)."""
+PendingSummary = Callable[[], tuple[int, dt.datetime | None]]
 
-    def __init__(self, service: str, pending: Callable[[], tuple[int, dt.datetime | None]]):
-        self.service = service
-        self.pending = pending
+
+class OutboxCollector(Collector):
+    """The outbox of each service whose relay runs in this process, at scrape time; a service whose database
+    does not answer is left out (the scrape still succeeds, and the alert on a missing series fires)."""
+
+    def __init__(self) -> None:
+        self.services: dict[str, PendingSummary] = {}
 
     @staticmethod
     def _families() -> tuple[GaugeMetricFamily, GaugeMetricFamily]:
@@ -161,25 +163,25 @@ class OutboxCollector(Collector):
         yield from self._families()
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        try:
-            count, oldest = self.pending()
-        except (PyMongoError, ConnectionFailure) as error:
-            log.warning("outbox metrics unavailable", extra={"error": f"{type(error).__name__}: {error}"[:300]})
-            return
         pending, age = self._families()
-        pending.add_metric([self.service], count)
-        seconds = (dt.datetime.now(dt.UTC) - oldest.replace(tzinfo=dt.UTC)).total_seconds() if oldest else 0.0
-        age.add_metric([self.service], max(seconds, 0.0))
+        for service, summary in list(self.services.items()):
+            try:
+                count, oldest = summary()
+            except (PyMongoError, ConnectionFailure) as error:
+                log.warning("outbox metrics unavailable",
+                            extra={"service": service, "error": f"{type(error).__name__}: {error}"[:300]})
+                continue
+            pending.add_metric([service], count)
+            seconds = (dt.datetime.now(dt.UTC) - oldest.replace(tzinfo=dt.UTC)).total_seconds() if oldest else 0.0
+            age.add_metric([service], max(seconds, 0.0))
         yield pending
         yield age
 
 
-_outbox_collectors: dict[str, OutboxCollector] = {}
+outbox_collector = OutboxCollector()
+REGISTRY.register(outbox_collector)
 
 
-def register_outbox_collector(service: str, pending: Callable[[], tuple[int, dt.datetime | None]]) -> None:
-    """Report `service`'s outbox in this (relay) process's scrapes; a second relay of the same service in the
-    process (tests) reports through the first one's collector."""
-    if service not in _outbox_collectors:
-        _outbox_collectors[service] = OutboxCollector(service, pending)
-        REGISTRY.register(_outbox_collectors[service])
+def register_outbox_collector(service: str, pending: PendingSummary) -> None:
+    """Report `service`'s outbox in this (relay) process's scrapes."""
+    outbox_collector.services[service] = pending

@@ -29,8 +29,9 @@ _NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
 def exported_series() -> set[str]:
     """Every sample name the chassis can export: counters' `_total`, histograms' `_bucket/_sum/_count`, and the
     relay's outbox gauges."""
-    names = {sample.name for family in metrics.OutboxCollector("any", lambda: (0, None)).collect()
-             for sample in family.samples}
+    collector = metrics.OutboxCollector()
+    collector.services["any"] = lambda: (0, None)
+    names = {sample.name for family in collector.collect() for sample in family.samples}
     for instrument in vars(metrics.instruments()).values():
         for family in instrument.describe():
             suffixes = {"counter": ["_total"], "histogram": ["_bucket", "_sum", "_count"]}[family.type]
