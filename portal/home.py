@@ -31,7 +31,7 @@ class Attention:
     count: int | None  # None: the service could not be read just now
 
 
-ROSTER_DOCS, TRAINING_DOCS, JOINT_ACTION_DOCS = "/api/roster/docs", "/api/training/docs", "/api/joint-action/docs"
+ROSTER_DOCS, TRAINING_DOCS = "/api/roster/docs", "/api/training/docs"
 CHECKS = (
     Check(("roster_manager",), _l("Nominated experts to vet"), "/api/roster/experts", {"status": "nominated"},
           ROSTER_DOCS),
@@ -52,7 +52,9 @@ CHECKS = (
     Check(("training_coordinator",), _l("Enrolments waiting for your approval"), "/api/training/enrolments",
           {"status": "pending_approval"}, TRAINING_DOCS),
     Check(("case_officer", "jpa_coordinator"), _l("Cases you can work on"), "/api/joint-action/cases", {},
-          JOINT_ACTION_DOCS),
+          "/cases"),
+    Check(("case_officer", "jpa_coordinator"), _l("Joint Periods of Action under way"), "/api/joint-action/jpas",
+          {"status": "active"}, "/jpas"),
 )
 
 

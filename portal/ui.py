@@ -26,9 +26,12 @@ KIND_NAMES = {"member_state": _l("Member state"), "international_organisation": 
 def navigation(person: Person) -> list[tuple[str, str, bool]]:
     """(address, label, shown) of the menu's entries for `person`."""
     admin = person.has_any("tenant_admin", "platform_admin")
+    case_reader = person.has_any("case_officer", "jpa_coordinator")
     platform_admin = person.tenant == PLATFORM_TENANT and "platform_admin" in person.roles
     return [
         (url_for("pages.index"), _l("Home"), True),
+        (url_for("joint_action.cases"), _l("Cases"), case_reader),
+        (url_for("joint_action.jpas"), _l("Joint Periods of Action"), case_reader),
         (url_for("admin.people", tenant=person.tenant), _l("People"), admin),
         (url_for("admin.clients", tenant=person.tenant), _l("Machine clients"), admin),
         (url_for("admin.tenants"), _l("Organisations"), platform_admin),
