@@ -20,7 +20,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from chassis import context
-from chassis.problems import Forbidden, Unauthorized
+from chassis.problems import Forbidden, ServiceUnavailable, Unauthorized
 
 ALGORITHM = "RS256"
 log = logging.getLogger(__name__)
@@ -47,14 +47,19 @@ class JWKSKeySource:
     A refetch on an unknown `kid` happens at most once per `min_refresh_seconds`, so a flood of tokens
     with made-up key ids cannot turn every request into a call to the gateway. Keys older than
     `max_age_seconds` are refetched, so a key the gateway retired stops being trusted.
+    A fetch that fails is tried again by the next request that needs it (at most every
+    `retry_after_failure_seconds`); meanwhile a token whose key is not known yet answers 503, not 401:
+    the service cannot tell whether the token is good, and the caller may try again.
     """
 
     def __init__(self, jwks_url: str, *, min_refresh_seconds: float = 5.0, max_age_seconds: float = 300.0,
-                 timeout: float = 3.0):
+                 timeout: float = 3.0, retry_after_failure_seconds: float = 0.5):
         self.jwks_url = jwks_url
         self.min_refresh_seconds = min_refresh_seconds
         self.max_age_seconds = max_age_seconds
         self.timeout = timeout
+        self.retry_after_failure_seconds = retry_after_failure_seconds
+        self._failed_at: float | None = None
         self._keys: KeySet | None = None
         self._fetched_at = float("-inf")
         self._lock = threading.Lock()
@@ -68,6 +73,9 @@ class JWKSKeySource:
         if key is None:
             self._refresh(lambda: self._lookup(kid) is None and self._age() >= self.min_refresh_seconds)
             key = self._lookup(kid)
+        if key is None and self._failed_at is not None:
+            raise ServiceUnavailable("The gateway's signing keys cannot be fetched now",
+                                     headers={"Retry-After": "1"})
         if key is None:
             raise Unauthorized("Token signed by an unknown key")
         return key
@@ -85,13 +93,18 @@ class JWKSKeySource:
         """Fetch unless, once this thread holds the lock, `still_needed()` says another thread just did:
         requests arriving while a fetch is under way wait for it instead of failing."""
         with self._lock:
-            if not still_needed():
+            if not still_needed() or self._failed_recently():
                 return
-            self._fetched_at = time.monotonic()
             try:
                 self._keys = KeySet.import_key_set(self.fetch_jwks())
             except (requests.RequestException, ValueError, JoseError) as error:
+                self._failed_at = time.monotonic()
                 log.warning("could not fetch JWKS from %s (known keys kept): %s", self.jwks_url, error)
+            else:
+                self._fetched_at, self._failed_at = time.monotonic(), None
+
+    def _failed_recently(self) -> bool:
+        return self._failed_at is not None and time.monotonic() - self._failed_at < self.retry_after_failure_seconds
 
     def fetch_jwks(self) -> dict:
         """The current JWK set; the gateway, which holds the keys, reads them without HTTP."""

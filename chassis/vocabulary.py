@@ -75,7 +75,9 @@ def ProficiencyLevel(**kwargs) -> ma.fields.String:
     return ma.fields.String(validate=ma.validate.OneOf(PROFICIENCY_LEVELS), **kwargs)
 
 
-def TenantCode(**kwargs) -> ma.fields.String:
+def TenantCode(*, validate=None, **kwargs) -> ma.fields.String:
+    """A tenant code's form; `validate` adds rules checked after it (see chassis.tenant_status)."""
     not_a_code = "Not a tenant code, such as THA or IOM"
-    return ma.fields.String(validate=ma.validate.Regexp(TENANT_CODE_PATTERN, error=not_a_code),
-                            **_with_example(kwargs, "THA"))
+    validators = [ma.validate.Regexp(TENANT_CODE_PATTERN, error=not_a_code)]
+    validators += list(validate) if isinstance(validate, list | tuple) else [validate] if validate else []
+    return ma.fields.String(validate=validators, **_with_example(kwargs, "THA"))

@@ -1,4 +1,4 @@
-"""Gateway commands: `python -m gateway bootstrap|rotate-signing-key|retire-signing-keys`."""
+"""Gateway commands: `python -m gateway bootstrap|rotate-signing-key|retire-signing-keys|publish-tenants`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import os
 import sys
 
 from chassis import context, db
+from chassis.messaging import emit
 from chassis.vocabulary import PLATFORM_TENANT
 from gateway.identity import audit, keys
 from gateway.identity.models import OAuthClient, Tenant, User, hash_secret, secret_matches
@@ -23,6 +24,9 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     commands.add_parser("rotate-signing-key", help="sign new tokens with a new key; the old one stays published")
     commands.add_parser("retire-signing-keys",
                         help="drop from the JWKS the keys superseded longer ago than a token lifetime")
+    commands.add_parser("publish-tenants",
+                        help="publish identity.tenant.created (and .suspended) again for every tenant, for services "
+                             "that started following tenants after they were created (consumers apply it once)")
 
 
 def _admin_password() -> str:
@@ -136,8 +140,26 @@ def retire_signing_keys(settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def publish_tenants(settings, args: argparse.Namespace) -> int:
+    """Every tenant's creation (and suspension) once more, so each service's read model of tenants is complete."""
+    tenants = list(Tenant.objects(code__ne=PLATFORM_TENANT).order_by("code"))
+
+    def work() -> None:
+        for tenant in tenants:
+            emit("identity.tenant.created", {"tenant": tenant.code, "name": tenant.name, "kind": tenant.kind},
+                 tenant=PLATFORM_TENANT)
+            if not tenant.is_active:
+                emit("identity.tenant.suspended", {"tenant": tenant.code, "reason": tenant.suspension_reason},
+                     tenant=PLATFORM_TENANT)
+
+    db.transaction(work)
+    print(f"published {len(tenants)} tenant(s): {', '.join(tenant.code for tenant in tenants) or '-'}")
+    return 0
+
+
 COMMANDS = {
     "bootstrap": bootstrap,
     "rotate-signing-key": rotate_signing_key,
     "retire-signing-keys": retire_signing_keys,
+    "publish-tenants": publish_tenants,
 }

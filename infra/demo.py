@@ -32,13 +32,14 @@ import requests
 from chassis.testing import oauth
 from chassis.vocabulary import FUNCTION_CODES, PLATFORM_TENANT, STANDARD_FUNCTIONS
 from infra import devstack
-from infra.platform import Api, Directory
+from infra.platform import Api, Directory, wait_until_services_know
 
 SEED = 7  # the generated experts are the same on every machine and every run
 PASSWORD_KEY = devstack.DEMO_PASSWORD_KEY
 ROSTER_SYSTEM_ROLES = ["roster_manager"]
 RATE_LIMIT_PATIENCE_SECONDS = 60  # how long one call may keep waiting out the gateway's 429s
 PAGE_SIZE = 100  # the services' largest page
+TENANT_EVENTS_FIRST_WAIT_SECONDS = 15  # then the tenants are published again
 
 
 # --- who is in the demo -------------------------------------------------------------------------------
@@ -516,7 +517,8 @@ class DemoLoader:
     missing or unfinished record is signs in only when there is one."""
 
     def __init__(self, gateway: str, credentials: dict[str, str], *, stop: threading.Event | None = None,
-                 log: Callable[[str], None] = lambda message: None, today: dt.date | None = None):
+                 log: Callable[[str], None] = lambda message: None, today: dt.date | None = None,
+                 republish_tenants: Callable[[], None] | None = None):
         if PASSWORD_KEY not in credentials:
             raise ValueError(f"credentials need '{PASSWORD_KEY}', the password every demo person shares")
         self.gateway = gateway
@@ -524,6 +526,7 @@ class DemoLoader:
         self.stop = stop or threading.Event()
         self.log = log
         self.today = today or dt.date.today()
+        self.republish_tenants = republish_tenants
         self.report = DemoReport()
         self.people = demo_people()
         self.experts = generate_experts(self.today)
@@ -695,6 +698,22 @@ class DemoLoader:
                 body = {"code": tenant.code, "name": tenant.name, "kind": tenant.kind}
                 self._attempt(f"tenant {tenant.code}",
                               lambda body=body: self.create(admin, "/admin/tenants", "tenants", body, may_exist=True))
+        self._attempt("the services learn the tenants", lambda: self._until_services_know_the_tenants(admin))
+
+    def _until_services_know_the_tenants(self, admin: Api) -> None:
+        """Every service refuses a tenant code until the gateway's `identity.tenant.created` has reached it, so
+        the demo waits for that. A service that missed the events (its database is older than the tenants' read
+        model) hears them again from `rso-gateway publish-tenants`, which `infra/run` passes in."""
+        codes = [tenant.code for tenant in TENANTS if tenant.code != PLATFORM_TENANT]
+        if self.republish_tenants is None:
+            wait_until_services_know(admin, codes)
+            return
+        try:
+            wait_until_services_know(admin, codes, seconds=TENANT_EVENTS_FIRST_WAIT_SECONDS)
+        except TimeoutError:
+            self.log("the services missed some tenants: publishing every tenant again")
+            self.republish_tenants()
+            wait_until_services_know(admin, codes)
 
     def _people_of(self, tenant: DemoTenant) -> None:
         admin = self.admin()
@@ -910,9 +929,10 @@ LIVE_WITHIN_SECONDS = 120
 
 
 def load_demo(gateway: str, credentials: dict[str, str], *, stop: threading.Event | None = None,
-              log: Callable[[str], None] = lambda message: None) -> DemoReport:
+              log: Callable[[str], None] = lambda message: None,
+              republish_tenants: Callable[[], None] | None = None) -> DemoReport:
     """Load the demo into the running platform at `gateway` (see the module's docstring)."""
-    return DemoLoader(gateway, credentials, stop=stop, log=log).load()
+    return DemoLoader(gateway, credentials, stop=stop, log=log, republish_tenants=republish_tenants).load()
 
 
 def platform_is_live(gateway: str) -> bool:
@@ -939,7 +959,8 @@ def _say(text: str) -> None:
 
 
 def load_when_live(gateway: str, credentials: dict[str, str], stop: threading.Event, load: bool = True,
-                   say: Callable[[str], None] = _say) -> DemoReport | None:
+                   say: Callable[[str], None] = _say,
+                   republish_tenants: Callable[[], None] | None = None) -> DemoReport | None:
     """`infra/run`'s demo thread: wait until the platform is live, load the demo (unless `load` is false), then
     print the gateway URL and the demo logins. Returns early, quietly, once `stop` is set (Ctrl-C)."""
     deadline = time.monotonic() + LIVE_WITHIN_SECONDS
@@ -953,7 +974,8 @@ def load_when_live(gateway: str, credentials: dict[str, str], stop: threading.Ev
         say(f"rso-dev: the platform is live: sign in at {gateway}/ (no demo data: --no-demo)")
         return None
     say("rso-dev: loading the demo data (`infra/run --no-demo` skips it)")
-    report = load_demo(gateway, credentials, stop=stop, log=lambda message: say(f"rso-dev: demo: {message}"))
+    report = load_demo(gateway, credentials, stop=stop, log=lambda message: say(f"rso-dev: demo: {message}"),
+                       republish_tenants=republish_tenants)
     if report.stopped:
         say("rso-dev: the demo data stopped loading with the platform; the next run finishes it")
         return report

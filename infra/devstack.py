@@ -229,6 +229,14 @@ def bootstrap_gateway(env: dict[str, str], credentials: dict[str, str]) -> None:
         raise DevstackError(f"gateway bootstrap failed:\n{result.stdout}{result.stderr}")
 
 
+def publish_tenants(env: dict[str, str]) -> None:
+    """Every tenant's creation published again (`rso-gateway publish-tenants`), for services that missed it."""
+    result = subprocess.run([str(VENV_BIN / "rso-gateway"), "publish-tenants"], cwd=ROOT, env=env,
+                            stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise DevstackError(f"gateway publish-tenants failed:\n{result.stdout}{result.stderr}")
+
+
 def _print_credentials(credentials: dict[str, str]) -> None:
     print(f"rso-dev: platform admin: sign in at the portal as {credentials['admin_email']} / "
           f"{credentials['admin_password']}; "
@@ -281,7 +289,7 @@ def run(mongodb_uri: str, amqp_url: str, *, load_demo: bool = True) -> int:
     stop_demo = threading.Event()
     demo_thread = threading.Thread(target=demo.load_when_live, name="demo", daemon=True, kwargs={
         "gateway": f"http://127.0.0.1:{ports['gateway']}", "credentials": credentials, "stop": stop_demo,
-        "load": load_demo})
+        "load": load_demo, "republish_tenants": lambda: publish_tenants(env)})
     demo_thread.start()
     try:
         return _run_procfile(env)

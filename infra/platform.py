@@ -125,6 +125,24 @@ def _answers(url: str) -> bool:
 
 
 RATE_LIMIT_RETRIES = 5
+SERVICES_FOLLOWING_TENANTS = ("roster", "training", "joint-action")  # their names behind the gateway
+TENANT_EVENT_PATIENCE_SECONDS = 60
+
+
+def services_not_knowing(api: Api, codes) -> list[tuple[str, str]]:
+    """(service, tenant code) pairs where the service has not yet learnt of the tenant (`GET /tenants/{code}`)."""
+    return [(service, code) for service in SERVICES_FOLLOWING_TENANTS for code in codes
+            if api.call("GET", f"/api/{service}/tenants/{code}").status_code != 200]
+
+
+def wait_until_services_know(api: Api, codes, seconds: float = TENANT_EVENT_PATIENCE_SECONDS) -> None:
+    """A new tenant reaches the services as the gateway's `identity.tenant.created` event, asynchronously; a
+    request naming the tenant before a service knows it is refused (422). Wait until every service knows them."""
+    deadline = time.monotonic() + seconds
+    while missing := services_not_knowing(api, codes):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"after {seconds} s the services still do not know these tenants: {missing}")
+        time.sleep(0.3)
 
 
 class Api:
@@ -178,8 +196,10 @@ class Directory:
         self.passwords: dict[str, str] = getattr(platform, "passwords", {})
 
     def tenant(self, code: str, kind: str = "member_state") -> None:
+        """The tenant, once every service knows it."""
         self.admin.post("/admin/tenants", expect=(201, 409),
                         json={"code": code, "name": f"Tenant {code}", "kind": kind})
+        wait_until_services_know(self.admin, [code])
 
     def person(self, tenant: str, email: str, *roles: str, password: str | None = None) -> None:
         """A person of `tenant` with `roles` (kept as they are if the e-mail exists); `signed_in` gives their API."""

@@ -6,6 +6,7 @@ from flask import Flask
 
 from chassis.app import create_service_app
 from chassis.settings import ServiceSettings
+from chassis.tenant_status import blp as known_tenants
 
 SERVICE = "joint_action"
 
@@ -28,6 +29,6 @@ def create_app(settings: ServiceSettings | None = None) -> Flask:
         title="Joint Period of Action case coordination",
         description="Joint Periods of Action, cases, tasks, milestones and outcomes across states.",
         blueprints=[jpas, reporting, cases, case_templates, tasks, persons, items, outcomes, expert_support,
-                    access_log],
+                    access_log, known_tenants],
         accepted_media_types=("application/json",),
     )

@@ -10,7 +10,7 @@ from bson.errors import InvalidId
 
 from chassis import db
 from chassis.problems import NotFound
-from chassis.vocabulary import TenantCode
+from chassis.tenant_status import ExistingTenantCode
 
 
 def parse_object_id(value: str) -> ObjectId | None:
@@ -34,7 +34,8 @@ def first_or_404(queryset, what: str, record_id: str):
 
 
 def tenant_code_field(**kwargs) -> ma.fields.String:
-    return TenantCode(**kwargs)
+    """A tenant code this service will store: it must name an existing tenant."""
+    return ExistingTenantCode(**kwargs)
 
 
 def tenant_codes_field(*, validate=None, **kwargs) -> ma.fields.List:
@@ -45,6 +46,17 @@ def tenant_codes_field(*, validate=None, **kwargs) -> ma.fields.List:
 def _distinct(values: list) -> None:
     if len(set(values)) != len(values):
         raise ma.ValidationError("Name each tenant once")
+
+
+# No JPA, case, milestone or outcome of this platform predates the Bali Process (2002): an earlier date is a slip
+# of the keyboard (1900, 0202), not a record.
+EARLIEST_RECORD_DATE = dt.date(2000, 1, 1)
+
+
+def record_date_field(**kwargs) -> ma.fields.Date:
+    """The date of something in the life of a JPA or a case: from 2000 on (each use case bounds it further)."""
+    return ma.fields.Date(validate=ma.validate.Range(
+        min=EARLIEST_RECORD_DATE, error=f"Must not be before {EARLIEST_RECORD_DATE.isoformat()}"), **kwargs)
 
 
 def period_errors(start: dt.date | None, end: dt.date | None, end_field: str = "end_date") -> dict:

@@ -6,13 +6,15 @@ Joint-action data is shared across tenants by participation, so reads cross tena
 built here, so a total or an export can never include a record that a listing would hide:
 
 - a JPA: its participating tenants (coordinators always participate);
-- a case: its lead tenant and the tenants it is shared with (a lead-only case is never shared);
+- a case: its lead tenant and the tenants it is shared with (a lead-only case is never shared), a case of a JPA
+  only while they participate in the JPA;
 - tasks, outcomes, extraditions, expert requests, deployments: whoever sees their case;
 - an information item or a person (under a handling code): its originator; the tenants it is released to
   (`releasable_to_participants` with no list: every participant); a `lead_only` record also the lead;
 - a victim's identity: the lead, the record's originator and the tenants the victim's consent covers;
   everyone else who sees the case gets anonymised counts only;
-- the access log: a platform auditor all of it; the lead tenant the entries of its cases about records it sees.
+- the access log: a platform auditor all of it; the lead tenant the entries of its cases about records it sees,
+  and of the others only their place in the chain and their hashes (to verify the chain).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from joint_action_service.persons.models import VICTIM, Person
 from joint_action_service.vocabulary import LEAD_ONLY, ORIGINATOR_APPROVAL, RELEASABLE
 
 JPA_PARTICIPATION = "a JPA is visible to its participating tenants"
-CASE_PARTICIPATION = "a case is visible to its lead and the tenants it is shared with"
+CASE_PARTICIPATION = "a case is visible to its lead and the participants it is shared with"
 RELEASE = "an item or person is visible to the participants it is released to"
 CASE_RECORDS = "records of a case are visible to the participants of the case"
 ACCESS_LOG = "the access log of a case is for its lead tenant's auditors and the platform's"
@@ -65,8 +67,13 @@ class Viewer:
 
     # --- cases ------------------------------------------------------------------------------------------
     def cases(self):
-        shared_with_me = Q(shares__tenant=self.tenant) & Q(handling_code__ne=LEAD_ONLY)
+        shared_with_me = Q(shares__tenant=self.tenant) & Q(handling_code__ne=LEAD_ONLY) & self._participating()
         return Case.across_tenants(CASE_PARTICIPATION).filter(Q(tenant=self.tenant) | shared_with_me)
+
+    def _participating(self) -> Q:
+        """Cases outside any JPA, and cases of the JPAs this viewer participates in: a share reaches a tenant
+        only while it takes part in the case's JPA, so leaving a JPA ends its access to the JPA's cases."""
+        return Q(jpa_id=None) | Q(jpa_id__in=list(self.jpas().scalar("id")))
 
     def case(self, case_id: str) -> Case:
         return first_or_404(self.cases(), "case", case_id)
@@ -134,9 +141,22 @@ class Viewer:
         return first_or_404(self.identifiable_persons([case]), "person", person_id)
 
     # --- access log -------------------------------------------------------------------------------------
-    def access_log(self):
+    def _audits_the_platform(self) -> bool:
+        return self.tenant == PLATFORM_TENANT and "auditor" in self.roles
+
+    def access_log_chains(self):
+        """Every entry of the chains this viewer may verify: all of them for a platform auditor, else the chains of
+        the cases its tenant leads. Only their position and hashes may leave for entries outside `access_log()`."""
         entries = AccessLogEntry.objects
-        if self.tenant == PLATFORM_TENANT and "auditor" in self.roles:
+        if self._audits_the_platform():
+            return entries
+        led = Case.across_tenants(ACCESS_LOG).filter(tenant=self.tenant).scalar("id")
+        return entries.filter(chain__in=[str(case_id) for case_id in led])
+
+    def access_log(self):
+        """The entries this viewer may read whole."""
+        entries = AccessLogEntry.objects
+        if self._audits_the_platform():
             return entries
         led = list(Case.across_tenants(ACCESS_LOG).filter(tenant=self.tenant))
         items = [str(item_id) for item_id in self.items(led).scalar("id")]

@@ -6,6 +6,7 @@ from flask import Flask
 
 from chassis.app import create_service_app
 from chassis.settings import ServiceSettings
+from chassis.tenant_status import blp as known_tenants
 from roster_service.deployments.api import deployments_blp, requests_blp
 from roster_service.experts.api import blp as experts_blp
 from roster_service.functions.api import blp as functions_blp
@@ -21,5 +22,6 @@ def create_app(settings: ServiceSettings | None = None) -> Flask:
         settings,
         title="Regional Experts' Roster",
         description="Experts, their functions and SOPs, deployment requests and deployments.",
-        blueprints=[functions_blp, experts_blp, search_blp, requests_blp, deployments_blp, reports_blp],
+        blueprints=[functions_blp, experts_blp, search_blp, requests_blp, deployments_blp, reports_blp,
+                    known_tenants],
     )

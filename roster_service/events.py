@@ -11,6 +11,7 @@ EXPERT_REGISTERED = "roster.expert.registered"
 EXPERT_VETTED = "roster.expert.vetted"
 EXPERT_ERASED = "roster.expert.erased"
 DEPLOYMENT_REQUESTED = "roster.deployment.requested"
+DEPLOYMENT_REQUEST_MOVED = "roster.deployment_request.moved"
 DEPLOYMENT_EVENT_BY_STATUS = {
     "offered": "roster.deployment.offered",
     "accepted": "roster.deployment.accepted",
@@ -54,6 +55,16 @@ def deployment_requested(request: DeploymentRequest) -> None:
         "request_id": str(request.id), "requesting_tenant": request.tenant, "function": request.function,
         "country": request.country, "start_date": request.start_date.isoformat(),
         "end_date": request.end_date.isoformat(), "case_id": request.case_id,
+        "expert_request_id": request.expert_request_id,
+    })
+
+
+def deployment_request_moved(request: DeploymentRequest, comment: str | None) -> None:
+    """A request reached a new status, by the roster office's or the requester's hand or following from its
+    deployments: a joint-action case learns the roster's decision on its expert request from this."""
+    emit(DEPLOYMENT_REQUEST_MOVED, {
+        "request_id": str(request.id), "expert_request_id": request.expert_request_id, "case_id": request.case_id,
+        "requesting_tenant": request.tenant, "status": request.status, "comment": comment,
     })
 
 

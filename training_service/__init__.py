@@ -6,6 +6,7 @@ from flask import Flask
 
 from chassis.app import create_service_app
 from chassis.settings import ServiceSettings
+from chassis.tenant_status import blp as known_tenants
 
 SERVICE = "training"
 ACCEPTED_MEDIA_TYPES = ("application/json", "text/csv", "multipart/form-data")  # CSV for bulk enrolment
@@ -26,6 +27,7 @@ def create_app(settings: ServiceSettings | None = None) -> Flask:
         settings,
         title="Training delivery",
         description="Modules, courses, sessions, enrolment, assessment and certificates.",
-        blueprints=[catalogue, sessions, enrolments, learning, certificates, public, recommendations, reports],
+        blueprints=[catalogue, sessions, enrolments, learning, certificates, public, recommendations, reports,
+                    known_tenants],
         accepted_media_types=ACCEPTED_MEDIA_TYPES,
     )

@@ -4,7 +4,8 @@ The person is found by the roster's expert id, by their gateway user id, and by 
 the roster (`ExpertLink`). Their enrolments and certificates stay, for the course's statistics and so that a
 certificate's verification still answers, but name an erased person; open enrolments are withdrawn (their seats
 go to the waitlist); what training derived from the roster (the expert link, recommendations from deployment
-evaluations) is deleted; events about them still in training's outbox lose the person's identity.
+evaluations) and what it remembered of the person's own tokens (`known_people`) is deleted; events about them
+still in training's outbox lose the person's identity.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from chassis.erasure import ERASED_NAME, erased_email
 from chassis.messaging.outbox import redact
 from training_service.certificates.models import Certificate
 from training_service.common import SYSTEM
-from training_service.directory.models import ExpertLink
+from training_service.directory.models import ExpertLink, KnownPerson
 from training_service.enrolments.models import OPEN_STATES, Enrolment
 from training_service.enrolments.service import end_enrolment
 from training_service.recommendations.models import Recommendation
@@ -26,17 +27,23 @@ def erase_person(expert_id: str, user_id: str | None) -> None:
     """Runs in the consumer's transaction, once per erasure."""
     link = ExpertLink.objects(id=expert_id).first()
     user_ids = sorted({value for value in (user_id, link and link.user_id) if value})
-    emails = [link.email] if link and link.email else []
+    # An e-mail address names the person only within the expert's own tenant (ADR 24): another tenant's
+    # person who happens to have the address typed on the profile keeps their records.
+    tenant = link.nominating_tenant if link else None
+    emails = [link.email] if link and link.email and tenant else []
     stand_in = {"user_id": None, "email": erased_email(expert_id), "name": ERASED_NAME}
 
-    Certificate.across_tenants(REASON).filter(__raw__=_person("holder", user_ids, emails, expert_id)).update(
+    Certificate.across_tenants(REASON).filter(__raw__=_person("holder", user_ids, emails, tenant, expert_id)).update(
         set__expert_id=None, **{f"set__holder__{field}": value for field, value in stand_in.items()})
-    Enrolment.across_tenants(REASON).filter(__raw__=_person("trainee", user_ids, emails)).update(
+    Enrolment.across_tenants(REASON).filter(__raw__=_person("trainee", user_ids, emails, tenant)).update(
         **{f"set__trainee__{field}": value for field, value in stand_in.items()})
     for enrolment in Enrolment.across_tenants(REASON).filter(trainee__email=stand_in["email"],
                                                              status__in=OPEN_STATES):
         end_enrolment(enrolment, SYSTEM, "The person withdrew consent to data processing")
-    Recommendation.across_tenants(REASON).filter(__raw__=_person("person", user_ids, emails, expert_id)).delete()
+    Recommendation.across_tenants(REASON).filter(
+        __raw__=_person("person", user_ids, emails, tenant, expert_id)).delete()
+    KnownPerson.across_tenants(REASON).filter(
+        __raw__={"$or": [{"user_id": {"$in": user_ids}}, {"email": {"$in": emails}, "tenant": tenant}]}).delete()
     if link is not None:
         link.delete()
     for who in ("trainee", "holder"):
@@ -44,12 +51,14 @@ def erase_person(expert_id: str, user_id: str | None) -> None:
         if user_ids:
             redact({f"data.{who}.user_id": {"$in": user_ids}}, paths)
         if emails:
-            redact({f"data.{who}.email": {"$in": emails}}, paths)
+            redact({f"data.{who}.email": {"$in": emails}, f"data.{who}.tenant": tenant}, paths)
 
 
-def _person(field: str, user_ids: list[str], emails: list[str], expert_id: str | None = None) -> dict:
-    """Raw filter for records naming the person in `field` (or carrying their expert id)."""
-    matches = [{f"{field}.user_id": {"$in": user_ids}}, {f"{field}.email": {"$in": emails}}]
+def _person(field: str, user_ids: list[str], emails: list[str], tenant: str | None,
+            expert_id: str | None = None) -> dict:
+    """Raw filter for records naming the person in `field`: by user id, by e-mail in `tenant`, or (when
+    given) by their expert id."""
+    matches = [{f"{field}.user_id": {"$in": user_ids}}, {f"{field}.email": {"$in": emails}, "tenant": tenant}]
     if expert_id is not None:
         matches.append({"expert_id": expert_id})
     return {"$or": matches}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from chassis import runtime
 from chassis.messaging import emit
 
 if TYPE_CHECKING:
@@ -37,15 +38,25 @@ def emit_course_completed(enrolment: Enrolment) -> None:
 
 
 def certificate_data(certificate: Certificate) -> dict:
+    """Everything a consumer needs without asking training: the roster's copy, and a reminder or notice to
+    the holder (whom, in which course, from which organisation, until when, where to check it)."""
     holder = certificate.holder
     return {
         "certificate_id": str(certificate.id), "verification_code": certificate.verification_code,
-        "course_id": str(certificate.course_id), "course_title": certificate.course_title,
-        "function": certificate.function, "issued_on": certificate.issued_on.isoformat(),
+        "verification_url": verification_url(certificate.verification_code),
+        "course_id": str(certificate.course_id), "course_code": certificate.course_code,
+        "course_title": certificate.course_title, "function": certificate.function,
+        "issuer": {"tenant": certificate.provider_tenant, "name": certificate.issuer},
+        "issued_on": certificate.issued_on.isoformat(),
         "expires_on": certificate.expires_on.isoformat() if certificate.expires_on else None,
         "status": certificate.status, "reason": certificate.reason,
         "holder": {**holder.as_event_data(), "expert_id": certificate.expert_id},
     }
+
+
+def verification_url(code: str) -> str:
+    """The public check of a certificate through the gateway (whose public address is the token issuer)."""
+    return f"{runtime.settings().oauth_issuer.rstrip('/')}/api/training/public/certificates/{code}"
 
 
 def emit_certificate(event_type: str, certificate: Certificate, *, tenant: str | None = None) -> None:

@@ -28,7 +28,7 @@ def link_trainee_to_expert(event: Event) -> None:
         return
     record_expert(expert_id=data["expert_id"], email=data.get("email"), user_id=data.get("user_id"),
                   full_name=data.get("full_name"), nominating_tenant=data.get("nominating_tenant"))
-    link_expert(data["expert_id"], data.get("user_id"), data.get("email"))
+    link_expert(data["expert_id"], data.get("user_id"), data.get("email"), data.get("nominating_tenant"))
 
 
 @subscriptions.on("roster.deployment.completed")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.routing import Rule
 
-CHASSIS_ENDPOINT_PREFIXES = ("static", "swagger_ui_assets", "api-docs.", "health.")
+CHASSIS_ENDPOINT_PREFIXES = ("static", "swagger_ui_assets", "api-docs.", "health.", "known_tenants.")
 
 
 def service_routes(app: Flask) -> list[Rule]:

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from joint_action_service.common import tenant_code_field
+from chassis.vocabulary import TenantCode
 
 
 class AccessLogQuery(ma.Schema):
     case_id = ma.fields.String()
-    actor_tenant = tenant_code_field()
+    actor_tenant = TenantCode(metadata={"description": "A filter: any code of a tenant's form"})
     since = ma.fields.DateTime(metadata={"description": "Entries at or after this moment"})
     until = ma.fields.DateTime(metadata={"description": "Entries before this moment"})
     format = ma.fields.String(load_default="json", validate=ma.validate.OneOf(("json", "csv")))
@@ -26,3 +26,5 @@ class AccessLogEntryOut(ma.Schema):
     detail = ma.fields.String()
     prev_hash = ma.fields.String()
     hash = ma.fields.String()
+    withheld = ma.fields.Boolean(metadata={
+        "description": "About a record the caller does not see: only chain, seq, prev_hash and hash are given"})

@@ -27,7 +27,7 @@ T = TypeVar("T")
 APPEND_ATTEMPTS = 10
 CONTENT_FIELDS = ("chain", "seq", "at", "actor", "actor_tenant", "action", "record_type", "record_id", "case_id",
                   "detail")
-EXPORT_FIELDS = (*CONTENT_FIELDS, "prev_hash", "hash")
+EXPORT_FIELDS = (*CONTENT_FIELDS, "prev_hash", "hash")  # and `withheld`
 
 
 @dataclasses.dataclass(frozen=True)
@@ -193,9 +193,29 @@ def _first_broken_link(chain: str, head: dict | None, entries: Iterable[dict]) -
 
 # --- export -----------------------------------------------------------------------------------------------
 
-def export_rows(entries: Sequence[AccessLogEntry]) -> list[dict[str, Any]]:
-    return [{name: (_iso(entry[name]) if name == "at" else entry[name] or "") for name in EXPORT_FIELDS}
-            for entry in entries]
+CHAIN_FIELDS = ("chain", "seq", "prev_hash", "hash")
+FILTERS_ON_CONTENT = ("actor_tenant", "since", "until")
+
+
+def export_page(viewer, query: dict, pagination_parameters) -> list[dict[str, Any]]:
+    """One page of the export, in chain order. Unless filtered on content (actor, time), it holds whole chains:
+    an entry about a record the viewer does not see comes `withheld`, with only its place and hashes, so the
+    export still lets its holder check every link of the chain (`rso-joint-action verify-access-log --export`)."""
+    whole_chains = not any(name in query for name in FILTERS_ON_CONTENT)
+    entries = page(search(viewer.access_log_chains() if whole_chains else viewer.access_log(), query),
+                   pagination_parameters)
+    readable = set(viewer.access_log().filter(id__in=[entry.id for entry in entries]).scalar("id"))
+    return export_rows(entries, readable)
+
+
+def export_rows(entries: Sequence[AccessLogEntry], readable: set) -> list[dict[str, Any]]:
+    def row(entry: AccessLogEntry) -> dict[str, Any]:
+        withheld = entry.id not in readable
+        return {**{name: "" if withheld and name not in CHAIN_FIELDS else
+                   _iso(entry[name]) if name == "at" else entry[name] or "" for name in EXPORT_FIELDS},
+                "withheld": withheld}
+
+    return [row(entry) for entry in entries]
 
 
 def search(entries, query: dict):

@@ -84,5 +84,14 @@ class Case(TenantOwnedDocument):
         return next((share for share in self.shares if share.tenant == tenant), None)
 
     @property
+    def opened_on(self):
+        """The date of the case's first milestone (`intelligence`)."""
+        return self.milestones[0].date if self.milestones else self.created_at.date()
+
+    def reached_on(self, status: str):
+        """When the case reached milestone `status`, or None if it has not."""
+        return next((milestone.date for milestone in self.milestones if milestone.status == status), None)
+
+    @property
     def is_closed(self) -> bool:
         return self.status == CLOSED

@@ -4,7 +4,7 @@ import marshmallow as ma
 
 from chassis.workflow import TransitionOut
 from joint_action_service.cases.models import CASE_WORKFLOW, RESOLUTIONS
-from joint_action_service.common import tenant_code_field
+from joint_action_service.common import record_date_field, tenant_code_field
 from joint_action_service.expert_support.schemas import DeploymentOut
 from joint_action_service.vocabulary import CASE_TYPES, HANDLING_CODES, RELEASABLE, SHARE_PERMISSIONS
 
@@ -29,7 +29,7 @@ class CaseIn(ma.Schema):
     title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
     summary = ma.fields.String(validate=ma.validate.Length(max=10000), load_default="")
     handling_code = ma.fields.String(validate=ma.validate.OneOf(HANDLING_CODES), load_default=RELEASABLE)
-    opened_on = ma.fields.Date(metadata={"description": "Date of the intelligence milestone (default: today)"})
+    opened_on = record_date_field(metadata={"description": "Date of the intelligence milestone (default: today)"})
     shares = ma.fields.List(ma.fields.Nested(NewShare), load_default=list, validate=_distinct_tenants)
 
 
@@ -49,7 +49,7 @@ class CaseQuery(ma.Schema):
 
 class MilestoneIn(ma.Schema):
     status = ma.fields.String(required=True, validate=ma.validate.OneOf(CASE_WORKFLOW.states))
-    date = ma.fields.Date(metadata={"description": "When it happened (default: today)"})
+    date = record_date_field(metadata={"description": "When it happened (default: today)"})
     note = ma.fields.String(validate=ma.validate.Length(max=2000))
     resolution = ma.fields.String(validate=ma.validate.OneOf(RESOLUTIONS),
                                   metadata={"description": "Required to close the case"})

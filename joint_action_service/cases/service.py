@@ -6,7 +6,7 @@ import datetime as dt
 
 from chassis.clock import now, today
 from chassis.problems import Conflict, NotFound, ValidationFailed
-from chassis.tenant_status import is_suspended
+from chassis.tenant_status import is_suspended, refuse_unknown_tenants
 from joint_action_service import events
 from joint_action_service.access_log.service import append, case_access, logged, logged_page
 from joint_action_service.case_templates.service import effective_template
@@ -93,6 +93,7 @@ def _jpa_for_new_case(viewer: Viewer, jpa_id: str | None) -> Jpa | None:
 
 
 def _check_share_target(tenant: str, case: Case, jpa: Jpa | None, field: str, location: str = "json") -> None:
+    refuse_unknown_tenants(field, [tenant], location=location)
     if tenant == case.tenant:
         raise ValidationFailed({field: ["The lead tenant already has the case"]}, location=location)
     if jpa is not None and tenant not in jpa.participating_tenants:
@@ -163,6 +164,8 @@ def share_case(viewer: Viewer, case_id: str, tenant: str, permission: str) -> di
         case.save()
         events.case_shared(case, share)
         _log(viewer, case, "share", f"{tenant}: {permission}")
+        if permission != "contribute":
+            tasks.return_to_lead(viewer, case, [tenant])
         return present(viewer, case)
 
     return logged(work)
@@ -176,9 +179,28 @@ def revoke_share(viewer: Viewer, case_id: str, tenant: str) -> dict:
         case.shares = [share for share in case.shares if share.tenant != tenant]
         case.save()
         _log(viewer, case, "unshare", tenant)
+        tasks.return_to_lead(viewer, case, [tenant])
         return present(viewer, case)
 
     return logged(work)
+
+
+def end_participation(viewer: Viewer, jpa: Jpa, leaving: list[str]) -> None:
+    """Tenants leave a JPA: their shares of its cases end (visibility already ends with their participation;
+    a tenant that rejoins is shared with again explicitly). A tenant still leading cases of the JPA cannot
+    leave it: its cases would belong to a JPA it no longer takes part in."""
+    if not leaving:
+        return
+    jpa_cases = Case.across_tenants("the cases of a JPA that tenants leave").filter(jpa_id=jpa.id)
+    leads = sorted(set(jpa_cases.filter(tenant__in=leaving).scalar("tenant")))
+    if leads:
+        raise Conflict(f"{', '.join(leads)} lead cases of this JPA and cannot leave it", leading_tenants=leads)
+    for case in jpa_cases.filter(shares__tenant__in=leaving):
+        ended = [share.tenant for share in case.shares if share.tenant in leaving]
+        case.shares = [share for share in case.shares if share.tenant not in leaving]
+        case.save()
+        append(viewer, [case_access(case, "unshare", f"{tenant}: left the JPA") for tenant in ended])
+        tasks.return_to_lead(viewer, case, ended)
 
 
 # --- milestones ---------------------------------------------------------------------------------------------

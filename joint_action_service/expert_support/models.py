@@ -14,8 +14,16 @@ class LanguageNeed(me.EmbeddedDocument):
     min_level = me.StringField(required=True, choices=PROFICIENCY_LEVELS)
 
 
+ROSTER_STATUS_SENT = "sent"  # the request left as an event; the roster has not answered yet
+
+
 class ExpertRequest(TenantOwnedDocument):
-    """Owned by the requesting tenant; seen by every participant of the case."""
+    """Owned by the requesting tenant; seen by every participant of the case.
+
+    `roster_*` is the roster's answer, kept from its `roster.deployment.requested` and
+    `roster.deployment_request.moved` events: the roster's request and where it stands (submitted, under_review,
+    offered, accepted, deployed, completed, rejected, withdrawn, cancelled), with the roster's comment.
+    """
 
     meta = {"collection": "expert_requests", "indexes": ["case_id"]}
 
@@ -31,6 +39,10 @@ class ExpertRequest(TenantOwnedDocument):
     justification = me.StringField(required=True, max_length=4000)
     requested_by = me.StringField(required=True)
     created_at = me.DateTimeField(required=True, default=now)
+    roster_request_id = me.StringField()
+    roster_status = me.StringField(required=True, default=ROSTER_STATUS_SENT)
+    roster_comment = me.StringField(max_length=2000)
+    roster_updated_at = me.DateTimeField()  # the time of the roster event it was taken from
 
 
 DEPLOYMENT_PROGRESS = ("accepted", "deployed", "completed")  # events may arrive out of order: only move forward

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from chassis.clock import today
 from chassis.vocabulary import FUNCTION_CODES, LanguageCode, ProficiencyLevel
 from joint_action_service.common import period_errors
 from joint_action_service.outcomes.schemas import country_field
@@ -26,7 +27,10 @@ class ExpertRequestIn(ma.Schema):
 
     @ma.validates_schema
     def period(self, data, **_):
+        """A request for experts is for work to come: it starts today or later."""
         errors = period_errors(data.get("start_date"), data.get("end_date"))
+        if data.get("start_date") and data["start_date"] < today():
+            errors["start_date"] = ["Must not be in the past: experts are requested for work to come"]
         if errors:
             raise ma.ValidationError(errors)
 
@@ -38,6 +42,12 @@ class ExpertRequestOut(ExpertRequestIn):
     requesting_tenant = ma.fields.String(attribute="tenant")
     requested_by = ma.fields.String()
     created_at = ma.fields.DateTime()
+    roster_request_id = ma.fields.String(metadata={"description": "The roster's deployment request, once it has one"})
+    roster_status = ma.fields.String(metadata={
+        "description": "sent (no answer yet), then the roster's request status: submitted, under_review, offered, "
+                       "accepted, deployed, completed, rejected, withdrawn or cancelled"})
+    roster_comment = ma.fields.String(metadata={"description": "The roster's word with its last decision"})
+    roster_updated_at = ma.fields.DateTime()
 
 
 class DeploymentOut(ma.Schema):

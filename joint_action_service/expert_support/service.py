@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -45,6 +46,23 @@ def list_expert_requests(viewer: Viewer, case_id: str, pagination_parameters) ->
     requests = viewer.case_records(ExpertRequest, [case]).order_by("-created_at")
     return logged_page(viewer, requests, pagination_parameters,
                        lambda _: [case_access(case, "read", "expert requests")])
+
+
+def record_roster_decision(status: str, data: dict[str, Any], at: dt.datetime) -> None:
+    """The roster received, reviewed, offered, rejected or staffed an expert request: show it on the request (runs
+    in the consumer's transaction, once per event). Events may arrive out of order: an older one changes nothing."""
+    request_id = parse_object_id(data.get("expert_request_id"))
+    request = ExpertRequest.across_tenants("the roster answers an expert request of a case").filter(
+        id=request_id).first() if request_id else None
+    if request is None:
+        return  # a roster request of its own, not from a case
+    if request.roster_updated_at is not None and at < request.roster_updated_at:
+        return
+    request.roster_request_id = data.get("request_id")
+    request.roster_status = status
+    request.roster_comment = data.get("comment")
+    request.roster_updated_at = at
+    request.save()
 
 
 def _progress(status: str) -> int:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from chassis.workflow import TransitionOut
-from joint_action_service.common import StepIn, period_errors, tenant_codes_field
+from joint_action_service.common import StepIn, period_errors, record_date_field, tenant_codes_field
 from joint_action_service.jpas.models import JPA_WORKFLOW
 from joint_action_service.vocabulary import FOCUS_AREAS
 
@@ -12,8 +12,8 @@ class JpaIn(ma.Schema):
     name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
     focus = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(FOCUS_AREAS)), required=True,
                            validate=ma.validate.Length(min=1))
-    start_date = ma.fields.Date(required=True)
-    end_date = ma.fields.Date(required=True)
+    start_date = record_date_field(required=True)
+    end_date = record_date_field(required=True)
     coordinating_tenants = tenant_codes_field(load_default=list,
                                               metadata={"description": "The creating tenant always coordinates"})
     participating_tenants = tenant_codes_field(load_default=list,

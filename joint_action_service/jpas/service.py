@@ -5,6 +5,8 @@ from __future__ import annotations
 from chassis import db
 from chassis.problems import Conflict, Forbidden, ValidationFailed
 from joint_action_service import events
+from joint_action_service.access_log.service import logged
+from joint_action_service.cases import service as cases
 from joint_action_service.common import period_errors
 from joint_action_service.jpas.models import JPA_WORKFLOW, Jpa
 from joint_action_service.visibility import Viewer
@@ -48,14 +50,18 @@ def update_jpa(viewer: Viewer, jpa_id: str, data: dict) -> Jpa:
             if field in data:
                 setattr(jpa, field, data[field])
         coordinators = data.get("coordinating_tenants", jpa.coordinating_tenants)
-        if not coordinators:
-            raise ValidationFailed({"coordinating_tenants": ["A JPA needs at least one coordinating tenant"]})
+        if jpa.tenant not in coordinators:
+            raise ValidationFailed({"coordinating_tenants": [
+                f"{jpa.tenant} created the JPA and always coordinates it"]})
+        participants = _participants(coordinators, data.get("participating_tenants", jpa.participating_tenants))
+        leaving = [tenant for tenant in jpa.participating_tenants if tenant not in participants]
         jpa.coordinating_tenants = coordinators
-        jpa.participating_tenants = _participants(coordinators,
-                                                  data.get("participating_tenants", jpa.participating_tenants))
-        return jpa.save()
+        jpa.participating_tenants = participants
+        jpa.save()
+        cases.end_participation(viewer, jpa, leaving)
+        return jpa
 
-    return db.transaction(work)
+    return logged(work)
 
 
 def advance_jpa(viewer: Viewer, jpa_id: str, target: str, comment: str | None) -> Jpa:

@@ -9,6 +9,7 @@ from joint_action_service.outcomes.schemas import (
     ExtraditionIn,
     ExtraditionOut,
     ExtraditionStepIn,
+    MlaStepIn,
     OutcomeIn,
     OutcomeOut,
     OutcomeQuery,
@@ -35,6 +36,16 @@ class Outcomes(MethodView):
     @blp.paginate()
     def get(self, query, case_id, pagination_parameters):
         return service.list_outcomes(Viewer.current(), case_id, query, pagination_parameters)
+
+
+@blp.route("/outcomes/<outcome_id>/transitions")
+class OutcomeTransitions(MethodView):
+    @require(roles=CASE_WORKERS)
+    @blp.arguments(MlaStepIn)
+    @blp.response(200, OutcomeOut)
+    def post(self, data, case_id, outcome_id):
+        """Move an MLA request: sent -> answered | refused | withdrawn (other outcomes have no lifecycle)."""
+        return service.advance_mla_request(Viewer.current(), case_id, outcome_id, data["to"], data.get("comment"))
 
 
 @blp.route("/extraditions")

@@ -11,6 +11,16 @@ from chassis.workflow import Transition, Workflow
 from joint_action_service.vocabulary import CASE_WORKERS, SEIZURE_TYPES
 
 OUTCOME_KINDS = ("arrest", "seizure", "charge", "conviction", "mla_request")
+MLA_REQUEST = "mla_request"
+# Persons arrested, charged or convicted: the milestone the case must have reached first.
+MILESTONE_OF_OUTCOME = {"arrest": "arrests", "charge": "charged", "conviction": "convicted"}
+
+MLA_WORKFLOW = Workflow("MLA request", {
+    "sent": {"answered": CASE_WORKERS, "refused": CASE_WORKERS, "withdrawn": CASE_WORKERS},
+    "answered": {},
+    "refused": {},
+    "withdrawn": {},
+})
 
 
 class Seizure(me.EmbeddedDocument):
@@ -24,7 +34,8 @@ class Seizure(me.EmbeddedDocument):
 class Outcome(TenantOwnedDocument):
     """Owned by the tenant that recorded it; seen by every participant of its case.
 
-    `count` is the number of persons arrested, charged or convicted (1 for a seizure or an MLA request).
+    `count` is the number of persons arrested, charged or convicted (1 for a seizure or an MLA request). An MLA
+    request alone has a lifecycle (`status`, `history`): sent, then answered, refused or withdrawn.
     """
 
     meta = {"collection": "outcomes", "indexes": ["case_id"]}
@@ -37,6 +48,8 @@ class Outcome(TenantOwnedDocument):
     seizure = me.EmbeddedDocumentField(Seizure)
     sentence = me.StringField(max_length=500)  # convictions
     requested_state = me.StringField(max_length=3)  # MLA requests: the state asked for assistance
+    status = me.StringField(choices=MLA_WORKFLOW.states)  # MLA requests only
+    history = me.EmbeddedDocumentListField(Transition)
     note = me.StringField(max_length=2000)
     recorded_by = me.StringField(required=True)
     recorded_at = me.DateTimeField(required=True, default=now)

@@ -4,8 +4,8 @@ import marshmallow as ma
 
 from chassis.vocabulary import CountryCode
 from chassis.workflow import TransitionOut
-from joint_action_service.common import StepIn
-from joint_action_service.outcomes.models import EXTRADITION_WORKFLOW, OUTCOME_KINDS
+from joint_action_service.common import StepIn, record_date_field
+from joint_action_service.outcomes.models import EXTRADITION_WORKFLOW, MLA_REQUEST, MLA_WORKFLOW, OUTCOME_KINDS
 from joint_action_service.vocabulary import CURRENCY_CODE, SEIZURE_TYPES
 
 
@@ -28,7 +28,8 @@ class SeizureSchema(ma.Schema):
 
 class OutcomeIn(ma.Schema):
     kind = ma.fields.String(required=True, validate=ma.validate.OneOf(OUTCOME_KINDS))
-    date = ma.fields.Date(required=True)
+    date = record_date_field(required=True, metadata={
+        "description": "Not in the future, not before the case opened, nor before the milestone the kind needs"})
     count = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100000),
                               metadata={"description": "Persons arrested, charged or convicted"})
     person_ids = ma.fields.List(ma.fields.String(), load_default=list,
@@ -45,8 +46,10 @@ class OutcomeIn(ma.Schema):
             errors["seizure"] = ["Required for a seizure, and only for one"]
         if "sentence" in data and kind != "conviction":
             errors["sentence"] = ["Only for a conviction"]
-        if (kind == "mla_request") != ("requested_state" in data):
+        if (kind == MLA_REQUEST) != ("requested_state" in data):
             errors["requested_state"] = ["Required for an MLA request, and only for one"]
+        if len(data.get("person_ids", [])) > data.get("count", 1):
+            errors["person_ids"] = [f"Names more persons than the outcome's count ({data.get('count', 1)})"]
         if errors:
             raise ma.ValidationError(errors)
 
@@ -65,10 +68,18 @@ class OutcomeOut(ma.Schema):
     recorded_tenant = ma.fields.String(attribute="tenant")
     recorded_by = ma.fields.String()
     recorded_at = ma.fields.DateTime()
+    status = ma.fields.String(metadata={"description": "MLA requests only: sent, answered, refused or withdrawn"})
+    allowed_next_states = ma.fields.Function(
+        lambda outcome: MLA_WORKFLOW.allowed_next(outcome.status) if outcome.kind == MLA_REQUEST else [])
+    history = ma.fields.List(ma.fields.Nested(TransitionOut))
 
 
 class OutcomeQuery(ma.Schema):
     kind = ma.fields.String(validate=ma.validate.OneOf(OUTCOME_KINDS))
+
+
+class MlaStepIn(StepIn):
+    to = ma.fields.String(required=True, validate=ma.validate.OneOf(MLA_WORKFLOW.states))
 
 
 class ExtraditionIn(ma.Schema):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from chassis.vocabulary import TenantCode
 from chassis.workflow import TransitionOut
 from joint_action_service.common import StepIn, tenant_code_field
 from joint_action_service.tasks.models import TASK_WORKFLOW
@@ -24,7 +25,7 @@ class TaskIn(TaskPatch):
 
 class TaskQuery(ma.Schema):
     status = ma.fields.String(validate=ma.validate.OneOf(TASK_WORKFLOW.states))
-    assigned_tenant = tenant_code_field()
+    assigned_tenant = TenantCode()
     mandatory = ma.fields.Boolean()
 
 

@@ -26,6 +26,16 @@ def unfinished_mandatory(case) -> list[Task]:
         case_id=case.id, mandatory=True, status__in=UNFINISHED).order_by("created_at"))
 
 
+def return_to_lead(viewer: Viewer, case, tenants: list[str]) -> None:
+    """Tenants that may no longer work the case (their share ended, or became read-only) hand their unfinished
+    tasks back to the lead, without a person: a task is never left with a tenant that cannot act on it."""
+    returned = Task.across_tenants("the tasks of tenants that may no longer work a case").filter(
+        case_id=case.id, assigned_tenant__in=tenants, status__in=UNFINISHED)
+    count = returned.update(set__assigned_tenant=case.tenant, set__assignee=None)
+    if count:
+        _log(viewer, case, "tasks_returned", f"{count} unfinished task(s) of {', '.join(tenants)} to the lead")
+
+
 def _check_assignment(case, data: dict, viewer: Viewer) -> None:
     tenant = data.get("assigned_tenant")
     if tenant is not None:

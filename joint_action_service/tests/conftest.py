@@ -8,16 +8,21 @@ import datetime as dt
 
 import pytest
 
+from chassis.testing.tenants import tenants_exist
 from joint_action_service import SERVICE, create_app
 
 TODAY = dt.datetime.now(dt.UTC).date()
 
 
+# The tenants the tests' callers belong to, known to the service as the gateway's events would make them.
+TENANTS = ("THA", "IDN", "MYS", "PHL", "AUS", "NZL")
+
+
 @pytest.fixture
 def app(make_app):
-    return make_app(create_app, SERVICE)
-
-
+    app = make_app(create_app, SERVICE)
+    tenants_exist(*TENANTS)
+    return app
 
 
 @dataclasses.dataclass

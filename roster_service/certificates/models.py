@@ -30,3 +30,5 @@ class TrainingCertificate(TenantOwnedDocument):
     holder_user_id = me.StringField(null=True)
     holder_email = me.StringField(null=True)
     holder_expert_id = me.StringField(null=True)
+    issuer_tenant = me.StringField(null=True, max_length=64)  # the tenant that ran the course
+    issuer_name = me.StringField(null=True, max_length=200)

@@ -40,6 +40,14 @@ class HolderSchema(ma.Schema):
     expert_id = ma.fields.String(allow_none=True, load_default=None)
 
 
+class IssuerSchema(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    tenant = ma.fields.String(allow_none=True, load_default=None)
+    name = ma.fields.String(allow_none=True, load_default=None)
+
+
 class CertificateEventSchema(ma.Schema):
     """The fields of the training service's certificate data the roster reads (docs/events.md)."""
 
@@ -55,6 +63,7 @@ class CertificateEventSchema(ma.Schema):
     expires_on = ma.fields.Date(allow_none=True, load_default=None)
     reason = ma.fields.String(allow_none=True, load_default=None)
     holder = ma.fields.Nested(HolderSchema, required=True)
+    issuer = ma.fields.Nested(IssuerSchema, allow_none=True, load_default=None)  # absent before issue 11
 
 
 def later_status(current: str | None, incoming: str) -> str:
@@ -74,7 +83,7 @@ def qualifies_for(function: str | None, course_id: str | None, courses_by_functi
 def record_training_certificate(event_type: str, data: dict) -> TrainingCertificate:
     """Apply a `training.certificate.*` event: keep the certificate, update every expert holding it."""
     fields = CertificateEventSchema().load(data)
-    holder = fields.pop("holder")
+    holder, issuer = fields.pop("holder"), fields.pop("issuer") or {}
     stored = TrainingCertificate.across_tenants(CROSSING).filter(certificate_id=fields["certificate_id"]).first()
     if stored is None:
         stored = TrainingCertificate(tenant=holder["tenant"] or context.tenant.get())
@@ -86,6 +95,7 @@ def record_training_certificate(event_type: str, data: dict) -> TrainingCertific
         stored.holder_user_id = holder["user_id"]
         stored.holder_email = holder["email"].casefold() if holder["email"] else None
         stored.holder_expert_id = holder["expert_id"]
+        stored.issuer_tenant, stored.issuer_name = issuer.get("tenant"), issuer.get("name")
         stored.save()
     courses = qualifying_courses_by_function()
     for expert in experts_holding(stored):
@@ -136,7 +146,7 @@ def _carry_onto(expert: Expert, certificate: TrainingCertificate, courses: dict[
     held.course_id = certificate.course_id
     held.qualifies_for = qualifies_for(certificate.function, certificate.course_id, courses)
     held.verification_code = certificate.verification_code
-    held.issuer = "RSO training centre"
+    held.issuer = certificate.issuer_name or certificate.issuer_tenant  # the organisation that ran the course
     held.issued_on = certificate.issued_on
     held.expires_on = certificate.expires_on
     held.status = certificate.status

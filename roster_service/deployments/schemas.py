@@ -4,6 +4,7 @@ import datetime as dt
 
 import marshmallow as ma
 
+from chassis.tenant_status import ExistingTenantCode
 from chassis.vocabulary import CountryCode, LanguageCode, ProficiencyLevel
 from chassis.workflow import TransitionOut
 from roster_service.fields import FunctionCode, Text, check_date_order, no_duplicates
@@ -68,7 +69,7 @@ class CaseExpertRequestSchema(ma.Schema):
 
     expert_request_id = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
     case_id = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
-    requesting_tenant = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
+    requesting_tenant = ExistingTenantCode(required=True)
     function = FunctionCode(required=True)
     languages = ma.fields.List(ma.fields.Nested(LanguageRequirementIn(unknown=ma.EXCLUDE)), load_default=list)
     country = CountryCode(required=True)

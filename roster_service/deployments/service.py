@@ -131,6 +131,8 @@ def transition_request(principal: Principal, request_id: str, target: str, comme
         if target == "submitted":
             fresh.submitted_at = extra["set__submitted_at"]
             events.deployment_requested(fresh)
+        else:
+            events.deployment_request_moved(fresh, comment)
         if target in ("withdrawn", "cancelled"):
             _end_live_deployments(fresh, actor, reason=comment or f"The request was {target}")
         return fresh
@@ -340,8 +342,10 @@ def _roll_up(request: DeploymentRequest, actor: Principal) -> None:
     states = list(Deployment.across_tenants(BELONGS_TO_REQUEST).filter(request_id=str(request.id)).scalar("status"))
     target = rolled_up_status(request.status, states, request.number_of_experts)
     if target != request.status and target in REQUEST_WORKFLOW.allowed_next(request.status):
+        comment = "Follows from the request's deployments"
         take_step(DeploymentRequest.across_tenants(BELONGS_TO_REQUEST), request, REQUEST_WORKFLOW, target, actor,
-                  "Follows from the request's deployments")
+                  comment)
+        events.deployment_request_moved(request, comment)
 
 
 def end_deployments_of_withdrawn_expert(expert: Expert, principal: Principal, reason: str) -> None:

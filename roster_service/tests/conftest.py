@@ -4,11 +4,14 @@ import uuid
 import pytest
 
 from chassis.testing.events import deliver, envelope
+from chassis.testing.tenants import tenants_exist
 from roster_service import SERVICE, create_app
 from roster_service.functions.service import forget_cached_catalogue
 from roster_service.subscriptions import subscriptions
 
 TODAY = dt.date.today()
+# The tenants the tests' callers belong to, known to the service as the gateway's events would make them.
+TENANTS = ("THA", "IDN", "MYS", "PHL", "AUS")
 
 
 def day(offset: int) -> str:
@@ -18,7 +21,9 @@ def day(offset: int) -> str:
 @pytest.fixture
 def app(make_app):
     forget_cached_catalogue()  # every test has a database of its own
-    return make_app(create_app, SERVICE)
+    app = make_app(create_app, SERVICE)
+    tenants_exist(*TENANTS)
+    return app
 
 
 class Roster:

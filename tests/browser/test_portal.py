@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 
 import pytest
 from playwright.sync_api import expect
@@ -272,3 +273,52 @@ def test_a_deactivated_person_cannot_be_deactivated_again_and_the_page_says_what
     assert again.status == 409
     assert "Nothing more can be done with it." in again.text()
     assert people_of(tha)["lek@example.org"]["status"] == "deactivated"
+
+
+def test_a_platform_administrator_adds_renames_suspends_and_reactivates_an_organisation(visit, platform, directory):
+    code = "N" + secrets.token_hex(3).upper()
+    operator = visit()
+    operator.sign_in(platform.credentials["admin_email"], platform.credentials["admin_password"])
+    page = operator.open("/tenants/new")
+    page.get_by_label("Code").fill(code)
+    page.get_by_label("Name").fill("Nauru Police")
+    page.get_by_label("Member state").check()
+    page.locator("main form button[type=submit]").click()
+    page = operator.check()
+    expect(page.locator("h1")).to_have_text(f"Nauru Police ({code})")
+    page.get_by_label("Name").fill("Nauru Police Force")
+    page.get_by_role("button", name="Rename").click()
+    expect(operator.check().locator("h1")).to_have_text(f"Nauru Police Force ({code})")
+    operator.page.get_by_label("Reason").fill("Membership under review")
+    operator.page.get_by_role("button", name=f"Suspend {code}").click()
+    expect(operator.check().locator("main dl")).to_contain_text("Membership under review")
+    operator.page.get_by_role("button", name=f"Reactivate {code}").click()
+    expect(operator.check().locator("#tenant-status")).to_have_text("Active")
+    tenant = directory.admin.get(f"/admin/tenants/{code}").json()
+    assert (tenant["name"], tenant["status"]) == ("Nauru Police Force", "active")
+
+
+def test_an_administrator_deletes_a_machine_client(visit, organisation):
+    tha = organisation()
+    visitor = visit()
+    visitor.sign_in(tha.admin_email, tha.admin_password)
+    page = visitor.open(f"/organisations/{tha.code}/clients/new")
+    page.get_by_label("Client id").fill("tha-sync")
+    page.get_by_label("Name", exact=True).fill("Sync")
+    page.locator("main form button[type=submit]").click()
+    expect(visitor.check().locator("#client-secret")).to_be_visible()
+    page = visitor.open(f"/organisations/{tha.code}/clients/tha-sync")
+    page.get_by_role("button", name="Delete the client").click()
+    expect(visitor.check().locator(".govuk-notification-banner")).to_contain_text("tha-sync")
+    assert tha.admin.get(f"/admin/tenants/{tha.code}/clients").json() == []
+
+
+def test_the_home_page_lists_what_needs_a_persons_attention_for_their_roles(visit, organisation, directory):
+    tha = organisation()
+    directory.person(tha.code, "ploy@example.org", "trainee", "requesting_officer")
+    visitor = visit()
+    page = visitor.sign_in("ploy@example.org", directory.passwords["ploy@example.org"])
+    attention = page.locator("main ul").first
+    for line in ("Courses you are enrolled in: 0", "Your draft requests: 0"):
+        expect(attention).to_contain_text(line)
+    expect(page.locator("main")).not_to_contain_text("Nominated experts to vet")

@@ -275,6 +275,7 @@ def test_a_certificate_makes_an_expert_ready_and_revoking_it_takes_readiness_awa
     held = {certificate["certificate_id"]: certificate
             for certificate in idn_roster_manager.get(f"{ROSTER}/experts/{expert_id}").json()["certifications"]}
     assert held[certificate_id]["status"] == "revoked"
+    assert held[certificate_id]["issuer"] == "Tenant IOM"  # the organisation that ran the course, by name
 
 
 # --- journey 3 ------------------------------------------------------------------------------------------
@@ -331,6 +332,14 @@ def test_a_case_officer_requests_an_age_assessment_expert_and_the_deployment_sho
     assert (shown["status"], shown["request_id"], shown["function"]) == ("accepted", request["request_id"], function)
     assert (shown["expert_name"], shown["expert_nominating_tenant"]) == ("Dewi Lestari", "IDN")
     assert not {"email", "phone", "expert_email"} & shown.keys(), "the case shows no contact details"
+
+    def roster_decision_on_the_request():
+        [shown_request] = case_officer.get(f"{JOINT_ACTION}/cases/{case['id']}/expert-requests").json()
+        return shown_request if shown_request["roster_status"] == "accepted" else None
+
+    answered = wait_for("the roster's decision on the expert request (roster.deployment_request.moved -> "
+                        "joint-action worker)", roster_decision_on_the_request)
+    assert answered["roster_request_id"] == request["request_id"]
 
 
 # --- journey 4 ------------------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from chassis.richtext import HttpUrl, RichText
+from chassis.tenant_status import ExistingTenantCode
 from chassis.vocabulary import FUNCTION_CODES, TenantCode
 from chassis.workflow import TransitionOut
 from training_service.catalogue.models import AUDIENCES, GRADING_POLICIES, ITEM_KINDS, QUESTION_KINDS
@@ -16,8 +18,8 @@ COURSE_CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$",
 class ContentItemIn(ma.Schema):
     kind = ma.fields.String(required=True, validate=validate.OneOf(ITEM_KINDS))
     title = ma.fields.String(required=True, validate=validate.Length(min=1, max=200))
-    body = ma.fields.String(validate=validate.Length(max=200_000))
-    document_url = ma.fields.String(validate=validate.Length(min=1, max=2000))
+    body = RichText(validate=validate.Length(max=200_000))
+    document_url = HttpUrl()
     assessment_id = ma.fields.String(validate=validate.Regexp(r"^[0-9a-f]{24}$", error="Not an assessment id"))
 
     @ma.validates_schema
@@ -41,8 +43,8 @@ class ContentItemOut(ma.Schema):
     item_id = ma.fields.String()
     kind = ma.fields.String()
     title = ma.fields.String()
-    body = ma.fields.String()
-    document_url = ma.fields.String()
+    body = RichText()
+    document_url = HttpUrl()
     assessment_id = ma.fields.String()
 
 
@@ -163,7 +165,7 @@ class CourseIn(ma.Schema):
     self_enrolment = ma.fields.Boolean()
     requires_approval = ma.fields.Boolean()
     audience = ma.fields.String(validate=validate.OneOf(AUDIENCES))
-    audience_tenants = ma.fields.List(TenantCode(), validate=validate.Length(max=100))
+    audience_tenants = ma.fields.List(ExistingTenantCode(), validate=validate.Length(max=100))
 
 
 class CourseUpdateIn(CourseIn):

@@ -36,6 +36,7 @@ class Certificate(TenantOwnedDocument):
     course_title = me.StringField(required=True)
     function = me.StringField()
     provider_tenant = me.StringField(required=True, max_length=64)
+    issuer_name = me.StringField(max_length=200)  # the provider's name when it issued the certificate
     holder = me.EmbeddedDocumentField(TraineeRef, required=True)
     expert_id = me.StringField()
     issued_on = me.DateField(required=True)
@@ -46,6 +47,12 @@ class Certificate(TenantOwnedDocument):
     expiry_reminder_sent_on = me.DateField()
     history = me.EmbeddedDocumentListField(Transition)
     created_at = me.DateTimeField(required=True, default=now)
+
+    @property
+    def issuer(self) -> str:
+        """The issuing organisation by name (by tenant code for a certificate issued before names were kept,
+        or by a provider training had not heard the name of)."""
+        return self.issuer_name or self.provider_tenant
 
     def status_on(self, day: dt.date) -> str:
         """The status as of `day`: a valid certificate past its expiry date is expired, job run or not."""

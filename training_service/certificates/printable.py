@@ -19,6 +19,7 @@ PAGE = """<!DOCTYPE html>
   h1 {{ font-size: 34px; letter-spacing: 2px; margin: 0 0 24px; }}
   .holder {{ font-size: 30px; font-weight: bold; margin: 18px 0; }}
   .course {{ font-size: 24px; font-style: italic; margin: 18px 0; }}
+  .issuer {{ font-weight: bold; }}
   .status {{ font-size: 22px; font-weight: bold; color: #a00; }}
   .meta {{ margin-top: 32px; font-size: 14px; }}
   code {{ font-size: 14px; }}
@@ -31,6 +32,7 @@ PAGE = """<!DOCTYPE html>
   <p class="holder">{holder}</p>
   <p>has completed and passed</p>
   <p class="course">{course}</p>
+  <p>issued by <span class="issuer">{issuer}</span></p>
   {status_line}
   <div class="meta">
     <p>Issued on {issued_on} &middot; {expiry}</p>
@@ -47,6 +49,7 @@ def render(certificate: Certificate, verify_url: str) -> str:
     status = certificate.status_on(today())
     return PAGE.format(
         holder=escape(certificate.holder.name), course=escape(certificate.course_title),
+        issuer=escape(certificate.issuer),
         issued_on=certificate.issued_on.isoformat(),
         expiry=f"valid until {certificate.expires_on.isoformat()}" if certificate.expires_on else "does not expire",
         status_line="" if status == "valid" else f'<p class="status">{escape(status.upper())}</p>',

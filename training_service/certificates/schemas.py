@@ -1,4 +1,5 @@
-"""Certificate bodies. The public check carries only what the issue allows: name, course, dates, status."""
+"""Certificate bodies. The public check carries only the holder's name, the course, its issuer, the dates
+and the status."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ class CertificateOut(ma.Schema):
     course_title = ma.fields.String()
     function = ma.fields.String(allow_none=True)
     provider = ma.fields.String(attribute="provider_tenant")
+    issuer = ma.fields.String(metadata={"description": "The issuing organisation (the provider) by name"})
     holder = ma.fields.Nested(TraineeOut)
     expert_id = ma.fields.String(allow_none=True)
     issued_on = ma.fields.Date()
@@ -36,6 +38,7 @@ class CertificateOut(ma.Schema):
 class PublicCertificateOut(ma.Schema):
     holder_name = ma.fields.String(attribute="holder.name")
     course_title = ma.fields.String()
+    issuer = ma.fields.String(metadata={"description": "The issuing organisation by name"})
     issued_on = ma.fields.Date()
     expires_on = ma.fields.Date(allow_none=True)
     status = ma.fields.Method("current_status")

@@ -14,7 +14,14 @@ from training_service.catalogue.models import Course
 from training_service.certificates.models import Certificate
 from training_service.common import SERVICE_ONLY, add_months
 from training_service.directory.models import TraineeRef
-from training_service.directory.service import caller_filter, expert_id_for, is_trainee, person_filter
+from training_service.directory.service import (
+    caller_filter,
+    expert_filter,
+    expert_id_for,
+    is_trainee,
+    organisation_name,
+    person_filter,
+)
 from training_service.enrolments.models import Enrolment
 from training_service.vocabulary import AUTHORS, COORDINATORS
 
@@ -41,7 +48,8 @@ def issue_certificate(enrolment: Enrolment, course: Course) -> Certificate:
     certificate = Certificate(
         tenant=enrolment.tenant, verification_code=secrets.token_urlsafe(VERIFICATION_CODE_BYTES),
         enrolment_id=enrolment.id, course_id=course.id, course_code=course.code, course_title=course.title,
-        function=course.function, provider_tenant=course.tenant, holder=holder, expert_id=expert_id_for(holder),
+        function=course.function, provider_tenant=course.tenant, issuer_name=organisation_name(course.tenant),
+        holder=holder, expert_id=expert_id_for(holder),
         issued_on=issued_on, status="valid", renews=earlier.id if earlier else None,
         expires_on=add_months(issued_on, course.certificate_validity_months)
         if course.certificate_validity_months else None,
@@ -106,8 +114,9 @@ def verify(code: str) -> Certificate:
     return certificate
 
 
-def link_expert(expert_id: str, user_id: str | None, email: str | None) -> int:
-    """Name a newly registered roster expert on the certificates they already hold; return how many."""
-    return Certificate.across_tenants("a roster expert's certificates, whichever tenant holds them").filter(
-        expert_id=None, __raw__=person_filter(user_id, email, field="holder"),
+def link_expert(expert_id: str, user_id: str | None, email: str | None, tenant: str | None) -> int:
+    """Name a newly registered roster expert (of `tenant`) on the certificates they already hold: by user
+    id, or by e-mail among `tenant`'s certificates only; return how many."""
+    return Certificate.across_tenants("a roster expert's certificates, by user id in any tenant").filter(
+        expert_id=None, __raw__=expert_filter(user_id, email, tenant),
     ).update(set__expert_id=expert_id)

@@ -6,6 +6,7 @@ import mongoengine as me
 
 from chassis import db
 from chassis.clock import now
+from chassis.tenancy import TenantOwnedDocument
 
 
 class TraineeRef(me.EmbeddedDocument):
@@ -18,6 +19,23 @@ class TraineeRef(me.EmbeddedDocument):
 
     def as_event_data(self) -> dict:
         return {"user_id": self.user_id, "email": self.email, "name": self.name, "tenant": self.tenant}
+
+
+class KnownPerson(TenantOwnedDocument):
+    """A person of a tenant as their own token last showed them to training (`sub`, `email`, `name`).
+
+    Written only from the person's own token (self-enrolment, a learning step), never from what
+    someone else typed; read by nominations of the same tenant, which take the user id and name from
+    here. Training cannot see the gateway's accounts: a person who never used training is not here.
+    """
+
+    meta = {"collection": "known_people", "indexes": [{"fields": ["tenant", "user_id"], "unique": True},
+                                                       ("tenant", "email")]}
+
+    user_id = me.StringField(required=True, max_length=200)
+    email = me.StringField(required=True, max_length=254)  # stored lower-case
+    name = me.StringField(required=True, max_length=200)
+    seen_at = me.DateTimeField(required=True, default=now)
 
 
 class ExpertLink(db.Document):

@@ -23,7 +23,7 @@ from training_service.vocabulary import AUTHORS, COORDINATORS, LEARNERS
 blueprint = Blueprint("enrolments", __name__, description="Enrolment: self, nomination, approval, waitlist, bulk")
 
 CSV_UPLOAD_DOC = {"requestBody": {"required": True, "content": {
-    "text/csv": {"schema": {"type": "string"}, "example": "email,name,user_id\nana@example.org,Ana Lim,\n"},
+    "text/csv": {"schema": {"type": "string"}, "example": "email,name\nana@example.org,Ana Lim\n"},
     "multipart/form-data": {"schema": {"type": "object", "properties": {
         "file": {"type": "string", "format": "binary"}}}},
 }}}
@@ -53,7 +53,8 @@ class Nominations(MethodView):
     @blueprint.arguments(PersonIn)
     @blueprint.response(201, EnrolmentOut)
     def post(self, person, session_id):
-        """A training coordinator enrols a person of their own tenant."""
+        """A training coordinator enrols a person of their own tenant, named by e-mail. The person's user id
+        and name come from their own sign-in (`trainee.user_id` stays null until training has seen it)."""
         return service.nominate(session_id, person, current_principal())
 
 
@@ -63,8 +64,9 @@ class BulkEnrolment(MethodView):
     @blueprint.doc(**CSV_UPLOAD_DOC)
     @blueprint.response(200, BulkReportOut)
     def post(self, session_id):
-        """Nominate many people from CSV (columns `email`, `name`, optional `user_id`), as a `text/csv` body
-        or a multipart upload named `file`. Each row succeeds or fails on its own; the report says which."""
+        """Nominate many people of this tenant from CSV (columns `email` and `name`), as a `text/csv` body
+        or a multipart upload named `file`. Each row succeeds or fails on its own; the report says which,
+        and reports `invited` for an address no person of this tenant has used training with yet."""
         return bulk.enrol_rows(session_id, _uploaded_csv(), current_principal())
 
 

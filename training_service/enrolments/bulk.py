@@ -1,5 +1,9 @@
 """Bulk enrolment from CSV: each row is enrolled on its own, and the report says what became of each.
 
+A row whose address no person of the coordinator's tenant has used training with yet is reported
+`invited` (its place held, `status` saying which), never silently `enrolled`: the coordinator sees
+whom to tell, and which addresses to check.
+
 A bad row (invalid e-mail, missing name, already enrolled, prerequisites missing) never stops the
 others: every good row is committed in its own transaction. A file that cannot be read at all (not
 UTF-8, no `email`/`name` header, no rows) answers 422 and enrols nobody.
@@ -15,7 +19,8 @@ from marshmallow import validate
 
 from chassis.auth import Principal
 from chassis.problems import Problem, ValidationFailed
-from training_service.enrolments.service import enrol, nominee, open_session
+from training_service.directory.service import nominated_person
+from training_service.enrolments.service import enrol, open_session
 
 REQUIRED_COLUMNS = ("email", "name")
 MAX_ROWS = 2000
@@ -27,7 +32,6 @@ class BulkRow(ma.Schema):
 
     email = ma.fields.Email(required=True, validate=validate.Length(max=254))
     name = ma.fields.String(required=True, validate=validate.Length(min=1, max=200))
-    user_id = ma.fields.String(validate=validate.Length(max=200))
 
 
 def read_rows(raw: bytes) -> list[dict[str, str]]:
@@ -61,15 +65,16 @@ def enrol_rows(session_id: str, raw: bytes, principal: Principal) -> dict:
         outcome = {"row": number, "email": row.get("email", "")}
         try:
             person = BulkRow().load({key: value for key, value in row.items() if value})
-            enrolment = enrol(session, course, nominee(person, principal), source="bulk",
-                              nominated_by=principal.sub)
+            trainee = nominated_person(person["email"], person["name"], principal)
+            enrolment = enrol(session, course, trainee, source="bulk", nominated_by=principal.sub)
         except ma.ValidationError as error:
             outcome.update(outcome="failed", errors=_field_errors(error.messages))
         except Problem as problem:
             outcome.update(outcome="failed", errors=problem.extensions.get("errors") or [
                 {"field": None, "message": problem.detail}])
         else:
-            outcome.update(outcome=enrolment.status, enrolment_id=str(enrolment.id))
+            outcome.update(outcome=enrolment.status if trainee.user_id else "invited", status=enrolment.status,
+                           enrolment_id=str(enrolment.id))
         report.append(outcome)
     totals = {}
     for outcome in report:

@@ -16,7 +16,7 @@ SOURCES = ("self", "nomination", "bulk")
 
 class Enrolment(TenantOwnedDocument):
     """A trainee in a session. `open_key` exists only while the enrolment is open, and is unique:
-    one person cannot hold two open enrolments in one session, however the requests race."""
+    one person (tenant and e-mail) cannot hold two open enrolments in one session, however the requests race."""
 
     meta = {
         "collection": "enrolments",
@@ -49,6 +49,12 @@ class Enrolment(TenantOwnedDocument):
     created_at = me.DateTimeField(required=True, default=now)
     updated_at = me.DateTimeField(required=True, default=now)
 
+    @property
+    def invited(self) -> bool:
+        """Nominated by e-mail, and not yet linked to the account of a person of its tenant (ADR 24)."""
+        return self.trainee.user_id is None
+
     @staticmethod
-    def open_key_for(session_id, email: str) -> str:
-        return f"{session_id}:{email}"
+    def open_key_for(session_id, tenant: str, email: str) -> str:
+        """Per tenant: another tenant's nomination of the same address never blocks, nor reveals, anyone."""
+        return f"{session_id}:{tenant}:{email}"

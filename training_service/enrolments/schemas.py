@@ -12,11 +12,11 @@ ObjectIdString = validate.Regexp(r"^[0-9a-f]{24}$", error="Not an id")
 
 
 class PersonIn(ma.Schema):
-    """A person of the nominating coordinator's own tenant."""
+    """A person of the nominating coordinator's own tenant, by e-mail. The person's user id and name
+    come from their own sign-in, never from the nomination: `name` stands until then."""
 
     email = ma.fields.Email(required=True, validate=validate.Length(max=254))
     name = ma.fields.String(required=True, validate=validate.Length(min=1, max=200))
-    user_id = ma.fields.String(allow_none=True, validate=validate.Length(min=1, max=200))
 
 
 class StepIn(ma.Schema):
@@ -47,6 +47,9 @@ class EnrolmentOut(ma.Schema):
     course_code = ma.fields.String()
     provider = ma.fields.String(attribute="provider_tenant")
     trainee = ma.fields.Nested(TraineeOut)
+    invited = ma.fields.Boolean(metadata={"description": (
+        "True while no person of the trainee's tenant with this address has used training: a nomination "
+        "by e-mail waiting for the person's first sign-in (no account is linked yet)")})
     status = ma.fields.String()
     source = ma.fields.String()
     waitlist_position = ma.fields.Integer(allow_none=True)
@@ -65,7 +68,10 @@ class EnrolmentOut(ma.Schema):
 class BulkRowOut(ma.Schema):
     row = ma.fields.Integer(metadata={"description": "Data row number, 1 for the row after the header"})
     email = ma.fields.String()
-    outcome = ma.fields.String(metadata={"description": "enrolled, waitlisted, pending_approval or failed"})
+    outcome = ma.fields.String(metadata={"description": (
+        "enrolled, waitlisted or pending_approval: the person's place; invited: a place (see `status`) for an "
+        "address no person of this tenant has used training with yet, waiting for their first sign-in; failed")})
+    status = ma.fields.String(metadata={"description": "The enrolment's status (not for failed rows)"})
     enrolment_id = ma.fields.String()
     errors = ma.fields.List(ma.fields.Dict())
 

@@ -2,7 +2,8 @@
 
 A seat is taken by a conditional increment (`seats_taken < capacity`) on the session document, so
 concurrent enrolments serialise on that document: a transaction that loses the race retries and then
-sees the session full. Waitlisted trainees are promoted in the order they joined the waitlist.
+sees the session full. Waitlisted trainees are promoted in the order they joined the waitlist, and
+`waitlist_position` always reads 1, 2, 3 ...: whoever leaves the waitlist, those behind move up.
 """
 
 from __future__ import annotations
@@ -47,7 +48,19 @@ def release_seat(session_id) -> None:
 
 
 def next_waitlist_position(session_id) -> int:
+    """The end of the waitlist: `waitlist_counter` is the number of people on it (see `renumber_waitlist`)."""
     return _sessions().filter(id=session_id).modify(inc__waitlist_counter=1, new=True).waitlist_counter
+
+
+def renumber_waitlist(session_id) -> None:
+    """After someone left the waitlist (promoted, withdrawn): positions 1, 2, 3 ... in the same order, and
+    the counter back at the waitlist's length. It writes the session document, so it conflicts with (and
+    serialises against) every other change to the session's seats or waitlist."""
+    waiting = list(_waitlist(session_id).only("waitlist_position"))
+    for position, enrolment in enumerate(waiting, start=1):
+        if enrolment.waitlist_position != position:
+            _waitlist(session_id).filter(id=enrolment.id).update_one(set__waitlist_position=position)
+    _sessions().filter(id=session_id).update_one(set__waitlist_counter=len(waiting))
 
 
 def place(enrolment: Enrolment) -> None:
@@ -59,7 +72,8 @@ def place(enrolment: Enrolment) -> None:
 
 
 def fill_free_seats(session_id) -> list[Enrolment]:
-    """Promote waitlisted trainees, first come first served, while seats are free; return them."""
+    """Promote waitlisted trainees, first come first served, while seats are free; return them.
+    Those still waiting move up."""
     promoted = []
     while (candidate := _waitlist(session_id).first()) is not None and take_seat(session_id):
         candidate.history.append(ENROLMENT_WORKFLOW.advance(candidate.status, "enrolled", SYSTEM, "a seat freed"))
@@ -67,4 +81,6 @@ def fill_free_seats(session_id) -> list[Enrolment]:
         candidate.save()
         events.emit_enrolment(events.ENROLMENT_PROMOTED, candidate)
         promoted.append(candidate)
+    if promoted:
+        renumber_waitlist(session_id)
     return promoted

@@ -15,25 +15,30 @@ from chassis.problems import Conflict, Forbidden, InvalidTransition, NotFound
 from chassis.tenant_status import refuse_if_suspended
 from training_service import events
 from training_service.catalogue.models import Course
+from training_service.certificates.models import Certificate
 from training_service.directory.models import TraineeRef
 from training_service.directory.service import (
     caller_as_trainee,
     caller_filter,
     is_trainee,
-    normalise_email,
+    nominated_person,
     person_filter,
+    remember_caller,
 )
 from training_service.enrolments import seats
-from training_service.enrolments.models import Enrolment
+from training_service.enrolments.models import OPEN_STATES, Enrolment
 from training_service.enrolments.seats import ENROLMENT_WORKFLOW
 from training_service.recommendations import service as recommendations
 from training_service.sessions.models import Session
 from training_service.sessions.service import find_visible_session
 from training_service.vocabulary import AUTHORS, COORDINATORS
 
+PREREQUISITE_PROOF = ("valid", "expired")  # certificate states that show a prerequisite was passed
+
 
 def self_enrol(session_id: str, principal: Principal) -> Enrolment:
     trainee = caller_as_trainee(principal)
+    remember_caller(trainee)
     session, course = open_session(session_id, principal)
     if not course.self_enrolment:
         raise Forbidden("This course takes nominations only: ask your training coordinator")
@@ -43,12 +48,8 @@ def self_enrol(session_id: str, principal: Principal) -> Enrolment:
 def nominate(session_id: str, person: dict, principal: Principal) -> Enrolment:
     """A training coordinator enrols a person of their own tenant."""
     session, course = open_session(session_id, principal)
-    return enrol(session, course, nominee(person, principal), source="nomination", nominated_by=principal.sub)
-
-
-def nominee(person: dict, principal: Principal) -> TraineeRef:
-    return TraineeRef(user_id=person.get("user_id") or None, email=normalise_email(person["email"]),
-                      name=person["name"].strip(), tenant=principal.tenant)
+    trainee = nominated_person(person["email"], person["name"], principal)
+    return enrol(session, course, trainee, source="nomination", nominated_by=principal.sub)
 
 
 def open_session(session_id: str, principal: Principal) -> tuple[Session, Course]:
@@ -68,10 +69,12 @@ def enrol(session: Session, course: Course, trainee: TraineeRef, *, source: str,
           nominated_by: str | None = None) -> Enrolment:
     """Enrol one person: pending approval if the course asks for it, else a seat or the waitlist."""
     _check_prerequisites(course, trainee)
-    open_key = Enrolment.open_key_for(session.id, trainee.email)
+    open_key = Enrolment.open_key_for(session.id, trainee.tenant, trainee.email)
 
     def work() -> Enrolment:
-        if Enrolment.across_tenants("one open enrolment per person and session").filter(open_key=open_key).count():
+        if Enrolment.across_tenants("one open enrolment per person and session, in the person's tenant").filter(
+                tenant=trainee.tenant, session_id=session.id, trainee__email=trainee.email,
+                status__in=OPEN_STATES).count():
             raise Conflict("Already enrolled in this session", email=trainee.email)
         enrolment = Enrolment(
             tenant=trainee.tenant, session_id=session.id, course_id=course.id, course_code=course.code,
@@ -91,12 +94,13 @@ def enrol(session: Session, course: Course, trainee: TraineeRef, *, source: str,
 
 
 def _check_prerequisites(course: Course, trainee: TraineeRef) -> None:
-    """Every prerequisite course (by code, same provider) completed and passed by this person."""
+    """Every prerequisite course (by code, same provider) passed by this person: they hold its certificate,
+    valid or expired. A revoked certificate no longer proves the pass."""
     if not course.prerequisites:
         return
-    done = set(Enrolment.across_tenants("the trainee's own enrolments, in the trainee's tenant").filter(
+    done = set(Certificate.across_tenants("the trainee's own certificates, in the trainee's tenant").filter(
         tenant=trainee.tenant, provider_tenant=course.tenant, course_code__in=course.prerequisites,
-        status="completed", passed=True, __raw__=person_filter(trainee.user_id, trainee.email),
+        status__in=PREREQUISITE_PROOF, __raw__=person_filter(trainee.user_id, trainee.email, field="holder"),
     ).distinct("course_code"))
     missing = sorted(set(course.prerequisites) - done)
     if missing:
@@ -149,13 +153,15 @@ def withdraw(enrolment_id: str, principal: Principal, comment: str | None) -> En
 def end_enrolment(enrolment: Enrolment, principal: Principal, comment: str | None) -> Enrolment:
     """Withdraw `enrolment` (inside the caller's transaction), handing its seat on."""
     step = ENROLMENT_WORKFLOW.advance(enrolment.status, "withdrawn", principal, comment)
-    held_seat = enrolment.status == "enrolled"
+    held_seat, was_waiting = enrolment.status == "enrolled", enrolment.status == "waitlisted"
     enrolment.status, enrolment.open_key, enrolment.waitlist_position = "withdrawn", None, None
     _record_step(enrolment, step)
     events.emit_enrolment(events.ENROLMENT_WITHDRAWN, enrolment)
     if held_seat:
         seats.release_seat(enrolment.session_id)
         seats.fill_free_seats(enrolment.session_id)
+    if was_waiting:
+        seats.renumber_waitlist(enrolment.session_id)
     return enrolment
 
 

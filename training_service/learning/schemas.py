@@ -5,6 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from chassis.richtext import HttpUrl, RichText
+
 
 class CompleteItemIn(ma.Schema):
     item_id = ma.fields.String(required=True, validate=validate.Length(min=1, max=40))
@@ -69,8 +71,8 @@ class LearningItemOut(ma.Schema):
     item_id = ma.fields.String()
     kind = ma.fields.String()
     title = ma.fields.String()
-    body = ma.fields.String(allow_none=True)
-    document_url = ma.fields.String(allow_none=True)
+    body = RichText(allow_none=True)
+    document_url = HttpUrl(allow_none=True)
     assessment_id = ma.fields.String()
     completed = ma.fields.Boolean()
     quiz = ma.fields.Nested(QuizStanding)

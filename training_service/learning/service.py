@@ -21,6 +21,7 @@ from training_service.catalogue.models import Assessment, Course
 from training_service.catalogue.service import load_course
 from training_service.certificates.service import issue_certificate
 from training_service.common import SYSTEM
+from training_service.directory.service import take_identity
 from training_service.enrolments.models import Enrolment
 from training_service.enrolments.seats import ENROLMENT_WORKFLOW
 from training_service.enrolments.service import find_enrolment, find_own_enrolment
@@ -144,14 +145,13 @@ def quiz_results(enrolment: Enrolment, course: Course) -> dict[ObjectId, QuizRes
 
 
 def _learning_enrolment(enrolment_id: str, principal: Principal) -> Enrolment:
-    """The caller's own enrolment, which must hold a seat, marked started (and linked to the caller's
-    account if it was a nomination by e-mail)."""
+    """The caller's own enrolment, which must hold a seat, marked started. The caller's token names the
+    trainee from now on (user id and name): a nomination's typed name never reaches a certificate."""
     enrolment = find_own_enrolment(enrolment_id, principal)
     if enrolment.status != "enrolled":
         raise Conflict("Progress and quizzes count only while enrolled", current_state=enrolment.status)
     enrolment.started_at = enrolment.started_at or now()
-    if not enrolment.trainee.user_id:
-        enrolment.trainee.user_id = principal.sub
+    take_identity(enrolment.trainee, principal)
     enrolment.save()
     return enrolment
 

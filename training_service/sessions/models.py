@@ -35,7 +35,7 @@ class Session(TenantOwnedDocument):
     hosting_tenant = me.StringField(required=True, max_length=64)
     enrolment_open = me.BooleanField(required=True, default=True)
     seats_taken = me.IntField(required=True, default=0)  # no min_value: mongoengine would refuse $inc -1
-    waitlist_counter = me.IntField(required=True, default=0)
+    waitlist_counter = me.IntField(required=True, default=0)  # people waitlisted: the next one joins at +1
     created_at = me.DateTimeField(required=True, default=now)
     updated_at = me.DateTimeField(required=True, default=now)
 

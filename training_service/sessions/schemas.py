@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from chassis.vocabulary import TenantCode
+from chassis.tenant_status import ExistingTenantCode
 from training_service.sessions.models import MODES
 
 
@@ -22,7 +22,7 @@ class SessionIn(ma.Schema):
     location = ma.fields.String(allow_none=True, validate=validate.Length(min=1, max=500))
     trainers = ma.fields.List(ma.fields.Nested(TrainerSchema), validate=validate.Length(max=50))
     capacity = ma.fields.Integer(allow_none=True, validate=validate.Range(min=1, max=100_000))
-    hosting_tenant = TenantCode()
+    hosting_tenant = ExistingTenantCode()
     enrolment_open = ma.fields.Boolean()
 
 

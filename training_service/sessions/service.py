@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chassis import db
 from chassis.auth import Principal
-from chassis.clock import now
+from chassis.clock import now, today
 from chassis.problems import Conflict, NotFound, ValidationFailed
 from training_service.catalogue.models import Course
 from training_service.catalogue.service import find_visible_course, get_own_course
@@ -12,6 +12,7 @@ from training_service.enrolments import seats
 from training_service.sessions.models import Session, Trainer
 
 SCHEDULED_NEEDS = ("starts_on", "ends_on", "capacity")
+DATES = ("starts_on", "ends_on")
 
 
 def create_session(course_id: str, data: dict, principal: Principal) -> Session:
@@ -20,7 +21,7 @@ def create_session(course_id: str, data: dict, principal: Principal) -> Session:
         raise Conflict("Sessions are scheduled for published courses only", current_state=course.status)
     session = Session(course_id=course.id, hosting_tenant=data.get("hosting_tenant", principal.tenant),
                       **_fields(data))
-    _check_schedule(session)
+    _check_schedule(session, new_dates=data)
     return session.save()
 
 
@@ -29,9 +30,10 @@ def update_session(session_id: str, data: dict) -> Session:
 
     def work() -> Session:
         session = get_own_session(session_id)
+        new_dates = {field: data[field] for field in DATES if field in data and data[field] != session[field]}
         for field, value in _fields(data).items():
             setattr(session, field, value)
-        _check_schedule(session)
+        _check_schedule(session, new_dates)
         if session.capacity is not None and session.capacity < session.seats_taken:
             raise ValidationFailed({"capacity": [f"{session.seats_taken} seats are taken already"]})
         session.updated_at = now()
@@ -49,8 +51,13 @@ def _fields(data: dict) -> dict:
     return fields
 
 
-def _check_schedule(session: Session) -> None:
+def _check_schedule(session: Session, new_dates: dict) -> None:
+    """422 naming each field: what a mode needs, dates in order, and no date newly set in the past (a
+    running session keeps its start date; a PATCH resending it unchanged is fine)."""
     errors: dict[str, list[str]] = {}
+    for field in DATES:
+        if new_dates.get(field) is not None and new_dates[field] < today():
+            errors[field] = [f"{new_dates[field].isoformat()} is in the past: sessions are scheduled from today on"]
     if session.mode != "self_paced":
         for field in SCHEDULED_NEEDS:
             if getattr(session, field) is None:
@@ -58,7 +65,7 @@ def _check_schedule(session: Session) -> None:
     if session.mode == "in_person" and not session.location:
         errors["location"] = ["An in-person session needs a location"]
     if session.starts_on and session.ends_on and session.ends_on < session.starts_on:
-        errors["ends_on"] = ["Ends before it starts"]
+        errors.setdefault("ends_on", []).append("Ends before it starts")
     if errors:
         raise ValidationFailed(errors)
 

@@ -8,9 +8,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import requests
 from joserfc.jwk import RSAKey
 
 from chassis.auth import JWKSKeySource, Unauthorized
+from chassis.problems import ServiceUnavailable
 
 pytestmark = pytest.mark.integration
 
@@ -123,3 +125,25 @@ def _outcome(source: JWKSKeySource, kid: str) -> str:
         return "found" if source.key_for(kid).kid == kid else "other"
     except Unauthorized as error:
         return str(error)
+
+
+class FlakyJWKS(JWKSKeySource):
+    """The gateway failing to answer its JWKS (timeouts under load), then answering again."""
+
+    failures_left = 2  # the first request tries twice: the keys are stale, then its key id is unknown
+
+    def fetch_jwks(self) -> dict:
+        if self.failures_left:
+            self.failures_left -= 1
+            raise requests.ConnectTimeout("gateway too busy")
+        return super().fetch_jwks()
+
+
+def test_a_failed_key_fetch_answers_503_and_the_next_request_fetches_again(token_issuer):
+    """Before: the failed fetch counted as a fetch, so every token was refused as 'unknown key' (401) for
+    `min_refresh_seconds`; found by the e2e suite on a loaded machine."""
+    source = FlakyJWKS(token_issuer.jwks_url, retry_after_failure_seconds=0)
+    kid = token_issuer.signing_key.kid
+    with pytest.raises(ServiceUnavailable):
+        source.key_for(kid)
+    assert source.key_for(kid).kid == kid

@@ -1,13 +1,22 @@
 """Mechanisms the services share: following tenant suspension, paging querysets, record ids from URLs."""
 
+import marshmallow as ma
 import pytest
 from flask_smorest.pagination import PaginationParameters
 
 from chassis import context, db
 from chassis.messaging.consumer import Subscriptions
 from chassis.paging import QueryPage
-from chassis.problems import Conflict, NotFound
-from chassis.tenant_status import follow_tenant_status, is_suspended, refuse_if_suspended, suspended_tenants
+from chassis.problems import Conflict, NotFound, ValidationFailed
+from chassis.tenant_status import (
+    ExistingTenantCode,
+    follow_tenant_status,
+    is_known,
+    is_suspended,
+    refuse_if_suspended,
+    refuse_unknown_tenants,
+    suspended_tenants,
+)
 from chassis.testing.events import deliver, envelope
 from chassis.tests.sample_service import Note
 
@@ -29,6 +38,27 @@ def test_a_service_follows_suspension_and_reactivation_once_per_event(app):
     deliver(subscriptions, envelope("identity.tenant.reactivated", {"tenant": "THA"}, tenant="RSO"))
     assert suspended_tenants() == set()
     refuse_if_suspended("THA")
+
+
+def test_a_service_knows_the_tenants_the_gateway_created_and_refuses_other_codes(app):
+    class Grant(ma.Schema):
+        tenants = ma.fields.List(ExistingTenantCode())
+
+    subscriptions = Subscriptions("sample")
+    follow_tenant_status(subscriptions)
+    assert Grant().validate({"tenants": ["RSO", "THA", "not a code"]}) == {"tenants": {
+        1: ["No tenant THA exists"], 2: ["Not a tenant code, such as THA or IOM"]}}
+    with pytest.raises(ValidationFailed):
+        refuse_unknown_tenants("tenant", ["THA"], location="path")
+
+    created = envelope("identity.tenant.created", {"tenant": "THA", "name": "Thailand", "kind": "member_state"},
+                       tenant="RSO")
+    assert deliver(subscriptions, created) == ["follow_tenant_status"]
+    assert is_known("THA") and Grant().validate({"tenants": ["THA"]}) == {}
+    refuse_unknown_tenants("tenant", ["THA", "RSO"])
+    # A suspension of a tenant created before the service followed the gateway makes it known too.
+    deliver(subscriptions, envelope("identity.tenant.suspended", {"tenant": "IDN", "reason": "x"}, tenant="RSO"))
+    assert is_known("IDN") and is_suspended("IDN")
 
 
 @pytest.mark.parametrize("as_list", [False, True])

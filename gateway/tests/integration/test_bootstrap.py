@@ -7,6 +7,7 @@ import requests
 
 from chassis import context
 from chassis.testing import oauth
+from chassis.testing.events import emitted
 from gateway import commands
 from gateway.identity.models import AuditEntry, OAuthClient, Tenant, User, secret_matches
 
@@ -74,3 +75,18 @@ def test_bootstrap_registers_the_portal_as_a_confidential_client_at_this_origin(
     with pytest.raises(Exception, match="invalid_client"):
         oauth.sign_in(live_gateway.url, commands.PORTAL_CLIENT_ID, "admin@rso.example.org", PASSWORD,
                       f"{live_gateway.url}/auth/callback", client_secret="the-first-portal-secret-0123456789")
+
+
+def test_publish_tenants_tells_late_services_of_every_tenant(app, capsys):
+    """A service that starts following `identity.tenant.*` after tenants exist learns them all (issue 11)."""
+    Tenant(code="RSO", name="Regional Support Office", kind="platform").save()
+    Tenant(code="THA", name="Thailand", kind="member_state").save()
+    Tenant(code="MYS", name="Malaysia", kind="member_state", status="suspended", suspension_reason="audit").save()
+
+    assert commands.publish_tenants(app.extensions["rso.settings"], argparse.Namespace()) == 0
+    assert "published 2 tenant(s): MYS, THA" in capsys.readouterr().out
+    assert [(event["type"], event["data"]) for event in emitted()] == [
+        ("identity.tenant.created", {"tenant": "MYS", "name": "Malaysia", "kind": "member_state"}),
+        ("identity.tenant.suspended", {"tenant": "MYS", "reason": "audit"}),
+        ("identity.tenant.created", {"tenant": "THA", "name": "Thailand", "kind": "member_state"}),
+    ]

@@ -4,6 +4,7 @@
 import csv
 import io
 import itertools
+import json
 import threading
 
 import pytest
@@ -27,8 +28,8 @@ def verify_command(settings, monkeypatch, capsys):
     monkeypatch.setenv("MONGODB_DATABASE", settings.mongodb_database)
     monkeypatch.setenv("LOG_JSON", "false")
 
-    def run() -> tuple[int, str]:
-        code = main(["verify-access-log"])
+    def run(*options: str) -> tuple[int, str]:
+        code = main(["verify-access-log", *options])
         return code, capsys.readouterr().out
 
     return run
@@ -118,9 +119,12 @@ def test_the_lead_exports_its_cases_log_as_csv_and_json_without_records_it_canno
     lead_auditor, platform_auditor = caller("THA", "auditor"), caller("RSO", "auditor")
 
     exported = lead_auditor.get("/access-log", query_string={"case_id": world.case_id}).get_json()
-    assert [(row["actor_tenant"], row["action"], row["record_type"]) for row in exported] == [
-        ("THA", "create", "case"), ("IDN", "read", "case")]
+    assert [(row["actor_tenant"], row["action"], row["record_type"], row["withheld"]) for row in exported] == [
+        ("THA", "create", "case", False), ("", "", "", True), ("", "", "", True), ("IDN", "read", "case", False)]
     assert all(len(row["hash"]) == 64 for row in exported)
+    assert hidden["id"] not in str(exported)
+    by_mys = lead_auditor.get("/access-log", query_string={"actor_tenant": "MYS"}).get_json()
+    assert by_mys == []  # a filter on content never reaches a withheld entry
 
     as_csv = lead_auditor.get("/access-log", query_string={"format": "csv"})
     assert as_csv.mimetype == "text/csv"
@@ -133,3 +137,53 @@ def test_the_lead_exports_its_cases_log_as_csv_and_json_without_records_it_canno
 
     assert caller("IDN", "auditor").get("/access-log").get_json() == []
     assert caller("THA", "requesting_officer").get("/access-log").status_code == 403
+
+
+def test_the_export_comes_a_page_at_a_time(world, caller):
+    for _ in range(6):
+        world.idn.get(world.case_path())
+    lead_auditor = caller("THA", "auditor")
+    first = lead_auditor.get("/access-log", query_string={"page_size": 3})
+    assert json.loads(first.headers["X-Pagination"])["total"] == 7
+    second = lead_auditor.get("/access-log", query_string={"page_size": 3, "page": 2, "format": "csv"})
+    assert json.loads(second.headers["X-Pagination"])["page"] == 2
+    assert [row["seq"] for row in csv.DictReader(io.StringIO(second.get_data(as_text=True)))] == ["4", "5", "6"]
+    assert lead_auditor.get("/access-log", query_string={"page_size": 5000}).status_code == 422
+
+
+@pytest.fixture
+def export_files(world, caller, tmp_path):
+    """The lead's export of its case, in pages of 2, JSON and CSV mixed, with entries it may not read."""
+    hidden = world.mys.created(world.case_path("/items"), item_body(handling_code="originator_approval"))
+    world.mys.get(world.case_path(f"/items/{hidden['id']}"))
+    for _ in range(3):
+        world.idn.get(world.case_path())
+    lead_auditor = caller("THA", "auditor")
+
+    def export() -> list:
+        files = []
+        for number in (1, 2, 3, 4):
+            kind = "csv" if number % 2 else "json"
+            response = lead_auditor.get("/access-log", query_string={"page": number, "page_size": 2, "format": kind})
+            files.append(tmp_path / f"page-{number}.{kind}")
+            files[-1].write_bytes(response.get_data())
+        return files
+
+    return export
+
+
+def test_the_lead_verifies_its_chain_from_its_own_export(export_files, world, verify_command):
+    def verified() -> tuple[int, str]:
+        return verify_command("--export", *map(str, export_files()))
+
+    assert verified() == (0, "access log intact: 1 chain(s), 6 entries\n")
+
+    [entry] = [e for e in chain(world) if e.actor_tenant == "IDN"][:1]
+    AccessLogEntry._get_collection().update_one({"_id": entry.id}, {"$set": {"actor": "someone-else"}})
+    code, output = verified()
+    assert code == 1
+    assert f"BROKEN: case {world.case_id}, entry {entry.seq}: content does not match its hash" in output
+
+    AccessLogEntry._get_collection().delete_one({"_id": entry.id})
+    code, output = verified()
+    assert code == 1 and f"entry {entry.seq} is missing" in output

@@ -17,7 +17,7 @@ FUTURE = TODAY.replace(year=TODAY.year + 1).isoformat()
 @dataclasses.dataclass(frozen=True)
 class Call:
     method: str
-    path: str  # placeholders: {jpa} {case} {item} {person} {task} {extradition}
+    path: str  # placeholders: {jpa} {case} {item} {person} {task} {extradition} {outcome}
     body: dict | None = None  # valid input, so that only tenancy can stop the call
     query: dict | None = None
 
@@ -57,6 +57,7 @@ RECORD_CALLS = [
     Call("POST", "/cases/{case}/items/{item}/releases", {"tenants": ["IDN"]}),
     Call("GET", "/cases/{case}/outcomes"),
     Call("POST", "/cases/{case}/outcomes", {"kind": "arrest", "date": TODAY.isoformat()}),
+    Call("POST", "/cases/{case}/outcomes/{outcome}/transitions", {"to": "answered"}),
     Call("GET", "/cases/{case}/extraditions"),
     Call("POST", "/cases/{case}/extraditions", {"requested_state": "PHL"}),
     Call("POST", "/cases/{case}/extraditions/{extradition}/transitions", {"to": "sent"}),
@@ -108,8 +109,10 @@ BAD_INPUT = [
     (Call("POST", "/cases/{case}/outcomes"), {"kind": "arrest", "date": TODAY.isoformat(), "count": 0}, {"count"}),
     (Call("POST", "/cases/{case}/outcomes"), {"kind": "seizure", "date": TODAY.isoformat()}, {"seizure"}),
     (Call("POST", "/cases/{case}/outcomes"), {"kind": "arrest", "date": FUTURE}, {"date"}),
-    (Call("POST", "/cases/{case}/outcomes"), {"kind": "charge", "date": TODAY.isoformat(), "person_ids": ["nobody"]},
-     {"person_ids"}),
+    (Call("POST", "/cases/{case}/outcomes"), {"kind": "seizure", "date": TODAY.isoformat(), "person_ids": ["nobody"],
+                                              "seizure": {"seizure_type": "cash", "quantity": 1}}, {"person_ids"}),
+    (Call("POST", "/cases/{case}/outcomes"), {"kind": "conviction", "date": TODAY.isoformat()}, {"kind"}),
+    (Call("POST", "/cases/{case}/outcomes/{outcome}/transitions"), {"to": "lost"}, {"to"}),
     (Call("POST", "/cases/{case}/extraditions"), {"requested_state": "Malaysia"}, {"requested_state"}),
     (Call("POST", "/cases/{case}/extraditions/{extradition}/transitions"), {"to": "lost"}, {"to"}),
     (Call("POST", "/cases/{case}/expert-requests"), {
@@ -145,10 +148,13 @@ def ids(world) -> dict:
     person = world.tha.created(path("/persons"), {"kind": "suspect", "full_name": "Karim", "network_role": "recruiter"})
     item = world.tha.created(path("/items"), item_body())
     extradition = world.tha.created(path("/extraditions"), {"requested_state": "MYS"})
+    mla_request = world.tha.created(path("/outcomes"), {"kind": "mla_request", "date": TODAY.isoformat(),
+                                                        "requested_state": "MYS"})
     task = world.tha.get(path("/tasks")).get_json()[0]
     world.tha.put("/case-templates/people_smuggling", {"tasks": [{"title": "THA's own step"}]})
     return {"jpa": world.jpa_id, "case": world.case_id, "person": person["id"], "item": item["id"],
-            "task": task["id"], "extradition": extradition["id"], "case_type": "people_smuggling"}
+            "task": task["id"], "extradition": extradition["id"],
+            "outcome": mla_request["id"], "case_type": "people_smuggling"}
 
 
 @pytest.fixture

@@ -103,3 +103,44 @@ def test_a_deployment_for_an_unknown_case_is_ignored(app):
     event = envelope("roster.deployment.accepted", {"deployment_id": "d", "case_id": None}, tenant="RSO")
     assert deliver(subscriptions, event) == ["show_deployment_on_case"]
     assert CaseDeployment.across_tenants("test").count() == 0
+
+
+def roster_event(event_type: str, request: dict, at: str, **data) -> dict:
+    event = envelope(event_type, {"request_id": "roster-request-7", "expert_request_id": request["id"],
+                                  "case_id": request["case_id"], "requesting_tenant": request["requesting_tenant"],
+                                  **data}, tenant="RSO", source="roster")
+    return {**event, "time": at}
+
+
+def test_the_rosters_decision_on_an_expert_request_comes_back_to_the_case(world):
+    """Received, offered, rejected, deployed: each participant of the case sees where its request stands (issue 11,
+    item 10); an older event arriving late changes nothing."""
+    request = world.mys.created(world.case_path("/expert-requests"), REQUEST)
+    assert request["roster_status"] == "sent"
+
+    def standing(caller) -> tuple:
+        [shown] = caller.get(world.case_path("/expert-requests")).get_json()
+        return shown["roster_status"], shown["roster_request_id"], shown.get("roster_comment")
+
+    assert deliver(subscriptions, roster_event("roster.deployment.requested", request, "2030-01-01T10:00:00Z")) == [
+        "show_roster_decision_on_expert_request"]
+    assert standing(world.idn) == ("submitted", "roster-request-7", None)
+
+    offered = roster_event("roster.deployment_request.moved", request, "2030-01-01T11:00:00Z", status="offered",
+                           comment="Follows from the request's deployments")
+    deliver(subscriptions, offered)
+    assert standing(world.tha)[0] == "offered"
+    deliver(subscriptions, roster_event("roster.deployment_request.moved", request, "2030-01-01T10:30:00Z",
+                                        status="under_review", comment=None))  # late
+    assert standing(world.tha)[0] == "offered"
+
+    deliver(subscriptions, roster_event("roster.deployment_request.moved", request, "2030-01-01T12:00:00Z",
+                                        status="rejected", comment="No interpreter for Rohingya is free then"))
+    assert standing(world.mys) == ("rejected", "roster-request-7", "No interpreter for Rohingya is free then")
+    assert world.outsider.get(world.case_path("/expert-requests")).status_code == 404
+
+
+def test_a_roster_request_of_no_case_is_ignored(app):
+    event = envelope("roster.deployment_request.moved", {"request_id": "r", "expert_request_id": None,
+                                                         "case_id": None, "status": "rejected"}, tenant="RSO")
+    assert deliver(subscriptions, event) == ["show_roster_decision_on_expert_request"]

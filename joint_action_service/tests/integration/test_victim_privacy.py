@@ -28,12 +28,15 @@ def records(world) -> dict:
                                         "source_reliability": "A", "information_credibility": "1"})
     task = tha.get(path("/tasks")).get_json()[0]
     extradition = tha.created(path("/extraditions"), {"requested_state": "MYS"})
+    mla_request = tha.created(path("/outcomes"), {"kind": "mla_request", "date": TODAY.isoformat(),
+                                                  "requested_state": "MYS"})
     tha.created(path("/expert-requests"), {
         "function": "victim_identification", "languages": [{"code": "rhg", "min_level": "professional"}],
         "country": "THA", "start_date": TODAY.isoformat(), "end_date": TODAY.isoformat(),
         "justification": "Interview rescued victims"})
     return {"case_id": world.case_id, "jpa_id": world.jpa_id, "person_id": person["id"], "item_id": item["id"],
-            "task_id": task["id"], "extradition_id": extradition["id"], "case_type": "trafficking_in_persons",
+            "task_id": task["id"], "extradition_id": extradition["id"],
+            "outcome_id": mla_request["id"], "case_type": "trafficking_in_persons",
             "tenant": "IDN"}
 
 

@@ -3,6 +3,7 @@
 import json
 import uuid
 
+import marshmallow as ma
 import pytest
 
 from chassis.messaging.connection import ConfirmingPublisher
@@ -38,6 +39,17 @@ def vetted_active_expert(roster):
     roster.step_expert(expert["expert_id"], "vetted", roster.office())
     roster.step_expert(expert["expert_id"], "active", roster.nominator("IDN"))
     return expert
+
+
+def test_a_course_certificate_names_the_organisation_that_ran_the_course(roster):
+    expert = vetted_active_expert(roster)
+    deliver(subscriptions, certificate_event(expert, issuer={"tenant": "IOM",
+                                                             "name": "International Organization for Migration"}))
+    deliver(subscriptions, certificate_event(expert, certificate_id="CERT-OLD"))  # an event from before issuers
+    held = {held.certificate_id: held for held in Expert.across_tenants("test").get(
+        id=expert["expert_id"]).certifications}
+    assert held["CERT-1"].issuer == "International Organization for Migration"
+    assert held["CERT-OLD"].issuer is None  # unknown, rather than a made-up "RSO training centre"
 
 
 def test_an_issued_certificate_makes_the_expert_ready_and_a_revoked_one_undoes_it_each_once(roster, client):
@@ -127,6 +139,25 @@ def test_deployments_of_a_case_request_carry_the_case(roster):
     assert offered["data"]["case_id"] == "CASE-7"
 
 
+def test_the_rosters_decisions_on_a_case_request_are_published_for_the_case(roster):
+    """Each status the request reaches, by hand or following from its deployments, names the case's expert request
+    (issue 11, item 10: joint action shows the roster's decision on the case)."""
+    for expert_request_id in ("ER-1", "ER-2"):
+        deliver(subscriptions, case_request(expert_request_id, function="border_management", languages=[],
+                                            number_of_experts=1))
+    offered, rejected = (str(DeploymentRequest.across_tenants("test").get(expert_request_id=key).id)
+                         for key in ("ER-1", "ER-2"))
+    assert [event["data"]["expert_request_id"] for event in emitted("roster.deployment.requested")] == ["ER-1", "ER-2"]
+    roster.step_request(offered, "under_review", roster.office())
+    assert roster.offer(offered, roster.ready_expert("IDN")["expert_id"]).status_code == 201
+    roster.step_request(rejected, "rejected", roster.office(), comment="Not this time")
+    moved = [(event["data"]["status"], event["data"]["expert_request_id"], event["data"]["case_id"],
+              event["data"]["comment"]) for event in emitted("roster.deployment_request.moved")]
+    assert moved == [("under_review", "ER-1", "CASE-7", None),
+                     ("offered", "ER-1", "CASE-7", "Follows from the request's deployments"),
+                     ("rejected", "ER-2", "CASE-7", "Not this time")]
+
+
 def test_a_suspended_tenant_disappears_from_search_until_reactivated(roster, client):
     expert = roster.ready_expert("IDN")
     headers = roster.requester("THA")
@@ -158,3 +189,11 @@ def test_events_travel_through_the_broker_both_ways(roster, make_settings):
 
         wait_until(lambda: OutboxMessage.objects(published_at=None).count() == 0, message="the outbox to drain")
     assert {event["type"] for event in emitted()} >= {"roster.expert.registered", "roster.expert.vetted"}
+
+
+def test_a_case_request_of_a_tenant_the_roster_does_not_know_is_not_stored(roster):
+    """The handler fails (to be retried until the gateway's `identity.tenant.created` arrives, then
+    dead-lettered), and no request waits as latent access for that tenant (issue 11)."""
+    with pytest.raises(ma.ValidationError, match="requesting_tenant"):
+        deliver(subscriptions, case_request(requesting_tenant="ZG126CAD"))
+    assert DeploymentRequest.across_tenants("test").count() == 0

@@ -22,23 +22,31 @@ CSV = (
 
 
 def test_good_rows_are_enrolled_bad_rows_reported_with_reasons(client, actors):
-    built = build_course(client, actors.coordinator(), session=scheduled(capacity=2))
+    provider = actors.coordinator()
+    earlier = build_course(client, provider, code="EARLIER")
+    for person in ("ana", "chai"):  # they have used training: it knows their accounts
+        ok(client.post(f"/sessions/{earlier.session_id}/enrolments", headers=actors.person("THA", "trainee",
+                                                                                           name=person)), 201)
+    built = build_course(client, provider, session=scheduled(capacity=2))
     report = ok(client.post(f"/sessions/{built.session_id}/enrolments/bulk", data=CSV,
                             content_type="text/csv", headers=actors.coordinator("THA")))
     rows = {row["row"]: row for row in report["rows"]}
     assert [rows[n]["outcome"] for n in range(1, 7)] == [
-        "enrolled", "failed", "failed", "enrolled", "failed", "waitlisted"]
+        "enrolled", "failed", "failed", "enrolled", "failed", "invited"]
+    assert rows[6]["status"] == "waitlisted"  # dao has a place on the waitlist, and no account training knows
     assert rows[2]["errors"][0]["field"] == "email"
     assert rows[3]["errors"][0]["field"] == "name"
     assert rows[5]["errors"][0]["message"] == "Already enrolled in this session"
-    assert report["totals"] == {"enrolled": 2, "failed": 3, "waitlisted": 1}
+    assert report["totals"] == {"enrolled": 2, "failed": 3, "invited": 1}
 
     enrolled = Enrolment.across_tenants("test").filter(session_id=built.session_id)
     assert sorted(e.trainee.email for e in enrolled) == [
         "ana@tha.example.org", "chai@tha.example.org", "dao@tha.example.org"]
     assert {e.tenant for e in enrolled} == {"THA"} and {e.source for e in enrolled} == {"bulk"}
-    assert enrolled.get(trainee__email="ana@tha.example.org").trainee.user_id == "u-ana"
-    assert len(emitted("training.enrolment.created")) == 3
+    ana = enrolled.get(trainee__email="ana@tha.example.org").trainee
+    assert (ana.user_id, ana.name) == ("user-ana", "Ana")  # her account's, not the file's "u-ana", "Ana Lim"
+    assert enrolled.get(trainee__email="dao@tha.example.org").trainee.user_id is None
+    assert len(emitted("training.enrolment.created")) == 2 + 3
 
 
 def test_multipart_upload_works_the_same(client, actors):
@@ -46,7 +54,7 @@ def test_multipart_upload_works_the_same(client, actors):
     upload = {"file": (io.BytesIO(b"email,name\nana@tha.example.org,Ana Lim\n"), "people.csv")}
     report = ok(client.post(f"/sessions/{built.session_id}/enrolments/bulk", data=upload,
                             content_type="multipart/form-data", headers=actors.coordinator("THA")))
-    assert report["totals"] == {"enrolled": 1}
+    assert report["totals"] == {"invited": 1}
 
 
 @pytest.mark.parametrize(("body", "field"), [

@@ -1,8 +1,12 @@
 """Catalogue: authoring, validation, the course workflow and versions, who sees which course."""
 
+import datetime as dt
+
 import pytest
 
+from chassis import clock
 from training_service.catalogue.models import Assessment, Course, Module
+from training_service.sessions.models import Session
 from training_service.tests.builders import QUIZ, build_course, ok
 
 pytestmark = pytest.mark.integration
@@ -184,6 +188,24 @@ def test_sessions_need_a_published_course_and_a_complete_schedule(client, actors
         session["id"]]
 
 
+def test_a_session_cannot_be_scheduled_in_the_past(client, actors):
+    coordinator = actors.coordinator()
+    course_id = build_course(client, coordinator).course_id
+    yesterday, today = (clock.today() - dt.timedelta(days=1)).isoformat(), clock.today().isoformat()
+    past = {"mode": "virtual", "title": "Online", "starts_on": "2020-05-01", "ends_on": yesterday, "capacity": 30}
+    response = client.post(f"/courses/{course_id}/sessions", headers=coordinator, json=past)
+    assert fields_of(response) == {"starts_on", "ends_on"}
+    assert Session.across_tenants("test").filter(course_id=course_id).count() == 1  # build_course's own
+
+    session = ok(client.post(f"/courses/{course_id}/sessions", headers=coordinator,
+                             json={**past, "starts_on": today, "ends_on": "2099-01-01"}), 201)
+    response = client.patch(f"/sessions/{session['id']}", headers=coordinator, json={"ends_on": yesterday})
+    assert fields_of(response) == {"ends_on"}
+    Session.across_tenants("test").filter(id=session["id"]).update_one(set__starts_on=dt.date(2020, 5, 1))
+    ok(client.patch(f"/sessions/{session['id']}", headers=coordinator,  # a running session keeps its start
+                    json={"starts_on": "2020-05-01", "capacity": 40}))
+
+
 def test_two_courses_with_one_code_at_once_make_one(app, actors):
     import threading
 
@@ -203,3 +225,21 @@ def test_two_courses_with_one_code_at_once_make_one(app, actors):
         thread.join(60)
     assert sorted(statuses) == [201, 409, 409, 409]
     assert Course.across_tenants("test").filter(code="SAME").count() == 1
+
+
+def test_an_audience_or_a_host_must_be_a_tenant_that_exists(client, actors):
+    """A code of no existing tenant would wait, as latent access, for someone to create that tenant (issue 11)."""
+    coordinator = actors.coordinator()
+    module = a_module(client, coordinator)
+    assert fields_of(client.post("/courses", headers=coordinator, json={
+        "code": "A", "title": "A", "module_ids": [module["id"]], "audience": "listed",
+        "audience_tenants": ["THA", "ZG126CAD"]})) == {"audience_tenants.1"}
+    draft = a_draft(client, coordinator, module["id"])
+    assert fields_of(client.patch(f"/courses/{draft['id']}", headers=coordinator, json={
+        "audience": "listed", "audience_tenants": ["ZG126CAD"]})) == {"audience_tenants.0"}
+    ok(publish(client, coordinator, draft["id"]))
+    response = client.post(f"/courses/{draft['id']}/sessions", headers=coordinator, json={
+        "mode": "virtual", "title": "Online", "starts_on": "2099-05-01", "ends_on": "2099-05-02", "capacity": 30,
+        "hosting_tenant": "ZG126CAD"})
+    assert fields_of(response) == {"hosting_tenant"}
+    assert Course.across_tenants("test").get(id=draft["id"]).audience_tenants == []

@@ -9,6 +9,7 @@ import threading
 import pytest
 from pymongo.uri_parser import parse_uri
 
+from chassis.tenant_status import KnownTenant
 from chassis.testing.events import emitted, wait_until
 from chassis.testing.faults import TcpProxy
 from training_service.certificates import expiry
@@ -67,6 +68,48 @@ def test_the_reminder_goes_out_once_30_days_before_expiry(app):
         str(in_30_days.id), str(in_31_days.id))
     assert reminder["data"]["expires_on"] == (TODAY + dt.timedelta(days=30)).isoformat()
     assert reminder["data"]["status"] == "valid"
+
+
+def test_the_certificate_names_the_organisation_that_ran_the_course_everywhere(client, actors):
+    KnownTenant.objects(code="IOM").update_one(set__name="International Organization for Migration")
+    built = build_course(client, actors.coordinator("IOM"))
+    trainee = actors.trainee("THA")
+    enrolment = ok(client.post(f"/sessions/{built.session_id}/enrolments", headers=trainee), 201)
+    certificate_id = complete_course(client, trainee, built, enrolment["id"])["certificate_id"]
+    name = "International Organization for Migration"
+
+    certificate = ok(client.get(f"/certificates/{certificate_id}", headers=trainee))
+    assert (certificate["provider"], certificate["issuer"]) == ("IOM", name)
+    assert ok(client.get(f"/public/certificates/{certificate['verification_code']}"))["issuer"] == name
+    page = client.get(f"/public/certificates/{certificate['verification_code']}/printable").get_data(as_text=True)
+    assert name in page
+    [issued] = emitted("training.certificate.issued")
+    assert issued["data"]["issuer"] == {"tenant": "IOM", "name": name}
+
+    KnownTenant.objects(code="IOM").update_one(set__name="IOM renamed later")
+    assert ok(client.get(f"/certificates/{certificate_id}", headers=trainee))["issuer"] == name  # as issued
+
+
+def test_the_reminder_carries_what_a_notification_to_the_holder_needs(client, actors, settings):
+    built = build_course(client, actors.coordinator("IOM"))
+    trainee = actors.trainee("THA")
+    enrolment = ok(client.post(f"/sessions/{built.session_id}/enrolments", headers=trainee), 201)
+    certificate_id = complete_course(client, trainee, built, enrolment["id"])["certificate_id"]
+    certificate = ok(client.get(f"/certificates/{certificate_id}", headers=trainee))
+    expires_on = dt.date.fromisoformat(certificate["expires_on"])
+    assert expiry.run(expires_on - dt.timedelta(days=10)).reminded == 1
+
+    [reminder] = emitted("training.certificate.expiring")
+    data = reminder["data"]
+    assert data["holder"] == {"user_id": "user-trainee1-THA", "email": "trainee1-tha@tha.example.org",
+                              "name": "Trainee1 Tha", "tenant": "THA", "expert_id": None}
+    assert (data["course_id"], data["course_code"], data["course_title"]) == (
+        built.course_id, "RSD-101", "Course RSD-101")
+    assert data["issuer"] == {"tenant": "IOM", "name": certificate["issuer"]}
+    assert (data["certificate_id"], data["expires_on"]) == (certificate["id"], certificate["expires_on"])
+    assert data["verification_url"] == (f"{settings.oauth_issuer}/api/training/public/certificates/"
+                                        f"{certificate['verification_code']}")
+    assert reminder["tenantid"] == "THA"
 
 
 def test_a_renewed_certificate_gets_no_reminder_but_still_expires(app):

@@ -1,5 +1,6 @@
 """Enrolment: seats and waitlist, promotion in order, approval, nomination, withdrawal, no double enrolment."""
 
+import datetime as dt
 import threading
 
 import pytest
@@ -7,7 +8,7 @@ import pytest
 from chassis.testing.events import emitted
 from training_service.enrolments.models import Enrolment
 from training_service.sessions.models import Session
-from training_service.tests.builders import build_course, ok, scheduled
+from training_service.tests.builders import build_course, ok, scheduled, trainee_email
 
 pytestmark = pytest.mark.integration
 
@@ -191,13 +192,31 @@ def test_prerequisites_must_be_passed_first(client, actors):
     assert ok(enrol(client, advanced.session_id, trainee), 201)["status"] == "enrolled"
 
 
+def test_a_revoked_certificate_no_longer_satisfies_a_prerequisite(client, actors):
+    from training_service.tests.builders import complete_course
+
+    provider, trainee = actors.coordinator(), actors.trainee()
+    basics = build_course(client, provider, code="BASICS")
+    advanced = build_course(client, provider, code="ADV", prerequisites=["BASICS"])
+    enrolment = ok(enrol(client, basics.session_id, trainee), 201)
+    certificate_id = complete_course(client, trainee, basics, enrolment["id"])["certificate_id"]
+    ok(client.post(f"/certificates/{certificate_id}/revoke", json={"reason": "Exam misconduct"}, headers=provider))
+
+    refused = enrol(client, advanced.session_id, trainee)
+    assert refused.status_code == 409 and refused.get_json()["missing_prerequisites"] == ["BASICS"]
+    nominated = client.post(f"/sessions/{advanced.session_id}/nominations", headers=actors.coordinator("THA"),
+                            json={"email": trainee_email(), "name": "Trainee"})
+    assert nominated.status_code == 409
+
+
 def test_a_closed_or_finished_session_takes_no_enrolment(client, actors):
     provider = actors.coordinator()
     built = build_course(client, provider, session=scheduled(capacity=5))
     ok(client.patch(f"/sessions/{built.session_id}", json={"enrolment_open": False}, headers=provider))
     assert enrol(client, built.session_id, actors.trainee()).status_code == 409
-    ok(client.patch(f"/sessions/{built.session_id}", headers=provider, json={
-        "enrolment_open": True, "starts_on": "2020-01-01", "ends_on": "2020-01-02"}))
+    ok(client.patch(f"/sessions/{built.session_id}", headers=provider, json={"enrolment_open": True}))
+    Session.across_tenants("test").filter(id=built.session_id).update_one(  # time has passed
+        set__starts_on=dt.date(2020, 1, 1), set__ends_on=dt.date(2020, 1, 2))
     assert enrol(client, built.session_id, actors.trainee()).status_code == 409
 
 
@@ -237,3 +256,23 @@ def test_a_cohort_still_sees_its_session_after_a_new_course_version_archives_the
     ok(client.post(f"/enrolments/{enrolment['id']}/progress", json={"item_id": built.lesson_id}, headers=trainee))
     assert client.get(f"/courses/{built.course_id}", headers=actors.trainee("IDN")).status_code == 404
     assert enrol(client, built.session_id, actors.trainee("THA", 2)).status_code == 409
+
+
+def test_waitlist_positions_move_up_after_a_promotion_and_a_withdrawal(client, actors):
+    provider = actors.coordinator()
+    built = build_course(client, provider, session=scheduled(capacity=1))
+    ids = [ok(enrol(client, built.session_id, actors.trainee("THA", n)), 201)["id"] for n in range(1, 5)]
+    assert _positions(ids) == [None, 1, 2, 3]
+
+    ok(client.post(f"/enrolments/{ids[0]}/withdraw", json={}, headers=provider))  # 2 is promoted
+    assert _positions(ids) == [None, None, 1, 2]
+    ok(client.post(f"/enrolments/{ids[2]}/withdraw", json={}, headers=actors.trainee("THA", 3)))
+    assert _positions(ids) == [None, None, None, 1]
+    fifth = ok(enrol(client, built.session_id, actors.trainee("THA", 5)), 201)
+    assert fifth["waitlist_position"] == 2
+    listed = ok(client.get(f"/sessions/{built.session_id}/enrolments?status=waitlisted", headers=provider))
+    assert [(e["id"], e["waitlist_position"]) for e in listed] == [(ids[3], 1), (fifth["id"], 2)]
+
+
+def _positions(ids):
+    return [Enrolment.across_tenants("test").get(id=i).waitlist_position for i in ids]

@@ -53,6 +53,21 @@ def test_certificates_carry_the_expert_once_the_roster_registered_the_person(cli
     assert second_issue["data"]["holder"]["expert_id"] == "exp-1"
 
 
+def test_an_expert_of_another_tenant_with_a_persons_address_gets_none_of_their_certificates(client, actors):
+    """IDN's roster profile typed with a THA person's e-mail: neither held nor later certificates of the
+    THA person name IDN's expert (the roster would otherwise carry them onto IDN's profile)."""
+    trainee, built = actors.trainee("THA"), build_course(client, actors.coordinator())
+    held = ok(client.post(f"/sessions/{built.session_id}/enrolments", headers=trainee), 201)
+    held_certificate = complete_course(client, trainee, built, held["id"])["certificate_id"]
+    event = expert_registered(trainee_email("THA"), expert_id="idn-expert")
+    deliver(subscriptions, {**event, "data": {**event["data"], "nominating_tenant": "IDN"}})
+
+    assert ok(client.get(f"/certificates/{held_certificate}", headers=trainee))["expert_id"] is None
+    later = ok(client.post(f"/sessions/{built.session_id}/enrolments", headers=trainee), 201)
+    complete_course(client, trainee, built, later["id"])
+    assert [event["data"]["holder"]["expert_id"] for event in emitted("training.certificate.issued")] == [None, None]
+
+
 def test_the_expert_is_matched_by_user_id_too(client, actors):
     deliver(subscriptions, expert_registered("someone.else@example.org", user_id="user-trainee1-THA"))
     trainee = actors.trainee()

@@ -28,7 +28,7 @@ def test_a_trainee_passes_and_the_certificate_verifies_publicly_until_revoked(cl
     assert len(certificate["verification_code"]) >= 32
 
     public = client.get(f"/public/certificates/{certificate['verification_code']}")  # no Authorization header
-    assert ok(public) == {"holder_name": "Trainee1 Tha", "course_title": "Course RSD-101",
+    assert ok(public) == {"holder_name": "Trainee1 Tha", "course_title": "Course RSD-101", "issuer": "Tenant IOM",
                           "issued_on": certificate["issued_on"], "expires_on": certificate["expires_on"],
                           "status": "valid"}
 
@@ -46,8 +46,9 @@ def test_a_trainee_passes_and_the_certificate_verifies_publicly_until_revoked(cl
     assert issued["data"]["status"] == "valid" and revoked_event["data"]["status"] == "revoked"
     assert revoked_event["data"]["reason"] == "Exam misconduct"
     assert issued["data"]["holder"] == {**enrolment["trainee"], "expert_id": None}
-    assert set(issued["data"]) == {"certificate_id", "verification_code", "course_id", "course_title", "function",
-                                   "issued_on", "expires_on", "status", "reason", "holder"}
+    assert set(issued["data"]) == {"certificate_id", "verification_code", "verification_url", "course_id",
+                                   "course_code", "course_title", "function", "issuer", "issued_on", "expires_on",
+                                   "status", "reason", "holder"}
 
 
 def test_an_unknown_verification_code_is_404_without_login(client):
