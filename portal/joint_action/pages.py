@@ -15,8 +15,10 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
 from flask_babel import format_date
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from chassis.richtext import clean_html
+from joint_action_service.access_log.export_check import verify_export  # the one check of an export's chain
 from portal import gateway
 from portal.forms import Form, answered, expect_ok
 from portal.joint_action import words
@@ -26,6 +28,7 @@ blueprint = Blueprint("joint_action", __name__)
 API = "/api/joint-action"
 CASE_PAGE_SIZE = 20
 LOG_PAGE_SIZE = 50
+LOG_EXPORT_PAGE_SIZE = 1000  # the API's largest page of the access log
 READERS = ("case_officer", "jpa_coordinator")
 LOG_READERS = ("case_officer", "auditor")
 FILTERS = ("q", "jpa_id", "status", "lead_tenant", "open_tasks")
@@ -220,8 +223,6 @@ def _case_view(case_id: str) -> dict:
         "extraditions": _all(f"{path}/extraditions"),
         "expert_requests": _all(f"{path}/expert-requests"),
     }
-    jpa_id = case.get("jpa_id")
-    view["jpa"] = expect_ok(gateway.get(f"{API}/jpas/{_segment(jpa_id)}")).json() if jpa_id else None
     view["handling_codes"] = words.codes_of([case, *view["items"], *view["persons"]])
     return view
 
@@ -282,13 +283,19 @@ def add_task(case_id):
     return _after(forms, case_id, gateway.post(f"{_case_path(case_id)}/tasks", json=body), "tasks", "task")
 
 
-@blueprint.post("/cases/<case_id>/tasks/<task_id>/transitions")
+MOVABLE = {"tasks": "tasks", "outcomes": "outcomes", "extraditions": "outcomes"}  # records -> the page's section
+
+
+@blueprint.post("/cases/<case_id>/<kind>/<record_id>/transitions")
 @readers
-def move_task(case_id, task_id):
+def move(case_id, kind, record_id):
+    """A task, an MLA request or an extradition request to its next state (the API says which are allowed)."""
+    if kind not in MOVABLE:
+        abort(404)
     forms = CaseForms(other=Form.submitted("to"))
-    response = gateway.post(f"{_case_path(case_id)}/tasks/{_segment(task_id)}/transitions",
+    response = gateway.post(f"{_case_path(case_id)}/{kind}/{_segment(record_id)}/transitions",
                             json={"to": forms.other.value("to")})
-    return _after(forms, case_id, response, "tasks", "other")
+    return _after(forms, case_id, response, MOVABLE[kind], "other")
 
 
 @blueprint.post("/cases/<case_id>/tasks/<task_id>/comments")
@@ -372,28 +379,40 @@ def release(case_id, kind, record_id):
 @blueprint.get("/cases/<case_id>/access-log")
 @log_readers
 def access_log(case_id):
-    """A page of the case's access log (filtered by the actor's tenant and a period), and whether its chain holds."""
+    """A page of the case's access log in chain order (filtered by the actor's organisation and a period), and,
+    unfiltered, whether the whole chain holds, checked as its holder would check the export offline."""
     filters = {name: request.args.get(name, "").strip() for name in ("actor_tenant", "since", "until")}
     case = expect_ok(gateway.get(_case_path(case_id))).json()
-    entries = _log_entries(case_id, filters)
     page = _page_number()
-    last_page = max(1, -(-len(entries) // LOG_PAGE_SIZE))
-    shown = list(reversed(entries))[(page - 1) * LOG_PAGE_SIZE:page * LOG_PAGE_SIZE]  # newest first
-    verification = verify_chain(_log_entries(case_id, {})) if not any(filters.values()) else None
+    params = {"case_id": case_id, **{name: _moment(name, value) for name, value in filters.items() if value}}
+    response = expect_ok(gateway.get(f"{API}/access-log", params={**params, "page": page,
+                                                                   "page_size": LOG_PAGE_SIZE}))
+    paging = _paging(response)
+    verification = None if any(filters.values()) else verify_export(_whole_log(case_id))
     return render_template("joint_action/access_log.html", case=case, handling_codes=words.codes_of([case]),
-                           entries=shown, filters=filters, page=page, last_page=last_page, total=len(entries),
+                           entries=response.json(), filters=filters, page=page,
+                           last_page=paging.get("last_page", 1), total=paging.get("total", 0),
                            verification=verification)
 
 
-def _log_entries(case_id: str, filters: dict) -> list[dict]:
-    params = {"case_id": case_id, **{name: _moment(name, value) for name, value in filters.items() if value}}
-    return expect_ok(gateway.get(f"{API}/access-log", params=params)).json()
+def _whole_log(case_id: str) -> list[dict]:
+    rows, page = [], 1
+    while True:
+        response = expect_ok(gateway.get(f"{API}/access-log", params={
+            "case_id": case_id, "page": page, "page_size": LOG_EXPORT_PAGE_SIZE}))
+        rows += response.json()
+        if page >= _paging(response).get("last_page", 1):
+            return rows
+        page += 1
 
 
 def _moment(name: str, value: str) -> str:
     """A date typed into a period filter as the API's moment (the whole `until` day included)."""
     if name in ("since", "until") and len(value) == 10:
-        day = dt.date.fromisoformat(value) + dt.timedelta(days=1 if name == "until" else 0)
+        try:
+            day = dt.date.fromisoformat(value) + dt.timedelta(days=1 if name == "until" else 0)
+        except ValueError:
+            return value  # the API names the field it cannot read
         return f"{day.isoformat()}T00:00:00+00:00"
     return value
 
@@ -401,43 +420,29 @@ def _moment(name: str, value: str) -> str:
 @blueprint.get("/cases/<case_id>/access-log.csv")
 @log_readers
 def access_log_csv(case_id):
-    response = expect_ok(gateway.get(f"{API}/access-log", params={"case_id": case_id, "format": "csv"},
-                                     headers={"Accept": "text/csv"}))
-    return Response(response.content, mimetype="text/csv", headers={
+    """The API's CSV export of the case's log, its pages joined under one header (each page is whole chains)."""
+    header, lines, page = None, [], 1
+    while True:
+        response = expect_ok(gateway.get(f"{API}/access-log", headers={"Accept": "text/csv"}, params={
+            "case_id": case_id, "format": "csv", "page": page, "page_size": LOG_EXPORT_PAGE_SIZE}))
+        first, *rest = response.content.splitlines(keepends=True) or [b""]
+        header = header or first
+        lines += rest
+        if page >= _paging(response).get("last_page", 1):
+            break
+        page += 1
+    return Response(b"".join([header, *lines]), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="case-{case_id}-access-log.csv"'})
-
-
-@dataclasses.dataclass(frozen=True)
-class Verification:
-    entries: int
-    broken_at: int | None  # the first entry whose link fails
-    reason: str = ""
-
-
-def verify_chain(entries: list[dict]) -> Verification:
-    """Recompute the chain of the exported entries: each hash from its content and the previous hash."""
-    from joint_action_service.access_log.service import chain_hash  # the one definition of an entry's hash
-
-    previous = "0" * 64
-    for expected, entry in enumerate(sorted(entries, key=lambda row: row["seq"]), start=1):
-        if entry["seq"] != expected:
-            return Verification(len(entries), expected, "missing")
-        if entry["prev_hash"] != previous:
-            return Verification(len(entries), expected, "relinked")
-        content = {**entry, "at": dt.datetime.fromisoformat(entry["at"])}
-        if chain_hash(previous, content) != entry["hash"]:
-            return Verification(len(entries), expected, "altered")
-        previous = entry["hash"]
-    return Verification(len(entries), None)
 
 
 def _day(value: str | None) -> str:
     return format_date(dt.date.fromisoformat(value[:10]), "medium") if value else ""
 
 
-def _case_text(text: str) -> Markup:
-    """A case's summary: escaped, its line breaks kept."""
-    return Markup("<br>").join(escape(line) for line in text.splitlines())
+def _rich(text: str | None) -> Markup:
+    """Text people wrote (a case's summary, an item, a comment) as HTML cleaned by the platform's one allow-list,
+    its line breaks kept."""
+    return Markup(clean_html((text or "").replace("\r\n", "\n").replace("\n", "<br>")))
 
 
 def _named(names: dict):
@@ -445,7 +450,7 @@ def _named(names: dict):
 
 
 blueprint.add_app_template_filter(_day, "day")
-blueprint.add_app_template_filter(_case_text, "case_text")
+blueprint.add_app_template_filter(_rich, "rich")
 for _filter, _names in {"ja_status": words.STATUS_NAMES, "handling_name": words.HANDLING_NAMES,
                         "grade_name": words.GRADE_NAMES, "case_type_name": words.CASE_TYPE_NAMES,
                         "network_role_name": words.NETWORK_ROLE_NAMES, "outcome_name": words.OUTCOME_NAMES,

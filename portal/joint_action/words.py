@@ -17,7 +17,9 @@ STATUS_NAMES = {
     "in_progress": _l("In progress"), "done": _l("Done"), "cancelled": _l("Cancelled"), "drafted": _l("Drafted"),
     "sent": _l("Sent"), "received": _l("Received"), "granted": _l("Granted"), "refused": _l("Refused"),
     "executed": _l("Executed"), "accepted": _l("Accepted"), "deployed": _l("Deployed"),
-    "completed": _l("Completed"), "requested": _l("Requested"),
+    "completed": _l("Completed"), "requested": _l("Requested"), "answered": _l("Answered"),
+    "withdrawn": _l("Withdrawn"), "submitted": _l("Submitted to the roster"), "under_review": _l("Under review"),
+    "offered": _l("Expert offered"), "rejected": _l("Rejected"),
 }
 HANDLING_NAMES = {
     "releasable_to_participants": _l("RELEASABLE TO PARTICIPANTS"), "lead_only": _l("LEAD ONLY"),
