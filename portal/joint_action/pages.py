@@ -11,9 +11,20 @@ import dataclasses
 import datetime as dt
 import functools
 import json
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    copy_current_request_context,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import format_date
 from markupsafe import Markup
 
@@ -28,6 +39,7 @@ blueprint = Blueprint("joint_action", __name__)
 API = "/api/joint-action"
 CASE_PAGE_SIZE = 20
 LOG_PAGE_SIZE = 50
+READ_THREADS = 6  # a case page's reads made at once
 LOG_EXPORT_PAGE_SIZE = 1000  # the API's largest page of the access log
 READERS = ("case_officer", "jpa_coordinator")
 LOG_READERS = ("case_officer", "auditor")
@@ -209,22 +221,26 @@ def _case_path(case_id: str) -> str:
 
 
 def _case_view(case_id: str) -> dict:
-    """Everything the case page shows, each part as the API gives it to the viewer."""
+    """Everything the case page shows, each part as the API gives it to the viewer: the case first (a case one
+    may not see ends here, as the API's 404), then its records, read at once."""
     path = _case_path(case_id)
     case = expect_ok(gateway.get(path)).json()
-    persons = expect_ok(gateway.get(f"{path}/persons")).json()
-    view = {
-        "case": case,
-        "tasks": _all(f"{path}/tasks"),
-        "persons": persons["persons"],
-        "anonymised_victims": persons["anonymised_victims"],
-        "items": _all(f"{path}/items"),
-        "outcomes": _all(f"{path}/outcomes"),
-        "extraditions": _all(f"{path}/extraditions"),
-        "expert_requests": _all(f"{path}/expert-requests"),
-    }
-    view["handling_codes"] = words.codes_of([case, *view["items"], *view["persons"]])
-    return view
+    persons, tasks, items, outcomes, extraditions, expert_requests = _at_once(
+        lambda: expect_ok(gateway.get(f"{path}/persons")).json(), lambda: _all(f"{path}/tasks"),
+        lambda: _all(f"{path}/items"), lambda: _all(f"{path}/outcomes"), lambda: _all(f"{path}/extraditions"),
+        lambda: _all(f"{path}/expert-requests"))
+    return {"case": case, "tasks": tasks, "persons": persons["persons"],
+            "anonymised_victims": persons["anonymised_victims"], "items": items, "outcomes": outcomes,
+            "extraditions": extraditions, "expert_requests": expert_requests,
+            "handling_codes": words.codes_of([case, *items, *persons["persons"]])}
+
+
+def _at_once(*reads):
+    """The results of independent reads, made in parallel, each in a copy of this request's context (the same
+    signed-in session: of several calls needing fresh tokens, one refreshes and the others wait for it)."""
+    with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
+        futures = [pool.submit(copy_current_request_context(read)) for read in reads]
+        return [future.result() for future in futures]
 
 
 def _options(names: dict) -> list[tuple[str, str]]:
