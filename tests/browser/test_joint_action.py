@@ -56,7 +56,7 @@ def journey_case(demo_jpa) -> SimpleNamespace:
     return SimpleNamespace(id=case["id"], title=case["title"], victim_name=victim_name, lead=lead)
 
 
-def test_a_coordinator_reads_the_dashboard_and_downloads_its_csv(visit, demo_jpa):
+def test_a_coordinator_reads_the_dashboard_downloads_its_csv_and_plans_and_opens_a_jpa(visit, demo_jpa):
     expected = demo_jpa.directory.signed_in(COORDINATOR).get(
         f"/api/joint-action/jpas/{demo_jpa.jpa['id']}/dashboard").json()
     coordinator = visit()
@@ -76,6 +76,22 @@ def test_a_coordinator_reads_the_dashboard_and_downloads_its_csv(visit, demo_jpa
     rows = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8"))))
     assert len(rows) == expected["cases"] + 1  # a row per case the coordinator sees, then the totals
     assert any(row.get("arrests") == str(expected["totals"]["arrests"]) for row in rows)
+
+    page = coordinator.open("/jpas/new")  # plan one, then open it
+    name = f"JPA Sulu Sea {secrets.token_hex(2)}"
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("People smuggling").check()
+    page.get_by_label("First day").fill((dt.date.today() + dt.timedelta(days=7)).isoformat())
+    page.get_by_label("Last day").fill((dt.date.today() + dt.timedelta(days=37)).isoformat())
+    page.get_by_label("Participating states").fill("PHL")
+    page.get_by_role("button", name="Plan it").click()
+    page = coordinator.check()
+    expect(page.locator("h1")).to_have_text(name)
+    expect(page.locator("#jpa-status")).to_have_text("Planning")
+    page.get_by_role("button", name="Open the Joint Period of Action").click()
+    page = coordinator.check()
+    expect(page.locator("#jpa-status")).to_have_text("Active")
+    expect(page.get_by_role("button", name="Close the Joint Period of Action")).to_be_visible()
 
 
 def test_a_lead_officer_works_a_case_prints_it_and_shares_it_read_only_with_a_participant_who_cannot_change_it(
@@ -168,6 +184,7 @@ def test_an_organisation_outside_the_jpa_sees_none_of_it_not_even_in_counts(visi
     outsider = visit()
     home = outsider.sign_in(email, directory.passwords[email])
     expect(home.locator("li", has_text="Cases you can work on")).to_contain_text(": 0")
+    expect(home.locator("li", has_text="Joint Periods of Action under way")).to_contain_text(": 0")
     expect(outsider.open("/jpas").locator("main")).to_contain_text("takes part in no Joint Period of Action")
     expect(outsider.open("/cases").locator("#cases caption")).to_have_text("0 cases")
     for path in (f"/cases/{journey_case.id}", f"/jpas/{demo_jpa.jpa['id']}", f"/cases/{journey_case.id}/print"):
