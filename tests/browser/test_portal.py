@@ -117,7 +117,8 @@ def test_a_form_is_usable_with_the_keyboard_alone_with_visible_focus(visit, orga
     while page.evaluate("document.activeElement.value") != "trainer":
         page.keyboard.press("Tab")
     page.keyboard.press("Space")
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     page = visitor.check()
     expect(page.locator("h1")).to_contain_text("Person added")
     assert people_of(tha)["nok@example.org"]["roles"] == ["trainer"]
