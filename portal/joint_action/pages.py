@@ -86,11 +86,11 @@ def _paging(response) -> dict:
     return json.loads(response.headers.get("X-Pagination") or "{}")
 
 
-def _all(path: str, **params) -> list[dict]:
-    """Every page of a list (the API's largest page size at a time)."""
+def _all(path: str, page_size: int = 100, **params) -> list[dict]:
+    """Every page of a list (`page_size`, the API's largest by default, at a time)."""
     rows, page = [], 1
     while True:
-        response = expect_ok(gateway.get(path, params={**params, "page": page, "page_size": 100}))
+        response = expect_ok(gateway.get(path, params={**params, "page": page, "page_size": page_size}))
         rows += response.json()
         if page >= _paging(response).get("last_page", 1):
             return rows
@@ -404,22 +404,12 @@ def access_log(case_id):
     response = expect_ok(gateway.get(f"{API}/access-log", params={**params, "page": page,
                                                                    "page_size": LOG_PAGE_SIZE}))
     paging = _paging(response)
-    verification = None if any(filters.values()) else verify_export(_whole_log(case_id))
+    verification = None if any(filters.values()) else verify_export(
+        _all(f"{API}/access-log", page_size=LOG_EXPORT_PAGE_SIZE, case_id=case_id))
     return render_template("joint_action/access_log.html", case=case, handling_codes=words.codes_of([case]),
                            entries=response.json(), filters=filters, page=page,
                            last_page=paging.get("last_page", 1), total=paging.get("total", 0),
                            verification=verification)
-
-
-def _whole_log(case_id: str) -> list[dict]:
-    rows, page = [], 1
-    while True:
-        response = expect_ok(gateway.get(f"{API}/access-log", params={
-            "case_id": case_id, "page": page, "page_size": LOG_EXPORT_PAGE_SIZE}))
-        rows += response.json()
-        if page >= _paging(response).get("last_page", 1):
-            return rows
-        page += 1
 
 
 def _moment(name: str, value: str) -> str:
