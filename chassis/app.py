@@ -31,6 +31,7 @@ from chassis.problems import (
     field_errors_from_webargs,
 )
 from chassis.settings import ServiceSettings
+from chassis.tenant_status import SuspendedTenantTokens
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("rso.access")
@@ -141,9 +142,12 @@ def create_service_app(
     token_validator: TokenValidator | None = None,
     broker: bool = True,
     static_folder: str | None = None,
+    follows_tenant_status: bool = False,
 ) -> Flask:
     """The service's Flask app; `broker=False` for a process that uses no broker (readiness leaves it out). Only
-    an app given a `static_folder` serves `/static/` (the gateway forwards that path to the portal)."""
+    an app given a `static_folder` serves `/static/` (the gateway forwards that path to the portal). With
+    `follows_tenant_status` (a service whose worker runs `chassis.tenant_status.follow_tenant_status`), its own
+    port refuses a suspended tenant's tokens too."""
     runtime.bootstrap(settings)
     app = Flask(settings.service_name, static_folder=static_folder)
     hops = settings.trusted_proxy_hops
@@ -170,6 +174,7 @@ def create_service_app(
                       max_age_seconds=settings.jwks_max_age_seconds),
         issuer=settings.oauth_issuer,
         audience=settings.oauth_audience,
+        refusal=SuspendedTenantTokens().refusing if follows_tenant_status else None,
     )
     app.extensions["rso.unavailable"] = set()  # dependencies the last readiness probe found down
     app.extensions["rso.ready_checks"] = {
@@ -208,6 +213,8 @@ def _install_request_hooks(app: Flask, accepted_media_types: frozenset[str]) -> 
     @app.before_request
     def reject_unsupported_body():
         if request.method not in _BODY_METHODS or request.endpoint in app.extensions[MEDIA_TYPE_EXEMPT_ENDPOINTS]:
+            return None
+        if request.endpoint is None:  # no route of this app: its 404, or the gateway's forwarding to the portal
             return None
         has_body = bool(request.content_length) or "chunked" in request.headers.get("Transfer-Encoding", "")
         if has_body and request.mimetype not in accepted_media_types:

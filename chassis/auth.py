@@ -23,6 +23,7 @@ from chassis import context
 from chassis.problems import Forbidden, ServiceUnavailable, Unauthorized
 
 ALGORITHM = "RS256"
+ACCESS_TOKEN_TYPES = ("at+jwt", "application/at+jwt")  # RFC 9068 section 4: anything else is not an access token
 log = logging.getLogger(__name__)
 
 
@@ -39,6 +40,8 @@ class Principal:
     expires_at: int | None = None
     email: str | None = None  # present on tokens issued to people (authorization_code), absent for machines
     name: str | None = None
+    session_id: str | None = None  # `sid`: the sign-in a person's token belongs to (its refresh-token family)
+    issued_at: int | None = None
 
 
 class JWKSKeySource:
@@ -114,8 +117,13 @@ class JWKSKeySource:
 
 
 class TokenValidator:
-    def __init__(self, keys: JWKSKeySource, *, issuer: str, audience: str, leeway: int = 30):
+    """Checks a token's signature, issuer, audience, expiry and type; then, with `refusal`, asks whether a validly
+    signed token must still be refused (a deny list, a suspended tenant): the problem to answer with, or None."""
+
+    def __init__(self, keys: JWKSKeySource, *, issuer: str, audience: str, leeway: int = 30,
+                 refusal: Callable[[Principal], Unauthorized | None] | None = None):
         self.keys = keys
+        self.refusal = refusal
         self.claims = jwt.JWTClaimsRegistry(
             leeway=leeway,
             iss={"essential": True, "value": issuer},
@@ -126,7 +134,11 @@ class TokenValidator:
         )
 
     def validate(self, raw_token: str) -> Principal:
-        return self.principal_from(self.decode(raw_token))
+        principal = self.principal_from(self.decode(raw_token))
+        refused = self.refusal(principal) if self.refusal else None
+        if refused:
+            raise refused
+        return principal
 
     def decode(self, raw_token: str) -> dict:
         """The claims of a token signed by a trusted key, for this audience and issuer, not expired."""
@@ -139,6 +151,8 @@ class TokenValidator:
             raise Unauthorized(_describe(error)) from error
         if token.header.get("alg") != ALGORITHM:
             raise Unauthorized("Unsupported token algorithm")
+        if str(token.header.get("typ", "")).lower() not in ACCESS_TOKEN_TYPES:
+            raise Unauthorized("Not an access token (the header's typ must be at+jwt)")
         return token.claims
 
     @staticmethod
@@ -153,6 +167,8 @@ class TokenValidator:
             expires_at=claims.get("exp"),
             email=claims.get("email"),
             name=claims.get("name"),
+            session_id=claims.get("sid"),
+            issued_at=claims.get("iat"),
         )
 
     def _resolve_key(self, guest):

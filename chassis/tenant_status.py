@@ -15,6 +15,11 @@ known. `python -m gateway publish-tenants` publishes `identity.tenant.created` a
 service that started following after tenants were created (consumers apply it idempotently).
 `GET /tenants/{code}` (the `known_tenants` blueprint each service registers) tells a caller whether this service
 knows a tenant yet: the demo loader and the end-to-end flows wait on it after creating tenants.
+
+A service's web process refuses a suspended tenant's tokens too (`SuspendedTenantTokens`, installed by
+`create_service_app(follows_tenant_status=True)`): a token presented at the service's own port, not through the
+gateway, is refused once the suspension has arrived; after a reactivation, tokens issued before the suspension
+stay refused, as they do at the gateway.
 """
 
 from __future__ import annotations
@@ -29,10 +34,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from chassis import db
-from chassis.auth import require
+from chassis.auth import Principal, require
 from chassis.messaging.consumer import Subscriptions
 from chassis.messaging.envelope import Event
-from chassis.problems import Conflict, NotFound, ValidationFailed
+from chassis.problems import Conflict, NotFound, Unauthorized, ValidationFailed
+from chassis.snapshot import Snapshot
 from chassis.vocabulary import PLATFORM_TENANT, TENANT_CODE_PATTERN, TenantCode
 
 
@@ -48,13 +54,15 @@ class KnownTenant(db.Document):
 
 
 class SuspendedTenant(db.Document):
-    """A platform-wide fact about a tenant, owned by none."""
+    """A platform-wide fact about a tenant, owned by none. Kept after a reactivation (`reactivated_at`), so that
+    tokens issued before the suspension (`since`) stay refused."""
 
     meta = {"collection": "suspended_tenants"}
 
     code = me.StringField(primary_key=True, max_length=64)
     reason = me.StringField(max_length=1000)
     since = me.DateTimeField(required=True)
+    reactivated_at = me.DateTimeField()
 
 
 # --- known tenants ------------------------------------------------------------------------------------------
@@ -95,11 +103,11 @@ def refuse_unknown_tenants(field: str, codes: Iterable[str], *, location: str = 
 # --- suspension ---------------------------------------------------------------------------------------------
 
 def suspended_tenants() -> set[str]:
-    return set(SuspendedTenant.objects.scalar("code"))
+    return set(SuspendedTenant.objects(reactivated_at=None).scalar("code"))
 
 
 def is_suspended(code: str) -> bool:
-    return SuspendedTenant.objects(code=code).first() is not None
+    return SuspendedTenant.objects(code=code, reactivated_at=None).first() is not None
 
 
 def refuse_if_suspended(*codes: str) -> None:
@@ -109,7 +117,41 @@ def refuse_if_suspended(*codes: str) -> None:
             raise Conflict(f"Tenant {code} is suspended", tenant=code)
 
 
+def _load_suspensions() -> dict[str, tuple[float, bool]]:
+    """tenant -> (when its latest suspension began, whether it has been reactivated since)."""
+    return {tenant.code: (tenant.since.replace(tzinfo=dt.UTC).timestamp(), tenant.reactivated_at is not None)
+            for tenant in SuspendedTenant.objects.only("since", "reactivated_at")}
+
+
+class SuspendedTenantTokens:
+    """Refuses a suspended tenant's tokens, and a reactivated tenant's tokens issued before its suspension,
+    from a snapshot of `suspended_tenants` reloaded at most every half second."""
+
+    def __init__(self, refresh_seconds: float = 0.5):
+        self._snapshot = Snapshot(_load_suspensions, refresh_seconds=refresh_seconds, empty={},
+                                  unavailable="Tenant suspensions cannot be checked right now")
+
+    def refusing(self, principal: Principal) -> Unauthorized | None:
+        suspension = self._snapshot.current().get(principal.tenant)
+        if suspension is None:
+            return None
+        since, reactivated = suspension
+        if not reactivated:
+            return Unauthorized(f"Tenant {principal.tenant} is suspended", slug="tenant-suspended")
+        if principal.issued_at is None or principal.issued_at < since:
+            return Unauthorized(f"The token was issued before tenant {principal.tenant} was suspended",
+                                slug="tenant-suspended")
+        return None
+
+
 # --- following the gateway ----------------------------------------------------------------------------------
+
+def _event_time(event: Event) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(str(event.time)).astimezone(dt.UTC)
+    except ValueError:
+        return dt.datetime.now(dt.UTC)
+
 
 def _record_known(code: str, data: dict) -> None:
     names = {f"set__{field}": data[field] for field in ("name", "kind") if data.get(field)}
@@ -129,10 +171,11 @@ def follow_tenant_status(subscriptions: Subscriptions, *,
         if event.type == "identity.tenant.created":
             return
         if event.type == "identity.tenant.reactivated":
-            SuspendedTenant.objects(code=code).delete()
+            SuspendedTenant.objects(code=code).update_one(set__reactivated_at=_event_time(event))
             return
         SuspendedTenant.objects(code=code).update_one(
-            upsert=True, set__reason=event.data.get("reason"), set_on_insert__since=dt.datetime.now(dt.UTC))
+            upsert=True, set__reason=event.data.get("reason"), set__since=_event_time(event),
+            unset__reactivated_at=True)
         if on_suspended is not None:
             on_suspended(code, event)
 

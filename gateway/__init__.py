@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
 
 from chassis.app import create_service_app
+from chassis.i18n import init_babel
+from gateway.account.api import blueprint as account_blueprint
 from gateway.admin.api import blueprint as admin_blueprint
 from gateway.edge import install_edge
 from gateway.oauth.api import blueprint as oauth_blueprint
+from gateway.oauth.pages import blueprint as pages_blueprint
 from gateway.oauth.server import create_authorization_server
 from gateway.settings import GatewaySettings
 from gateway.tokens import GatewayTokenValidator
 
 SERVICE = "gateway"
+TRANSLATIONS = Path(__file__).parent / "translations"
 
 
 def create_app(settings: GatewaySettings | None = None) -> Flask:
@@ -21,10 +27,11 @@ def create_app(settings: GatewaySettings | None = None) -> Flask:
         settings,
         title="RSO Gateway",
         description="Identity, tokens, tenant administration and the single entry point.",
-        blueprints=[oauth_blueprint, admin_blueprint],
+        blueprints=[oauth_blueprint, pages_blueprint, account_blueprint, admin_blueprint],
         accepted_media_types=("application/json", "application/x-www-form-urlencoded"),
         token_validator=GatewayTokenValidator(settings),
     )
+    init_babel(app, TRANSLATIONS)
     app.extensions["gateway.authorization_server"] = create_authorization_server(app, settings)
     install_edge(app, settings)
     return app

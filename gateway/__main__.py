@@ -1,4 +1,4 @@
-"""`python -m gateway web|worker|relay|dead-letters`."""
+"""`python -m gateway web|worker|relay|dead-letters|bootstrap|verify-audit-log|rotate-signing-key|...`."""
 
 import sys
 
@@ -8,8 +8,8 @@ from gateway.settings import GatewaySettings
 from gateway.subscriptions import subscriptions
 
 
-def main() -> int:
-    return run_command(SERVICE, create_app, subscriptions, settings_class=GatewaySettings,
+def main(argv: list[str] | None = None) -> int:
+    return run_command(SERVICE, create_app, subscriptions, argv, settings_class=GatewaySettings,
                        extra_commands=commands.COMMANDS, configure_parser=commands.add_parsers)
 
 

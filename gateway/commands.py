@@ -1,4 +1,5 @@
-"""Gateway commands: `python -m gateway bootstrap|rotate-signing-key|retire-signing-keys|publish-tenants`."""
+"""Gateway commands: `python -m gateway bootstrap|verify-audit-log|rotate-signing-key|retire-signing-keys|
+publish-tenants`."""
 
 from __future__ import annotations
 
@@ -21,6 +22,10 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     bootstrap_parser = commands.add_parser(
         "bootstrap", help="create the platform tenant and a first platform admin (idempotent)")
     bootstrap_parser.add_argument("--email", default=os.environ.get("RSO_ADMIN_EMAIL", "admin@rso.example.org"))
+    verify_parser = commands.add_parser(
+        "verify-audit-log",
+        help="re-check every tenant's audit hash chain; report each broken chain's first broken link (exit 1)")
+    verify_parser.add_argument("--tenant", help="only this tenant's chain")
     commands.add_parser("rotate-signing-key", help="sign new tokens with a new key; the old one stays published")
     commands.add_parser("retire-signing-keys",
                         help="drop from the JWKS the keys superseded longer ago than a token lifetime")
@@ -65,6 +70,7 @@ def _ensure_admin_client() -> None:
 
 PORTAL_CLIENT_ID = "rso-portal"
 PORTAL_CALLBACK_PATH = "/auth/callback"  # the portal, served at the gateway's origin, receives codes here
+PORTAL_SIGNED_OUT_PATH = "/signed-out"  # where the gateway's logout sends the browser back to the portal
 
 
 def _ensure_portal_client(settings) -> None:
@@ -76,8 +82,10 @@ def _ensure_portal_client(settings) -> None:
     if len(secret) < MIN_PASSWORD_LENGTH:
         raise SystemExit(f"PORTAL_CLIENT_SECRET needs at least {MIN_PASSWORD_LENGTH} characters")
     redirect_uri = settings.oauth_issuer.rstrip("/") + PORTAL_CALLBACK_PATH
+    signed_out_uri = settings.oauth_issuer.rstrip("/") + PORTAL_SIGNED_OUT_PATH
     client = OAuthClient.objects(client_id=PORTAL_CLIENT_ID).first()
     if client is not None and client.confidential and client.redirect_uris == [redirect_uri] \
+            and client.post_logout_redirect_uris == [signed_out_uri] \
             and secret_matches(client.client_secret_hash, secret):
         return
 
@@ -88,6 +96,7 @@ def _ensure_portal_client(settings) -> None:
         portal.client_secret_hash = hash_secret(secret)
         portal.grant_types = ["authorization_code", "refresh_token"]
         portal.redirect_uris = [redirect_uri]
+        portal.post_logout_redirect_uris = [signed_out_uri]
         portal.status = "active"
         portal.save()
         audit.record("client.registered", actor="bootstrap", actor_tenant=PLATFORM_TENANT, target=PORTAL_CLIENT_ID,
@@ -140,6 +149,17 @@ def retire_signing_keys(settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def verify_audit_log(settings, args: argparse.Namespace) -> int:
+    result = audit.AUDIT_LOG.verify(args.tenant)
+    for link in result.broken:
+        print(f"BROKEN: {link}")
+    if not result.intact:
+        print(f"audit log tampered with: {len(result.broken)} of {result.chains} chain(s) broken")
+        return 1
+    print(f"audit log intact: {result.chains} chain(s), {result.entries} entries")
+    return 0
+
+
 def publish_tenants(settings, args: argparse.Namespace) -> int:
     """Every tenant's creation (and suspension) once more, so each service's read model of tenants is complete."""
     tenants = list(Tenant.objects(code__ne=PLATFORM_TENANT).order_by("code"))
@@ -158,6 +178,7 @@ def publish_tenants(settings, args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
+    "verify-audit-log": verify_audit_log,
     "bootstrap": bootstrap,
     "rotate-signing-key": rotate_signing_key,
     "retire-signing-keys": retire_signing_keys,

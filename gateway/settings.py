@@ -19,6 +19,7 @@ class GatewaySettings(ServiceSettings):
     rate_limit_burst: int = 40
     access_token_lifetime_seconds: int = 900
     refresh_token_lifetime_seconds: int = 1_209_600
+    sign_in_session_lifetime_seconds: int = 28_800  # the gateway's own sign-in session (8 hours)
     trusted_proxy_hops: int = 0  # the gateway is the edge; behind a load balancer, set TRUSTED_PROXY_HOPS=1
 
     def upstreams(self) -> dict[str, str]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from chassis.auth import JWKSKeySource, Principal, TokenValidator, Unauthorized
-from gateway.identity import keys
+from flask import has_request_context, request
+
+from chassis.auth import JWKSKeySource, Principal, TokenValidator
+from chassis.problems import Unauthorized
+from gateway.identity import audit, keys
 from gateway.identity.denials import DenyList
 from gateway.settings import GatewaySettings
 
@@ -21,18 +24,24 @@ REFUSAL_TYPES = {"tenant": "tenant-suspended", "subject": "account-deactivated",
 
 
 class GatewayTokenValidator(TokenValidator):
+    """The gateway's own keys, and its deny list for tokens that are validly signed but no longer honoured."""
+
     def __init__(self, settings: GatewaySettings):
+        self.deny_list = DenyList()
         super().__init__(
             DatabaseKeySource(settings.jwks_url, min_refresh_seconds=settings.jwks_min_refresh_seconds,
                               max_age_seconds=settings.jwks_max_age_seconds),
-            issuer=settings.oauth_issuer, audience=settings.oauth_audience,
+            issuer=settings.oauth_issuer, audience=settings.oauth_audience, refusal=self.audited_refusal,
         )
-        self.deny_list = DenyList()
 
-    def validate(self, raw_token: str) -> Principal:
-        principal = super().validate(raw_token)
+    def audited_refusal(self, principal: Principal) -> Unauthorized | None:
+        """Why the deny list refuses a validly signed token (its problem type names the kind of denial), recorded
+        in the token tenant's audit chain."""
         refusal = self.deny_list.refusing(principal)
-        if refusal:
-            kind, reason = refusal
-            raise Unauthorized(reason, slug=REFUSAL_TYPES[kind])
-        return principal
+        if refusal is None:
+            return None
+        kind, reason = refusal
+        audit.record("token.refused", outcome="denied", actor=principal.sub, actor_tenant=principal.tenant,
+                     target=request.path if has_request_context() else None, reason=reason,
+                     token_id=principal.token_id)
+        return Unauthorized(reason, slug=REFUSAL_TYPES[kind])

@@ -31,4 +31,5 @@ def create_app(settings: ServiceSettings | None = None) -> Flask:
         blueprints=[jpas, reporting, cases, case_templates, tasks, persons, items, outcomes, expert_support,
                     access_log, known_tenants],
         accepted_media_types=("application/json",),
+        follows_tenant_status=True,
     )

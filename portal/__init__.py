@@ -35,7 +35,8 @@ def create_app(settings: PortalSettings | None = None) -> Flask:
     settings = settings or PortalSettings.from_env(SERVICE)
     app = create_service_app(
         settings, title="RSO Portal", description="The web application for people: pages, not an API.",
-        accepted_media_types=("application/x-www-form-urlencoded",), broker=False, static_folder="static",
+        accepted_media_types=("application/x-www-form-urlencoded", "multipart/form-data"),  # files: the CSV upload
+        broker=False, static_folder="static",
     )
     # CSRF tokens are signed with a key derived from the client secret, the one secret the portal is given.
     app.secret_key = hashlib.sha256(f"rso-portal-csrf:{settings.portal_client_secret}".encode()).hexdigest()

@@ -1,7 +1,8 @@
 """The home page: what needs the signed-in person's attention now, read from the services' own APIs.
 
 Each line is one count a service's list answers (its `X-Pagination` total), for the people whose roles make it
-their business. The links lead to the services' API documents until the journeys' own pages exist.
+their business. The roster's lines lead to the roster's pages (`portal/roster`); the others to the services' API
+documents until their journeys' pages exist.
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ from __future__ import annotations
 import dataclasses
 import json
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 
+from chassis.vocabulary import PLATFORM_TENANT
 from portal import gateway
 from portal.sessions import Person
 
@@ -21,7 +24,7 @@ class Check:
     title: object  # a lazy, translated string
     path: str
     params: dict[str, str]
-    docs: str
+    link: str  # a page's endpoint, or a path (an API document) for journeys without pages yet
 
 
 @dataclasses.dataclass(frozen=True)
@@ -31,20 +34,21 @@ class Attention:
     count: int | None  # None: the service could not be read just now
 
 
-ROSTER_DOCS, TRAINING_DOCS = "/api/roster/docs", "/api/training/docs"
+ROSTER_OFFICE, MY_REQUESTS, MY_ROSTER = "roster.office", "roster.requests_list", "roster.my_roster"
+TRAINING_DOCS = "/api/training/docs"
 CHECKS = (
     Check(("roster_manager",), _l("Nominated experts to vet"), "/api/roster/experts", {"status": "nominated"},
-          ROSTER_DOCS),
+          ROSTER_OFFICE),
     Check(("roster_manager",), _l("Deployment requests to review"), "/api/roster/requests", {"status": "submitted"},
-          ROSTER_DOCS),
+          ROSTER_OFFICE),
     Check(("requesting_officer",), _l("Your requests with an offer to answer"), "/api/roster/requests",
-          {"status": "offered"}, ROSTER_DOCS),
+          {"status": "offered"}, MY_REQUESTS),
     Check(("requesting_officer",), _l("Your requests under review"), "/api/roster/requests",
-          {"status": "under_review"}, ROSTER_DOCS),
+          {"status": "under_review"}, MY_REQUESTS),
     Check(("requesting_officer",), _l("Your draft requests"), "/api/roster/requests", {"status": "draft"},
-          ROSTER_DOCS),
+          MY_REQUESTS),
     Check(("expert",), _l("Deployment offers waiting for your answer"), "/api/roster/deployments",
-          {"status": "offered"}, ROSTER_DOCS),
+          {"status": "offered"}, MY_ROSTER),
     Check(("trainee",), _l("Courses you are enrolled in"), "/api/training/me/enrolments", {"status": "enrolled"},
           TRAINING_DOCS),
     Check(("trainee",), _l("Your enrolments waiting for approval"), "/api/training/me/enrolments",
@@ -52,9 +56,9 @@ CHECKS = (
     Check(("training_coordinator",), _l("Enrolments waiting for your approval"), "/api/training/enrolments",
           {"status": "pending_approval"}, TRAINING_DOCS),
     Check(("case_officer", "jpa_coordinator"), _l("Cases you can work on"), "/api/joint-action/cases", {},
-          "/cases"),
+          "joint_action.cases"),
     Check(("case_officer", "jpa_coordinator"), _l("Joint Periods of Action under way"), "/api/joint-action/jpas",
-          {"status": "active"}, "/jpas"),
+          {"status": "active"}, "joint_action.jpas"),
 )
 
 
@@ -66,6 +70,17 @@ def _count(check: Check) -> int | None:
     return json.loads(paging)["total"] if paging else len(response.json())
 
 
+def _href(check: Check, person: Person) -> str:
+    if check.link.startswith("/"):
+        return check.link
+    if check.link == ROSTER_OFFICE and person.tenant != PLATFORM_TENANT:  # a member state's roster manager
+        return url_for("roster.nominate")
+    if check.link == MY_REQUESTS:
+        return url_for(check.link, status=check.params["status"])
+    return url_for(check.link)
+
+
 def attention(person: Person) -> list[Attention]:
     """The counts for `person`'s roles; a service that cannot answer shows as unknown, never as zero."""
-    return [Attention(str(check.title), check.docs, _count(check)) for check in CHECKS if person.has_any(*check.roles)]
+    return [Attention(str(check.title), _href(check, person), _count(check))
+            for check in CHECKS if person.has_any(*check.roles)]

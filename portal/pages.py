@@ -150,3 +150,6 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(admin_pages.blueprint)
     app.register_blueprint(joint_action_pages.blueprint)
+    from portal import roster
+
+    roster.register(app)

@@ -24,4 +24,5 @@ def create_app(settings: ServiceSettings | None = None) -> Flask:
         description="Experts, their functions and SOPs, deployment requests and deployments.",
         blueprints=[functions_blp, experts_blp, search_blp, requests_blp, deployments_blp, reports_blp,
                     known_tenants],
+        follows_tenant_status=True,
     )

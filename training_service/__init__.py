@@ -30,4 +30,5 @@ def create_app(settings: ServiceSettings | None = None) -> Flask:
         blueprints=[catalogue, sessions, enrolments, learning, certificates, public, recommendations, reports,
                     known_tenants],
         accepted_media_types=ACCEPTED_MEDIA_TYPES,
+        follows_tenant_status=True,
     )

@@ -58,7 +58,7 @@ class TestTokenIssuer:
             "iat": now, "nbf": now, "exp": now + expires_in, "jti": uuid.uuid4().hex,
             "tenant": tenant, "roles": list(roles), "scope": scope, **claims,
         }
-        return jwt.encode({"alg": "RS256", "kid": key.kid, **(header or {})}, payload, key)
+        return jwt.encode({"alg": "RS256", "typ": "at+jwt", "kid": key.kid, **(header or {})}, payload, key)
 
     def close(self) -> None:
         self._server.shutdown()

@@ -91,4 +91,4 @@ def flag_note(event: Event) -> None:
 
 
 def create_app(settings: ServiceSettings):
-    return create_service_app(settings, title="Sample", blueprints=[blueprint])
+    return create_service_app(settings, title="Sample", blueprints=[blueprint], follows_tenant_status=True)

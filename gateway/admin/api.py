@@ -10,24 +10,26 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import secrets
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 import mongoengine as me
 from bson import ObjectId
-from flask import current_app
+from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from chassis import context, db
 from chassis.auth import Principal, current_principal, require
 from chassis.clock import now
+from chassis.csv_export import csv_response
 from chassis.messaging import emit
 from chassis.problems import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from chassis.vocabulary import PLATFORM_TENANT
 from gateway.admin import schemas
-from gateway.identity import audit, denials
+from gateway.identity import audit, denials, sessions, token_families
 from gateway.identity.models import AuditEntry, OAuthClient, RefreshToken, Tenant, User, hash_secret
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin", description="Tenant administration")
@@ -52,6 +54,10 @@ def _tenant_in_reach(code: str) -> Tenant:
     principal = current_principal()
     tenant = Tenant.objects(code=code).first()
     if tenant is None or not (is_platform_admin(principal) or principal.tenant == code):
+        # Audited where the tenant's own administrators read (when it exists), so they see who tried.
+        audit.record("admin.refused", outcome="denied", actor=principal.sub, actor_tenant=principal.tenant,
+                     target=request.path, target_tenant=tenant.code if tenant else None, reason="not_found",
+                     method=request.method)
         raise NotFound(f"No tenant {code}")
     return tenant
 
@@ -145,10 +151,11 @@ class TenantSuspension(MethodView):
             if not tenant.is_active:
                 raise InvalidTransition(current_state="suspended", requested="suspended",
                                         allowed_next_states=["active"])
-            tenant.status, tenant.suspension_reason = "suspended", data["reason"]
+            tenant.status, tenant.suspension_reason, tenant.suspended_at = "suspended", data["reason"], now()
             tenant.save()
             denials.deny("tenant", code, f"Tenant {code} is suspended")
             RefreshToken.objects(tenant=code, revoked_at=None).update(set__revoked_at=now())
+            sessions.end_for_tenant(code)
             _audit("tenant.suspended", code, code, reason=data["reason"])
             _event("identity.tenant.suspended", {"tenant": code, "reason": data["reason"]})
             return tenant
@@ -161,6 +168,7 @@ class TenantReactivation(MethodView):
     @require(roles=["platform_admin"])
     @blueprint.response(200, schemas.TenantOut)
     def post(self, code):
+        """Let a suspended tenant sign in and obtain tokens again; tokens from before the suspension stay dead."""
         _require_platform_admin()
         _tenant_in_reach(code)
 
@@ -170,7 +178,9 @@ class TenantReactivation(MethodView):
                 raise InvalidTransition(current_state="active", requested="active", allowed_next_states=["suspended"])
             tenant.status, tenant.suspension_reason = "active", None
             tenant.save()
-            denials.lift("tenant", code)
+            # Tokens issued before the suspension stay refused until the last of them has expired.
+            denials.deny("tenant", code, f"The token was issued before tenant {code} was suspended",
+                         issued_before=tenant.suspended_at or now(), until=now() + _token_lifetime())
             _audit("tenant.reactivated", code, code)
             _event("identity.tenant.reactivated", {"tenant": code})
             return tenant
@@ -220,8 +230,8 @@ class Users(MethodView):
             password = data.pop("password", None) or initial_password
 
             def create() -> User:
-                user = User(**{**data, "email": data["email"].lower()}, password_hash=hash_secret(password)).save(
-                    force_insert=True)
+                user = User(**{**data, "email": data["email"].lower()}, password_hash=hash_secret(password),
+                            password_change_required=initial_password is not None).save(force_insert=True)
                 _audit("user.created", str(user.id), code, email=user.email, roles=list(user.roles))
                 return user
 
@@ -281,11 +291,26 @@ class UserDeactivation(MethodView):
                 user.save()
                 denials.deny("subject", user_id, "The account is deactivated", until=now() + _token_lifetime())
                 RefreshToken.objects(user_id=user_id, revoked_at=None).update(set__revoked_at=now())
+                sessions.end_for_person(user_id)
                 _audit("user.deactivated", user_id, code)
                 _event("identity.user.deactivated", {"tenant": code, "user_id": user_id})
                 return user
 
             return db.transaction(deactivate)
+
+
+@blueprint.route("/tenants/<code>/users/<user_id>/end-sign-ins")
+class UserSignInsEnding(MethodView):
+    @require(roles=ADMINS)
+    @blueprint.response(204)
+    def post(self, code, user_id):
+        """End every sign-in of a person (a lost laptop, a suspected compromise): their refresh tokens and the
+        access tokens issued with them stop at once, and their gateway sessions end. They may sign in again."""
+        with _administering(code):
+            _user(user_id)
+            ended = token_families.end_every_sign_in(user_id, reason="ended by an administrator")
+            sessions.end_for_person(user_id)
+            _audit("user.sign_ins_ended", user_id, code, sign_ins=ended)
 
 
 def _client(client_id: str) -> OAuthClient:
@@ -388,6 +413,29 @@ class AuditLog(MethodView):
             entries = entries.filter(me.Q(actor_tenant=tenant) | me.Q(target_tenant=tenant))
         if query.get("action"):
             entries = entries.filter(action=query["action"])
+        if query.get("outcome"):
+            entries = entries.filter(outcome=query["outcome"])
         pagination_parameters.item_count = entries.count()
         start = (pagination_parameters.page - 1) * pagination_parameters.page_size
         return list(entries.order_by("-at")[start:start + pagination_parameters.page_size])
+
+
+@blueprint.route("/audit/export")
+class AuditLogExport(MethodView):
+    @require(roles=AUDIT_READERS)
+    @blueprint.arguments(schemas.AuditExportQuery, location="query")
+    @blueprint.response(200, schemas.AuditExportRowOut(many=True))
+    def get(self, query):
+        """One tenant's whole audit hash chain, in order, with each entry's hashes, as JSON or (format=csv) CSV:
+        checkable with SHA-256 alone (see `python -m gateway verify-audit-log`). Platform admins and the RSO's
+        auditors choose the tenant; everyone else gets their own."""
+        principal = current_principal()
+        sees_every_chain = is_platform_admin(principal) or (
+            principal.tenant == PLATFORM_TENANT and "auditor" in principal.roles)
+        chain = (query.get("tenant") or principal.tenant) if sees_every_chain else principal.tenant
+        rows = audit.AUDIT_LOG.export_rows(AuditEntry.objects(chain=chain).order_by("seq"))
+        if query["format"] == "csv":
+            for row in rows:
+                row["details"] = json.dumps(row["details"], sort_keys=True, ensure_ascii=False)
+            return csv_response(rows, audit.AUDIT_LOG.export_fields, f"audit-log-{chain}.csv")
+        return rows

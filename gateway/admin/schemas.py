@@ -55,6 +55,8 @@ class UserOut(ma.Schema):
     display_name = ma.fields.String()
     roles = ma.fields.List(ma.fields.String())
     status = ma.fields.String()
+    password_change_required = ma.fields.Boolean(
+        metadata={"description": "True until the person replaces a generated one-time password at sign-in."})
     created_at = ma.fields.DateTime()
     initial_password = ma.fields.String(metadata={"description": "Only when generated; shown this once."})
 
@@ -68,6 +70,10 @@ class ClientIn(ma.Schema):
                                  validate=ma.validate.Length(min=1, max=len(GRANT_TYPES)))
     redirect_uris = ma.fields.List(ma.fields.URL(schemes={"https", "http"}, require_tld=False),
                                    load_default=list, validate=ma.validate.Length(max=10))
+    post_logout_redirect_uris = ma.fields.List(
+        ma.fields.URL(schemes={"https", "http"}, require_tld=False), load_default=list,
+        validate=ma.validate.Length(max=10),
+        metadata={"description": "Where /oauth/logout may send the browser back to (RP-initiated logout)."})
     scopes = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=100)),
                             load_default=lambda: ["api"], validate=ma.validate.Length(max=20))
     roles = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(ROLES)), load_default=list,
@@ -88,6 +94,7 @@ class ClientOut(ma.Schema):
     confidential = ma.fields.Boolean()
     grant_types = ma.fields.List(ma.fields.String())
     redirect_uris = ma.fields.List(ma.fields.String())
+    post_logout_redirect_uris = ma.fields.List(ma.fields.String())
     scopes = ma.fields.List(ma.fields.String())
     roles = ma.fields.List(ma.fields.String())
     status = ma.fields.String()
@@ -98,10 +105,22 @@ class ClientOut(ma.Schema):
 class AuditQuery(ma.Schema):
     tenant = ma.fields.String(metadata={"description": "Platform admins: entries about this tenant only."})
     action = ma.fields.String()
+    outcome = ma.fields.String(validate=ma.validate.OneOf(("success", "failure", "denied")))
+
+
+class AuditExportQuery(ma.Schema):
+    tenant = ma.fields.String(metadata={
+        "description": "Platform admins and RSO auditors: whose chain (`-` for entries about no tenant); "
+                       "everyone else gets their own tenant's."})
+    format = ma.fields.String(load_default="json", validate=ma.validate.OneOf(("json", "csv")))
 
 
 class AuditEntryOut(ma.Schema):
     id = ma.fields.String()
+    chain = ma.fields.String(metadata={"description": "The tenant whose hash chain holds the entry"})
+    seq = ma.fields.Integer()
+    prev_hash = ma.fields.String()
+    hash = ma.fields.String()
     at = ma.fields.DateTime()
     action = ma.fields.String()
     outcome = ma.fields.String()
@@ -111,3 +130,19 @@ class AuditEntryOut(ma.Schema):
     target_tenant = ma.fields.String()
     source_address = ma.fields.String()
     details = ma.fields.Dict()
+
+
+class AuditExportRowOut(ma.Schema):
+    chain = ma.fields.String()
+    seq = ma.fields.Integer()
+    at = ma.fields.String(metadata={"description": "UTC, to the millisecond, as hashed"})
+    action = ma.fields.String()
+    outcome = ma.fields.String()
+    actor = ma.fields.String()
+    actor_tenant = ma.fields.String()
+    target = ma.fields.String()
+    target_tenant = ma.fields.String()
+    source_address = ma.fields.String()
+    details = ma.fields.Raw()
+    prev_hash = ma.fields.String()
+    hash = ma.fields.String()

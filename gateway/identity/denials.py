@@ -2,70 +2,61 @@
 
 Access tokens are self-contained JWTs, so suspending a tenant, deactivating a user, deleting a client or
 revoking one token only takes effect at once if whoever checks tokens also asks this list. The gateway
-does, for its own endpoints and at the edge, from an in-memory snapshot of the list reloaded at most
-every `REFRESH_SECONDS`: one small query per process and interval, whatever the traffic. If the
-snapshot cannot be reloaded the gateway answers 503 rather than honour tokens it cannot check.
+does, for its own endpoints and at the edge, from a `chassis.snapshot.Snapshot` of the list reloaded at most
+every `REFRESH_SECONDS`. A denial may cover only tokens issued before a moment (`issued_before`): a
+reactivated tenant's tokens from before its suspension stay refused until they expire.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import time
-
-import pymongo.errors
 
 from chassis.auth import Principal
 from chassis.clock import now
-from chassis.problems import ServiceUnavailable
+from chassis.snapshot import Snapshot
 from gateway.identity.models import Denial
 
 REFRESH_SECONDS = 0.5
 
 
-def deny(kind: str, value: str, reason: str, *, until: dt.datetime | None = None) -> None:
-    """Refuse matching tokens from now on (until `until`, or for ever); the caller's transaction applies."""
+def deny(kind: str, value: str, reason: str, *, until: dt.datetime | None = None,
+         issued_before: dt.datetime | None = None) -> None:
+    """Refuse matching tokens (only those issued before `issued_before`, if given) from now on, until `until`
+    or for ever; the caller's transaction applies."""
     Denial.objects(id=f"{kind}:{value}").upsert_one(
-        set__kind=kind, set__value=value, set__reason=reason, set__expires_at=until, set_on_insert__created_at=now())
+        set__kind=kind, set__value=value, set__reason=reason, set__expires_at=until,
+        set__issued_before=issued_before, set_on_insert__created_at=now())
 
 
 def lift(kind: str, value: str) -> None:
     Denial.objects(id=f"{kind}:{value}").delete()
 
 
+def _load() -> dict[str, tuple[str, float | None]]:
+    """Live denials: key -> (reason, the moment before which tokens are refused, or None for all)."""
+    return {
+        denial.id: (denial.reason, denial.issued_before.replace(tzinfo=dt.UTC).timestamp()
+                    if denial.issued_before else None)
+        for denial in Denial.objects(
+            __raw__={"$or": [{"expires_at": None}, {"expires_at": {"$gt": now()}}]}).only("reason", "issued_before")
+    }
+
+
 class DenyList:
     def __init__(self, refresh_seconds: float = REFRESH_SECONDS, clock=time.monotonic):
-        self.refresh_seconds = refresh_seconds
-        self._clock = clock
-        self._reasons: dict[str, str] = {}
-        self._loaded_at = float("-inf")
-        self._lock = threading.Lock()
-
-    def reason_refusing(self, principal: Principal) -> str | None:
-        """Why `principal`'s token is no longer honoured, or None if it is."""
-        refusal = self.refusing(principal)
-        return refusal[1] if refusal else None
+        self._snapshot = Snapshot(_load, refresh_seconds=refresh_seconds, empty={}, clock=clock,
+                                  unavailable="Token revocations cannot be checked right now")
 
     def refusing(self, principal: Principal) -> tuple[str, str] | None:
         """(kind, reason) of the denial that stops `principal`'s token: kind `tenant` (suspended), `subject` (a
         deactivated person or deleted client) or `token` (revoked); None if the token is honoured."""
-        reasons = self._current()
+        denials = self._snapshot.current()
         for kind, value in (("tenant", principal.tenant), ("subject", principal.sub), ("token", principal.token_id)):
-            if f"{kind}:{value}" in reasons:
-                return kind, reasons[f"{kind}:{value}"]
+            denial = denials.get(f"{kind}:{value}")
+            if denial is None:
+                continue
+            reason, issued_before = denial
+            if issued_before is None or principal.issued_at is None or principal.issued_at < issued_before:
+                return kind, reason
         return None
-
-    def _current(self) -> dict[str, str]:
-        if self._clock() - self._loaded_at < self.refresh_seconds:
-            return self._reasons
-        with self._lock:
-            if self._clock() - self._loaded_at >= self.refresh_seconds:
-                try:
-                    self._reasons = {
-                        denial.id: denial.reason for denial in Denial.objects(
-                            __raw__={"$or": [{"expires_at": None}, {"expires_at": {"$gt": now()}}]}).only("reason")
-                    }
-                except pymongo.errors.PyMongoError as error:
-                    raise ServiceUnavailable("Token revocations cannot be checked right now") from error
-                self._loaded_at = self._clock()
-        return self._reasons

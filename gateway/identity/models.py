@@ -8,13 +8,15 @@ import hashlib
 import mongoengine as me
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, ClientMixin, TokenMixin
+from authlib.oauth2.rfc6749 import ClientMixin, TokenMixin
+from authlib.oidc.core import AuthorizationCodeMixin
 
 from chassis import db
 from chassis.clock import now
 from chassis.tenancy import TenantOwnedDocument
 from chassis.vocabulary import ROLES, TENANT_CODE_PATTERN, TENANT_KINDS
 
+OPENID_SCOPES = ("openid", "profile", "email")
 _hasher = PasswordHasher()
 
 
@@ -42,6 +44,7 @@ class Tenant(db.Document):
     kind = me.StringField(required=True, choices=TENANT_KINDS)
     status = me.StringField(required=True, choices=("active", "suspended"), default="active")
     suspension_reason = me.StringField(max_length=500)
+    suspended_at = me.DateTimeField()  # the latest suspension: tokens issued before it never work again
     created_at = me.DateTimeField(required=True, default=now)
 
     @property
@@ -57,6 +60,9 @@ class User(TenantOwnedDocument):
     roles = me.ListField(me.StringField(choices=ROLES))
     status = me.StringField(required=True, choices=("active", "deactivated"), default="active")
     password_hash = me.StringField()
+    # Set when an administrator's one-time password is the only one: the person chooses their own at sign-in.
+    password_change_required = me.BooleanField(required=True, default=False)
+    password_changed_at = me.DateTimeField()
     created_at = me.DateTimeField(required=True, default=now)
     deactivated_at = me.DateTimeField()
 
@@ -80,6 +86,7 @@ class OAuthClient(TenantOwnedDocument, ClientMixin):
     grant_types = me.ListField(me.StringField(
         choices=("client_credentials", "authorization_code", "refresh_token")))
     redirect_uris = me.ListField(me.URLField())
+    post_logout_redirect_uris = me.ListField(me.URLField())  # where RP-initiated logout may send the browser
     scopes = me.ListField(me.StringField(max_length=100))
     roles = me.ListField(me.StringField(choices=ROLES))  # what a client_credentials token carries
     status = me.StringField(required=True, choices=("active", "deleted"), default="active")
@@ -92,9 +99,11 @@ class OAuthClient(TenantOwnedDocument, ClientMixin):
         return self.redirect_uris[0] if self.redirect_uris else None
 
     def get_allowed_scope(self, scope):
+        """The client's own scopes; clients that sign people in may also ask for OpenID Connect's."""
+        allowed = set(self.scopes) | (set(OPENID_SCOPES) if "authorization_code" in self.grant_types else set())
         if not scope:
             return " ".join(self.scopes)
-        return " ".join(s for s in scope.split() if s in self.scopes)
+        return " ".join(s for s in scope.split() if s in allowed)
 
     def check_redirect_uri(self, redirect_uri):
         return redirect_uri in self.redirect_uris
@@ -127,10 +136,14 @@ class SigningKey(db.Document):
 
 
 class AuditEntry(db.Document):
-    """Append-only: nothing in the gateway updates or deletes these, and no endpoint can."""
+    """Append-only and hash-chained, one chain per tenant (`gateway.identity.audit`): nothing in the gateway
+    updates or deletes these, no endpoint can, and `python -m gateway verify-audit-log` detects whoever did."""
 
-    meta = {"collection": "audit_log", "indexes": ["-at", "actor_tenant", "action"]}
+    meta = {"collection": "audit_log",
+            "indexes": ["-at", "actor_tenant", "target_tenant", "action", {"fields": ["chain", "seq"], "unique": True}]}
 
+    chain = me.StringField(required=True)
+    seq = me.IntField(required=True, min_value=1)
     at = me.DateTimeField(required=True, default=now)
     action = me.StringField(required=True)
     outcome = me.StringField(required=True, choices=("success", "failure", "denied"))
@@ -140,6 +153,18 @@ class AuditEntry(db.Document):
     target_tenant = me.StringField()
     source_address = me.StringField()
     details = me.DictField()
+    prev_hash = me.StringField(required=True)
+    hash = me.StringField(required=True)
+
+
+class AuditHead(db.Document):
+    """The newest entry of one audit chain (see `chassis.hash_chain`)."""
+
+    meta = {"collection": "audit_log_heads"}
+
+    id = me.StringField(primary_key=True)  # the chain
+    seq = me.IntField(required=True)
+    hash = me.StringField(required=True)
 
 
 def token_digest(token: str) -> str:
@@ -153,6 +178,7 @@ class AuthorizationCode(db.Document, AuthorizationCodeMixin):
     meta = {"collection": "authorization_codes", "indexes": [{"fields": ["expires_at"], "expireAfterSeconds": 0}]}
 
     code_digest = me.StringField(primary_key=True)
+    family = me.StringField(required=True)  # the sign-in its tokens belong to: the `sid` of their access tokens
     client_id = me.StringField(required=True)
     user_id = me.StringField(required=True)
     tenant = me.StringField(required=True)
@@ -160,6 +186,9 @@ class AuthorizationCode(db.Document, AuthorizationCodeMixin):
     scope = me.StringField(default="")
     code_challenge = me.StringField()
     code_challenge_method = me.StringField()
+    nonce = me.StringField(max_length=500)  # OpenID Connect: echoed in the ID token
+    auth_time = me.DateTimeField()  # when the person entered their password (their sign-in session began)
+    amr = me.ListField(me.StringField())  # how: ["pwd"]
     expires_at = me.DateTimeField(required=True)
     used_at = me.DateTimeField()
 
@@ -168,6 +197,18 @@ class AuthorizationCode(db.Document, AuthorizationCodeMixin):
 
     def get_scope(self):
         return self.scope
+
+    def get_nonce(self):
+        return self.nonce
+
+    def get_auth_time(self):
+        return int(self.auth_time.replace(tzinfo=dt.UTC).timestamp()) if self.auth_time else None
+
+    def get_acr(self):
+        return None
+
+    def get_amr(self):
+        return list(self.amr) or None
 
 
 class RefreshToken(db.Document, TokenMixin):
@@ -215,14 +256,50 @@ class Denial(db.Document):
     reason = me.StringField(required=True)
     created_at = me.DateTimeField(required=True, default=now)
     expires_at = me.DateTimeField()
+    issued_before = me.DateTimeField()  # when set, only tokens issued (`iat`) before it are refused
 
 
 class LoginThrottle(db.Document):
-    """Failed logins per account or per address, and until when further attempts are refused."""
+    """Recent failed attempts at one key (`account:<email>`, `address:<ip>`, `client-address:<ip>`): when, and
+    which e-mail or client id they tried. See `gateway.identity.throttle`."""
 
     meta = {"collection": "login_throttles"}
 
-    id = me.StringField(primary_key=True)  # "account:<email>" or "address:<ip>"
-    failures = me.IntField(required=True, default=0)
-    last_failure_at = me.DateTimeField()
-    blocked_until = me.DateTimeField()
+    id = me.StringField(primary_key=True)
+    failures = me.ListField(me.DictField())  # {"at": datetime, "subject": str}
+
+
+class IssuedAccessToken(db.Document):
+    """An access token issued to a person, by `jti`, kept until it expires, so that ending its sign-in (a reused
+    code, a reused refresh token, a revocation, "sign out everywhere") can deny it at once."""
+
+    meta = {"collection": "issued_access_tokens",
+            "indexes": ["family", "user_id", {"fields": ["expires_at"], "expireAfterSeconds": 0}]}
+
+    jti = me.StringField(primary_key=True)
+    family = me.StringField(required=True)
+    client_id = me.StringField(required=True)
+    user_id = me.StringField(required=True)
+    tenant = me.StringField(required=True)
+    issued_at = me.DateTimeField(required=True, default=now)
+    expires_at = me.DateTimeField(required=True)
+
+
+class SignInSession(db.Document):
+    """The gateway's own short sign-in session (a cookie holding a random id; stored as its digest), so that a
+    second authorization within it does not ask for the password again. Removed by its TTL index."""
+
+    meta = {"collection": "sign_in_sessions",
+            "indexes": ["user_id", "tenant", {"fields": ["expires_at"], "expireAfterSeconds": 0}]}
+
+    id = me.StringField(primary_key=True)  # SHA-256 of the cookie's value
+    user_id = me.StringField(required=True)
+    tenant = me.StringField(required=True)
+    auth_time = me.DateTimeField(required=True, default=now)
+    expires_at = me.DateTimeField(required=True)
+    amr = me.ListField(me.StringField())
+    # The password was right but is the administrator's one-time password: only a password change may follow.
+    password_change_pending = me.BooleanField(required=True, default=False)
+
+    def is_current(self) -> bool:
+        return self.expires_at.replace(tzinfo=dt.UTC) > now()

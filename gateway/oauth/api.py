@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import InvalidRequestError
-from flask import current_app, jsonify, render_template, request
+from bson import ObjectId
+from flask import current_app, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from gateway.identity import audit, keys, login
-from gateway.oauth.server import CONFIDENTIAL_AUTH_METHODS, PUBLIC_AUTH_METHODS, may_serve
+from chassis.auth import current_principal, require
+from chassis.i18n import SUPPORTED_LOCALES
+from chassis.problems import Forbidden
+from gateway.identity import keys
+from gateway.identity.models import OPENID_SCOPES, User
+from gateway.oauth.server import CONFIDENTIAL_AUTH_METHODS, PUBLIC_AUTH_METHODS, claims_about
 
 blueprint = Blueprint("oauth", __name__,
                       description="OAuth 2.0 authorization server (RFC 6749, 7009, 7636, 7662, 8414)")
-LOGIN_PAGE_HEADERS = {
-    "Cache-Control": "no-store",
-    "X-Frame-Options": "DENY",
-    # no form-action directive: browsers apply it to the redirect back to the client too
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
-}
 
 
 def _server():
@@ -37,47 +35,6 @@ class Token(MethodView):
     def post(self):
         """Token endpoint (RFC 6749 section 3.2): form-encoded grant request, RFC 6749 JSON errors."""
         return _server().create_token_response()
-
-
-def _login_page(*, status: int = 200, error: str | None = None, client_name: str | None = None,
-                can_sign_in: bool = True):
-    page = render_template("login.html", error=error, client_name=client_name, can_sign_in=can_sign_in,
-                           email=request.form.get("email", ""))
-    return page, status, LOGIN_PAGE_HEADERS
-
-
-@blueprint.route("/oauth/authorize")
-class Authorize(MethodView):
-    """Authorization endpoint (RFC 6749 section 4.1) with a server-rendered sign-in page.
-
-    A request that names an unknown client or a redirect URI the client did not register is answered
-    here, never redirected: redirecting would send the browser to an address nobody vouched for.
-    """
-
-    def get(self):
-        try:
-            grant = _server().get_consent_grant(end_user=None)
-        except OAuth2Error as error:
-            return _login_page(status=400, error=error.description or error.error, can_sign_in=False)
-        return _login_page(client_name=grant.client.name)
-
-    def post(self):
-        server = _server()
-        try:
-            grant = server.get_consent_grant(end_user=None)
-        except OAuth2Error as error:
-            return _login_page(status=400, error=error.description or error.error, can_sign_in=False)
-        try:
-            user = login.authenticate(request.form.get("email", ""), request.form.get("password", ""),
-                                      request.remote_addr)
-        except login.LoginRefused as refused:
-            return _login_page(status=401, error=str(refused), client_name=grant.client.name)
-        if not may_serve(grant.client, user):
-            audit.record("authorize", outcome="denied", actor=user.get_user_id(), actor_tenant=user.tenant,
-                         target=grant.client.client_id, target_tenant=grant.client.tenant)
-            return _login_page(status=403, error="This application is not available to your organisation.",
-                               can_sign_in=False)
-        return server.create_authorization_response(grant_user=user, grant=grant)
 
 
 @blueprint.route("/oauth/introspect")
@@ -104,24 +61,65 @@ class Jwks(MethodView):
         return response
 
 
+@blueprint.route("/oauth/userinfo")
+class Userinfo(MethodView):
+    @require(scopes=["openid"])
+    def get(self):
+        """OpenID Connect UserInfo: the signed-in person's claims, by the scopes of the access token."""
+        return jsonify(_userinfo())
+
+    @require(scopes=["openid"])
+    def post(self):
+        """The same as GET (OpenID Connect Core section 5.3.1)."""
+        return jsonify(_userinfo())
+
+
+def _userinfo() -> dict:
+    principal = current_principal()
+    user = User.objects(id=principal.sub).first() if ObjectId.is_valid(principal.sub) else None
+    if user is None:
+        raise Forbidden("Only a person's access token has user information")
+    return claims_about(user, " ".join(principal.scopes))
+
+
+def _metadata() -> dict:
+    settings = current_app.extensions["rso.settings"]
+    issuer = settings.oauth_issuer.rstrip("/")
+    return {
+        "issuer": settings.oauth_issuer,
+        "authorization_endpoint": f"{issuer}/oauth/authorize",
+        "token_endpoint": f"{issuer}/oauth/token",
+        "introspection_endpoint": f"{issuer}/oauth/introspect",
+        "revocation_endpoint": f"{issuer}/oauth/revoke",
+        "end_session_endpoint": f"{issuer}/oauth/logout",
+        "jwks_uri": f"{issuer}/.well-known/jwks.json",
+        "grant_types_supported": ["authorization_code", "client_credentials", "refresh_token"],
+        "response_types_supported": ["code"],
+        "code_challenge_methods_supported": ["S256"],
+        "token_endpoint_auth_methods_supported": CONFIDENTIAL_AUTH_METHODS + PUBLIC_AUTH_METHODS,
+        "introspection_endpoint_auth_methods_supported": CONFIDENTIAL_AUTH_METHODS,
+        "revocation_endpoint_auth_methods_supported": CONFIDENTIAL_AUTH_METHODS + PUBLIC_AUTH_METHODS,
+        "scopes_supported": ["api", *OPENID_SCOPES],
+        "prompt_values_supported": ["login"],
+        "ui_locales_supported": list(SUPPORTED_LOCALES),
+        "authorization_response_iss_parameter_supported": True,
+        "userinfo_endpoint": f"{issuer}/oauth/userinfo",
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "amr", "sid", "name",
+                             "email", "tenant"],
+    }
+
+
 @blueprint.route("/.well-known/oauth-authorization-server")
 class Metadata(MethodView):
     def get(self):
         """Authorization server metadata (RFC 8414)."""
-        settings = current_app.extensions["rso.settings"]
-        issuer = settings.oauth_issuer.rstrip("/")
-        return jsonify({
-            "issuer": settings.oauth_issuer,
-            "authorization_endpoint": f"{issuer}/oauth/authorize",
-            "token_endpoint": f"{issuer}/oauth/token",
-            "introspection_endpoint": f"{issuer}/oauth/introspect",
-            "revocation_endpoint": f"{issuer}/oauth/revoke",
-            "jwks_uri": f"{issuer}/.well-known/jwks.json",
-            "grant_types_supported": ["authorization_code", "client_credentials", "refresh_token"],
-            "response_types_supported": ["code"],
-            "code_challenge_methods_supported": ["S256"],
-            "token_endpoint_auth_methods_supported": CONFIDENTIAL_AUTH_METHODS + PUBLIC_AUTH_METHODS,
-            "introspection_endpoint_auth_methods_supported": CONFIDENTIAL_AUTH_METHODS,
-            "revocation_endpoint_auth_methods_supported": CONFIDENTIAL_AUTH_METHODS + PUBLIC_AUTH_METHODS,
-            "scopes_supported": ["api"],
-        })
+        return jsonify(_metadata())
+
+
+@blueprint.route("/.well-known/openid-configuration")
+class OpenIDConfiguration(MethodView):
+    def get(self):
+        """OpenID Connect Discovery: the same metadata, for relying parties."""
+        return jsonify(_metadata())

@@ -7,16 +7,22 @@ every token of its family. Endpoints: introspection (RFC 7662) and revocation (R
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import json
+import math
 import secrets
 import uuid
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer
-from authlib.oauth2.rfc6749 import InvalidRequestError, grants
+from authlib.oauth2.rfc6749 import InvalidClientError, InvalidRequestError, grants
 from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint
 from authlib.oauth2.rfc9068 import JWTBearerTokenGenerator
+from authlib.oauth2.rfc9207 import IssuerParameter
+from authlib.oidc.core import UserInfo
+from authlib.oidc.core.grants import OpenIDCode
 from flask import Flask, current_app
 from flask import request as flask_request
 from joserfc.jwk import KeySet
@@ -25,8 +31,18 @@ from chassis import context
 from chassis.auth import TokenValidator, Unauthorized
 from chassis.clock import now
 from chassis.vocabulary import PLATFORM_TENANT
-from gateway.identity import audit, denials, keys
-from gateway.identity.models import AuthorizationCode, OAuthClient, RefreshToken, Tenant, User, token_digest
+from gateway.identity import audit, denials, keys, login, throttle
+from gateway.identity.models import (
+    AuthorizationCode,
+    IssuedAccessToken,
+    OAuthClient,
+    RefreshToken,
+    Tenant,
+    User,
+    secret_matches,
+    token_digest,
+)
+from gateway.identity.token_families import revoke_family
 from gateway.settings import GatewaySettings
 
 AUTHORIZATION_CODE_LIFETIME = dt.timedelta(minutes=2)
@@ -54,7 +70,8 @@ class AccessTokenGenerator(JWTBearerTokenGenerator):
     def get_extra_claims(self, client, grant_type, user, scope):
         if user is None:
             return {"tenant": client.tenant, "roles": list(client.roles)}
-        return {"tenant": user.tenant, "roles": list(user.roles), "email": user.email, "name": user.display_name}
+        return {"tenant": user.tenant, "roles": list(user.roles), "email": user.email, "name": user.display_name,
+                "sid": user.sign_in_family}
 
 
 def may_serve(client: OAuthClient, user: User) -> bool:
@@ -62,12 +79,16 @@ def may_serve(client: OAuthClient, user: User) -> bool:
     return client.tenant in (user.tenant, PLATFORM_TENANT)
 
 
-def active_user(user_id: str) -> User | None:
+def active_user(user_id: str, sign_in_family: str) -> User | None:
+    """The person a code or refresh token names, if still active, carrying the sign-in (family) it belongs to."""
     user = User.across_tenants("tokens name users by id").filter(id=user_id, status="active").first()
     if user is None:
         return None
     tenant = Tenant.objects(code=user.tenant).first()
-    return user if tenant is not None and tenant.is_active else None
+    if tenant is None or not tenant.is_active:
+        return None
+    user.sign_in_family = sign_in_family
+    return user
 
 
 def find_active_client(client_id: str) -> OAuthClient | None:
@@ -105,9 +126,12 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
     def save_authorization_code(self, code, request):
         data = request.payload.data
         AuthorizationCode(
-            code_digest=token_digest(code), client_id=request.client.client_id, user_id=request.user.get_user_id(),
+            code_digest=token_digest(code), family=uuid.uuid4().hex, client_id=request.client.client_id,
+            user_id=request.user.get_user_id(),
             tenant=request.user.tenant, redirect_uri=request.payload.redirect_uri, scope=request.payload.scope or "",
             code_challenge=data.get("code_challenge"), code_challenge_method=data.get("code_challenge_method"),
+            nonce=data.get("nonce"), auth_time=getattr(request.user, "sign_in_auth_time", None) or now(),
+            amr=getattr(request.user, "sign_in_amr", None) or ["pwd"],
             expires_at=now() + AUTHORIZATION_CODE_LIFETIME,
         ).save(force_insert=True)
 
@@ -118,8 +142,9 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
         claimed = AuthorizationCode.objects(code_digest=digest, client_id=client.client_id, used_at=None).modify(
             set__used_at=now(), new=True)
         if claimed is None:
-            if AuthorizationCode.objects(code_digest=digest, client_id=client.client_id).first() is not None:
-                revoke_family(digest, reason="authorization code reused")
+            used = AuthorizationCode.objects(code_digest=digest, client_id=client.client_id).first()
+            if used is not None:
+                revoke_family(used.family, reason="authorization code reused")
             return None
         if claimed.expires_at.replace(tzinfo=dt.UTC) < now():
             return None
@@ -129,7 +154,58 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
         """Kept (marked used) so that a second exchange is recognised as reuse; the TTL index removes it."""
 
     def authenticate_user(self, authorization_code):
-        return active_user(authorization_code.user_id)
+        return active_user(authorization_code.user_id, authorization_code.family)
+
+
+def claims_about(user: User, scope: str) -> dict:
+    """What OpenID Connect tells a relying party about a person (ID token and /userinfo), by scope."""
+    scopes = set((scope or "").split())
+    claims = {"sub": user.get_user_id(), "tenant": user.tenant}
+    if "profile" in scopes:
+        claims["name"] = user.display_name
+    if "email" in scopes:
+        claims["email"] = user.email
+    return claims
+
+
+class OpenIDConnect(OpenIDCode):
+    """OpenID Connect Core on the authorization code grant: with `scope=openid` the token response carries an
+    RS256 `id_token` (typ JWT, so no resource server takes it for an access token) for the client, with
+    `nonce`, `auth_time`, `amr` and `sid` (the sign-in). A nonce is accepted once per client."""
+
+    def __init__(self, settings: GatewaySettings):
+        super().__init__(require_nonce=False)
+        self.issuer = settings.oauth_issuer
+        self.lifetime = settings.access_token_lifetime_seconds
+
+    def exists_nonce(self, nonce, request):
+        return AuthorizationCode.objects(client_id=request.payload.client_id, nonce=nonce).first() is not None
+
+    def resolve_client_private_key(self, client):
+        return keys.active_key()
+
+    def get_client_algorithm(self, client):
+        return "RS256"
+
+    def get_encode_header(self, client):
+        return {"alg": "RS256", "typ": "JWT", "kid": keys.active_key().kid}
+
+    def get_client_claims(self, client):
+        return {"iss": self.issuer, "aud": [client.get_client_id()], "exp": int(now().timestamp()) + self.lifetime}
+
+    def generate_user_info(self, user, scope):
+        return UserInfo({**claims_about(user, scope), "sid": user.sign_in_family})
+
+
+class AuthorizationResponseIssuer(IssuerParameter):
+    """RFC 9207: every redirect back to a client names the issuer, so a client using several servers cannot be
+    fooled into sending one server's code to another (mix-up attacks)."""
+
+    def __init__(self, issuer: str):
+        self.issuer = issuer
+
+    def get_issuer(self) -> str:
+        return self.issuer
 
 
 class RefreshTokenGrant(grants.RefreshTokenGrant):
@@ -146,7 +222,7 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
         return stored
 
     def authenticate_user(self, refresh_token):
-        return active_user(refresh_token.user_id)
+        return active_user(refresh_token.user_id, refresh_token.family)
 
     def revoke_old_credential(self, refresh_token):
         """Rotation; conditional, so of two concurrent uses of one token the loser revokes the family."""
@@ -156,23 +232,26 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
             revoke_family(refresh_token.family, reason="refresh token reused")
 
 
-def revoke_family(family: str, *, reason: str) -> None:
-    revoked = RefreshToken.objects(family=family, revoked_at=None).update(set__revoked_at=now())
-    if revoked:
-        audit.record("refresh_token.family_revoked", outcome="denied", target=family, reason=reason)
+def _claims_of(access_token: str) -> dict:
+    """The claims of an access token this server has just signed (no need to verify its own signature)."""
+    payload = access_token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
 
 
 def _save_token(token: dict, request) -> None:
-    """Keep the refresh token (as a digest, in the family of the code or token it came from) and audit."""
+    """For a person: keep the refresh token (as a digest) and the access token's id in their sign-in's family,
+    so that ending the sign-in ends both. Audit every issue."""
     client, user = request.client, request.user
     grant_type = request.payload.grant_type if request.payload else None
+    if user is not None:
+        claims = _claims_of(token["access_token"])
+        IssuedAccessToken(jti=claims["jti"], family=user.sign_in_family, client_id=client.client_id,
+                          user_id=user.get_user_id(), tenant=user.tenant,
+                          expires_at=dt.datetime.fromtimestamp(claims["exp"], dt.UTC)).save(force_insert=True)
     if token.get("refresh_token"):
-        previous = getattr(request, "refresh_token", None)
-        code = getattr(request, "authorization_code", None)
         settings: GatewaySettings = current_app.extensions["rso.settings"]
         RefreshToken(
-            token_digest=token_digest(token["refresh_token"]),
-            family=previous.family if previous else (code.code_digest if code else uuid.uuid4().hex),
+            token_digest=token_digest(token["refresh_token"]), family=user.sign_in_family,
             client_id=client.client_id, user_id=user.get_user_id(), tenant=user.tenant, scope=token.get("scope", ""),
             expires_at=now() + dt.timedelta(seconds=settings.refresh_token_lifetime_seconds),
         ).save(force_insert=True)
@@ -201,7 +280,7 @@ class AccessToken:
 
     def is_revoked(self):
         deny_list = current_app.extensions["rso.token_validator"].deny_list
-        return deny_list.reason_refusing(TokenValidator.principal_from(self.claims)) is not None
+        return deny_list.refusing(TokenValidator.principal_from(self.claims)) is not None
 
 
 def _query_token(token_string: str, token_type_hint: str | None):
@@ -253,13 +332,64 @@ class TokenRevocation(RevocationEndpoint):
         audit.record("access_token.revoked", actor=request.client.client_id, target=token.claims["jti"])
 
 
+CLIENT_AUTHENTICATION = throttle.Policy(free_failures=10)
+CLIENT_AUTHENTICATION_FAILED = "Client authentication failed"
+
+
+class ClientAuthenticationPaused(InvalidClientError):
+    """Too many failed client authentications from one address: refused before any secret is checked."""
+
+    status_code = 429
+
+    def __init__(self, retry_after_seconds: int):
+        super().__init__(description="Too many failed client authentications from this address; retry later")
+        self.retry_after_seconds = retry_after_seconds
+
+    def get_headers(self):
+        return [*super().get_headers(), ("Retry-After", str(self.retry_after_seconds))]
+
+
+def _presented_client_credentials() -> tuple[str | None, str | None]:
+    auth = flask_request.authorization
+    if auth and auth.username:
+        return auth.username, auth.password
+    return flask_request.form.get("client_id"), flask_request.form.get("client_secret")
+
+
 class AuditedAuthorizationServer(AuthorizationServer):
+    def authenticate_client(self, request, methods, endpoint="token"):
+        """Client authentication that tells nobody which client ids exist and slows down guessing.
+
+        An unknown (or deleted, or suspended) client with a secret costs the same argon2 verification as a
+        known one with a wrong secret, and both get the same 401. Failures are counted per source address
+        (`gateway.identity.throttle`, 10 free in the window); beyond them the address gets 429 with
+        `Retry-After` until the back-off passes. A success forgives that client's failures at the address.
+        """
+        address = f"client-address:{flask_request.remote_addr}"
+        paused_for = throttle.blocked_for(address, CLIENT_AUTHENTICATION)
+        if paused_for:
+            raise ClientAuthenticationPaused(max(1, math.ceil(paused_for.total_seconds())))
+        try:
+            client = super().authenticate_client(request, methods, endpoint)
+        except InvalidClientError as error:
+            client_id, secret = _presented_client_credentials()
+            if secret and find_active_client(client_id or "") is None:
+                secret_matches(login.stand_in_hash(), secret)
+            throttle.count_failure(address, client_id)
+            raise InvalidClientError(status_code=401, description=CLIENT_AUTHENTICATION_FAILED) from error
+        throttle.forgive(address, client.client_id)
+        return client
+
     def handle_error_response(self, request, error):
-        """Every refused OAuth request (bad client authentication, reused code, ...) goes to the audit log."""
-        auth = flask_request.authorization
-        client_id = auth.username if auth and auth.username else flask_request.values.get("client_id")
+        """Every refused OAuth request (bad client authentication, reused code, ...) goes to the audit log, in the
+        chain of the client's tenant when the client exists, so that tenant's administrators see attacks on it."""
+        client_id = _presented_client_credentials()[0] or flask_request.values.get("client_id")
+        client = OAuthClient.across_tenants("a refusal is recorded with its client's tenant").filter(
+            client_id=client_id).first() if client_id else None
+        tenant = client.tenant if client else None
         audit.record(f"oauth.{flask_request.endpoint or 'request'}", outcome="failure", actor=client_id,
-                     error=error.error, description=error.description)
+                     actor_tenant=tenant, target=client_id, target_tenant=tenant, error=error.error,
+                     description=getattr(error.__cause__, "description", None) or error.description)
         return super().handle_error_response(request, error)
 
 
@@ -267,7 +397,8 @@ def create_authorization_server(app: Flask, settings: GatewaySettings) -> Author
     server = AuditedAuthorizationServer(app, query_client=find_active_client, save_token=_save_token)
     server.register_token_generator("default", AccessTokenGenerator(settings))
     server.register_grant(ClientCredentialsGrant)
-    server.register_grant(AuthorizationCodeGrant, [S256CodeChallenge(required=True)])
+    server.register_grant(AuthorizationCodeGrant, [S256CodeChallenge(required=True), OpenIDConnect(settings)])
+    server.register_extension(AuthorizationResponseIssuer(settings.oauth_issuer))
     server.register_grant(RefreshTokenGrant)
     server.register_endpoint(TokenIntrospection)
     server.register_endpoint(TokenRevocation)

@@ -71,12 +71,12 @@ def register_user():
     """Store a tenant (if new) and an active person of it with a password; return the user."""
 
     def register(email, *, tenant="THA", roles=("case_officer",), password="correct horse battery staple",
-                 display_name=None):
+                 display_name=None, password_change_required=False):
         if Tenant.objects(code=tenant).first() is None:
             Tenant(code=tenant, name=f"Tenant {tenant}", kind="member_state").save()
         with context.bound(tenant=tenant):
             return User(email=email, display_name=display_name or email.split("@")[0], roles=list(roles),
-                        password_hash=hash_secret(password)).save()
+                        password_hash=hash_secret(password), password_change_required=password_change_required).save()
 
     return register
 
@@ -85,13 +85,15 @@ def register_user():
 def register_app():
     """Store a client that signs people in (authorization_code + refresh_token); public unless a secret is given."""
 
-    def register(client_id, *, tenant="THA", redirect_uri="https://app.example.org/callback", secret=None):
+    def register(client_id, *, tenant="THA", redirect_uri="https://app.example.org/callback", secret=None,
+                 post_logout_redirect_uris=()):
         if Tenant.objects(code=tenant).first() is None:
             Tenant(code=tenant, name=f"Tenant {tenant}", kind="member_state").save()
         with context.bound(tenant=tenant):
             return OAuthClient(
                 client_id=client_id, name=f"App {client_id}", confidential=secret is not None,
                 client_secret_hash=hash_secret(secret) if secret else None, redirect_uris=[redirect_uri],
+                post_logout_redirect_uris=list(post_logout_redirect_uris),
                 grant_types=["authorization_code", "refresh_token"], scopes=["api"],
             ).save()
 

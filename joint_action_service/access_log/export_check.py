@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from joint_action_service.access_log.models import GENESIS_HASH
-from joint_action_service.access_log.service import BrokenLink, Verification, chain_hash
+from chassis.hash_chain import GENESIS_HASH, BrokenLink, Verification
+from joint_action_service.access_log.service import ACCESS_LOG
 
 
 def read_export(paths: Iterable[Path]) -> list[dict[str, Any]]:
@@ -56,10 +56,10 @@ def _first_broken_link(chain: str, entries: list[dict[str, Any]]) -> BrokenLink 
     previous = GENESIS_HASH
     for expected, entry in enumerate(entries, start=1):
         if int(entry["seq"]) != expected:
-            return BrokenLink(chain, expected, f"entry {expected} is missing (deleted, or not in the export)")
+            return BrokenLink(chain, expected, f"entry {expected} is missing (deleted, or not in the export)", "case")
         if entry["prev_hash"] != previous:
-            return BrokenLink(chain, expected, f"does not link to entry {expected - 1} (altered or replaced)")
-        if not _withheld(entry) and chain_hash(previous, _content(entry)) != entry["hash"]:
-            return BrokenLink(chain, expected, "content does not match its hash (altered)")
+            return BrokenLink(chain, expected, f"does not link to entry {expected - 1} (altered or replaced)", "case")
+        if not _withheld(entry) and ACCESS_LOG.chain_hash(previous, _content(entry)) != entry["hash"]:
+            return BrokenLink(chain, expected, "content does not match its hash (altered)", "case")
         previous = entry["hash"]
     return None

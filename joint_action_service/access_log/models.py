@@ -6,11 +6,10 @@ import mongoengine as me
 
 from chassis import db
 
-GENESIS_HASH = "0" * 64
-
 
 class AccessLogEntry(db.Document):
-    """Append-only. `hash` = SHA-256 of the previous entry's hash and this entry's canonical content."""
+    """Append-only. `hash` = SHA-256 of the previous entry's hash and this entry's canonical content
+    (`chassis.hash_chain`)."""
 
     meta = {"collection": "access_log",
             "indexes": [{"fields": ["chain", "seq"], "unique": True}, "case_id", "actor_tenant"]}

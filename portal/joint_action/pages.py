@@ -25,7 +25,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_date
 from markupsafe import Markup
 
 from chassis.richtext import clean_html
@@ -441,10 +440,6 @@ def access_log_csv(case_id):
         "Content-Disposition": f'attachment; filename="case-{case_id}-access-log.csv"'})
 
 
-def _day(value: str | None) -> str:
-    return format_date(dt.date.fromisoformat(value[:10]), "medium") if value else ""
-
-
 def _rich(text: str | None) -> Markup:
     """Text people wrote (a case's summary, an item, a comment) as HTML cleaned by the platform's one allow-list,
     its line breaks kept."""
@@ -455,7 +450,6 @@ def _named(names: dict):
     return lambda value: names.get(value, value) if value else ""
 
 
-blueprint.add_app_template_filter(_day, "day")
 blueprint.add_app_template_filter(_rich, "rich")
 for _filter, _names in {"ja_status": words.STATUS_NAMES, "handling_name": words.HANDLING_NAMES,
                         "grade_name": words.GRADE_NAMES, "case_type_name": words.CASE_TYPE_NAMES,

@@ -9,6 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
 from joserfc.jwk import RSAKey
 
 from chassis.auth import JWKSKeySource, Unauthorized
@@ -66,12 +68,18 @@ def forged_tokens(token_issuer):
             {"alg": "HS256", "kid": token_issuer.signing_key.kid, "typ": "JWT"}, claims(token_issuer),
             lambda data: hmac.new(public_pem, data, hashlib.sha256).digest()),
         "garbage": "not.a.token",
+        "typ JWT (an ID token or another JWT, not an access token)": token_issuer.mint(
+            roles=["case_officer"], header={"typ": "JWT"}),
+        "no typ": hand_signed({"alg": "RS256", "kid": token_issuer.signing_key.kid}, claims(token_issuer),
+                              lambda data: token_issuer.signing_key.private_key.sign(
+                                  data, padding.PKCS1v15(), hashes.SHA256())),
     }
 
 
 @pytest.mark.parametrize("case", [
     "expired", "wrong issuer", "wrong audience", "not yet valid", "no tenant", "bad signature", "unknown kid",
     "alg none", "HS256 with the public key as secret", "garbage",
+    "typ JWT (an ID token or another JWT, not an access token)", "no typ",
 ])
 def test_unacceptable_tokens_are_401(client, token_issuer, case):
     response = post_note(client, forged_tokens(token_issuer)[case])

@@ -54,6 +54,13 @@ def test_unsupported_body_type_is_415(client, auth_headers):
     assert response.get_json()["accepted_media_types"] == ["application/json"]
 
 
+def test_a_body_to_a_path_without_a_route_is_not_judged_by_its_type(client):
+    """No route, no media type to hold it to: the app's 404 (the gateway forwards such paths to the portal, whose
+    file uploads are multipart)."""
+    response = client.post("/no-such-page", data=b"--x--", content_type="multipart/form-data; boundary=x")
+    assert response.status_code == 404
+
+
 def test_oversized_body_is_413(app, client, auth_headers):
     big = "x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
     response = client.post("/notes", json={"title": big}, headers=case_officer(auth_headers))

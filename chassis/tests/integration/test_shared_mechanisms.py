@@ -1,5 +1,7 @@
 """Mechanisms the services share: following tenant suspension, paging querysets, record ids from URLs."""
 
+import time
+
 import marshmallow as ma
 import pytest
 from flask_smorest.pagination import PaginationParameters
@@ -38,6 +40,32 @@ def test_a_service_follows_suspension_and_reactivation_once_per_event(app):
     deliver(subscriptions, envelope("identity.tenant.reactivated", {"tenant": "THA"}, tenant="RSO"))
     assert suspended_tenants() == set()
     refuse_if_suspended("THA")
+
+
+def test_a_suspended_tenants_token_is_refused_at_the_services_own_port_and_stays_dead_after_reactivation(
+        client, token_issuer):
+    """Issue 17 item 9: not only through the gateway; and a reactivation revives no token from before."""
+    subscriptions = Subscriptions("sample")
+    follow_tenant_status(subscriptions)
+    issued_before = token_issuer.mint(tenant="THA", roles=["case_officer"], iat=int(time.time()) - 60)
+    other_tenant = token_issuer.mint(tenant="IDN", roles=["case_officer"])
+    assert post_note(client, issued_before) == 201
+
+    deliver(subscriptions, envelope("identity.tenant.suspended", {"tenant": "THA", "reason": "audit"}, tenant="RSO"))
+    time.sleep(0.6)  # the web process re-reads suspensions at most every half second
+    assert post_note(client, issued_before) == 401
+    assert post_note(client, other_tenant) == 201
+
+    deliver(subscriptions, envelope("identity.tenant.reactivated", {"tenant": "THA"}, tenant="RSO"))
+    time.sleep(0.6)
+    issued_after = token_issuer.mint(tenant="THA", roles=["case_officer"])
+    assert post_note(client, issued_before) == 401
+    assert post_note(client, issued_after) == 201
+    assert not is_suspended("THA")
+
+
+def post_note(client, token) -> int:
+    return client.post("/notes", json={"title": "t"}, headers={"Authorization": f"Bearer {token}"}).status_code
 
 
 def test_a_service_knows_the_tenants_the_gateway_created_and_refuses_other_codes(app):

@@ -88,7 +88,7 @@ def test_a_platform_admin_creates_a_tenants_first_admin(client, as_):
     body = created.get_json()
     assert created.status_code == 201, body
     assert body["email"] == "kepala@polri.go.id" and body["tenant"] == "IDN"
-    assert len(body["initial_password"]) >= 12
+    assert len(body["initial_password"]) >= 12 and body["password_change_required"] is True
     assert "password_hash" not in body
 
 
@@ -98,6 +98,7 @@ def test_a_tenant_admin_manages_their_own_people(client, as_, world):
         "email": "new@police.go.th", "display_name": "New", "roles": ["requesting_officer"], "password": PASSWORD})
     user_id = created.get_json()["id"]
     assert created.status_code == 201 and "initial_password" not in created.get_json()
+    assert created.get_json()["password_change_required"] is False
 
     changed = client.patch(f"/admin/tenants/THA/users/{user_id}", json={"roles": ["case_officer"]}, headers=admin)
     deactivated = client.post(f"/admin/tenants/THA/users/{user_id}/deactivate", headers=admin)
@@ -202,7 +203,7 @@ def _admin_endpoints(world):
 
 def _snapshot():
     return (list(Tenant.objects.as_pymongo()), list(User.across_tenants("test").as_pymongo()),
-            list(OAuthClient.across_tenants("test").as_pymongo()), AuditEntry.objects.count())
+            list(OAuthClient.across_tenants("test").as_pymongo()), AuditEntry.objects(outcome__ne="denied").count())
 
 
 def test_isolation_matrix_other_tenant_admin_non_admin_and_anonymous(client, as_, world):
@@ -217,7 +218,9 @@ def test_isolation_matrix_other_tenant_admin_non_admin_and_anonymous(client, as_
         assert anonymous.status_code == 401, (method, path)
         assert "idn" not in str(other_admin.get_json()).lower().replace("/admin/tenants/idn", "").replace(
             "tenant idn", "")  # nothing of IDN's records leaks into the refusal
-    assert _snapshot() == before
+    assert _snapshot() == before  # nothing changed; only the refusals were recorded:
+    assert {(entry.action, entry.actor_tenant) for entry in AuditEntry.objects(outcome="denied")} == {
+        ("admin.refused", "THA")}
     assert [t["code"] for t in client.get("/admin/tenants", headers=as_("THA_admin")).get_json()] == ["THA"]
 
 
@@ -261,6 +264,23 @@ def test_suspending_a_tenant_stops_its_live_tokens_within_a_second(live_gateway,
     assert _through_edge(live_gateway, token) == 401
     assert _client_token(live_gateway, "tha-case-system").json()["error"] == "invalid_client"
     assert _through_edge(live_gateway, _client_token(live_gateway, "idn-case-system").json()["access_token"]) == 503
+
+
+def test_a_reactivation_does_not_revive_tokens_issued_before_the_suspension(live_gateway, world, auth_headers):
+    """Issue 17 item 9."""
+    issued_before = _client_token(live_gateway, "tha-case-system").json()["access_token"]
+    admin_headers = auth_headers(tenant="RSO", roles=["platform_admin"], sub=str(world["platform_admin"].id),
+                                 iss=live_gateway.url)
+    for step, body in (("suspend", {"reason": "investigation"}), ("reactivate", None)):
+        answer = requests.post(f"{live_gateway.url}/admin/tenants/THA/{step}", json=body, headers=admin_headers,
+                               timeout=10)
+        assert answer.status_code == 200, answer.text
+    time.sleep(1.0)  # the deny list is re-read at most every half second; new tokens carry a later `iat`
+
+    issued_after = _client_token(live_gateway, "tha-case-system").json()["access_token"]
+
+    assert _through_edge(live_gateway, issued_before) == 401
+    assert _through_edge(live_gateway, issued_after) == 503  # let through; no roster listens in this test
 
 
 def test_suspension_stops_people_too_refresh_and_sign_in_fail(live_gateway, world, auth_headers, sign_in,

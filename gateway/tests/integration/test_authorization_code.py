@@ -1,5 +1,6 @@
 """People sign in through the browser flow (authorization_code + PKCE) and keep their session with refresh tokens."""
 
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -9,6 +10,7 @@ from authlib.integrations.requests_client import OAuth2Session
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from joserfc import jwt
 
+from chassis.testing import oauth
 from chassis.tests import sample_service
 from gateway.identity import keys
 from gateway.identity.models import AuditEntry, RefreshToken
@@ -26,11 +28,8 @@ class Browser:
         self.gateway = gateway
         self.http = requests.Session()
 
-    def sign_in(self, authorization_url, email, password=PASSWORD) -> requests.Response:
-        page = self.http.get(authorization_url, timeout=10)
-        assert page.status_code == 200, page.text
-        return self.http.post(authorization_url, data={"email": email, "password": password},
-                              allow_redirects=False, timeout=10)
+    def sign_in(self, authorization_url, email, password=PASSWORD, **kwargs) -> requests.Response:
+        return oauth.submit_sign_in(self.http, authorization_url, email, password, **kwargs)
 
 
 @pytest.fixture
@@ -210,3 +209,22 @@ def test_a_confidential_app_signs_in_with_its_secret(live_gateway, browser, regi
                                 authorization_response=redirected.headers["Location"], code_verifier="c" * 64)
 
     assert jwt.decode(token["access_token"], keys.active_key()).claims["tenant"] == "MYS"
+
+
+def test_a_reused_code_also_denies_the_access_token_the_first_exchange_obtained(live_gateway, browser, portal):
+    """Issue 17 item 6: the first access token stops working too, not only its refresh token."""
+    verifier = "a" * 64
+    code = code_from(browser.sign_in(authorize_url(
+        live_gateway, portal, code_challenge=create_s256_code_challenge(verifier), code_challenge_method="S256"),
+        "ana@police.go.th"))
+    exchange = {"grant_type": "authorization_code", "code": code, "client_id": portal,
+                "redirect_uri": REDIRECT_URI, "code_verifier": verifier}
+    first = token_request(live_gateway, **exchange).json()
+    bearer = {"Authorization": f"Bearer {first['access_token']}"}
+    assert requests.get(f"{live_gateway.url}/admin/tenants", headers=bearer, timeout=10).status_code == 403  # valid
+
+    token_request(live_gateway, **exchange)
+    time.sleep(1.0)  # the deny list is reloaded at most every 0.5 s
+
+    refused = requests.get(f"{live_gateway.url}/admin/tenants", headers=bearer, timeout=10)
+    assert refused.status_code == 401

@@ -69,6 +69,7 @@ def test_bootstrap_registers_the_portal_as_a_confidential_client_at_this_origin(
         portal = OAuthClient.objects.get(client_id=commands.PORTAL_CLIENT_ID)
     assert portal.confidential and portal.grant_types == ["authorization_code", "refresh_token"]
     assert portal.redirect_uris == [f"{live_gateway.url}/auth/callback"]
+    assert portal.post_logout_redirect_uris == [f"{live_gateway.url}/signed-out"]  # the gateway's logout returns
     token = oauth.sign_in(live_gateway.url, commands.PORTAL_CLIENT_ID, "admin@rso.example.org", PASSWORD,
                           f"{live_gateway.url}/auth/callback", client_secret="the-second-portal-secret-0123456789")
     assert token["access_token"] and token["refresh_token"]

@@ -1,14 +1,17 @@
 """Sign-in protection, token introspection and revocation, and malformed token requests."""
 
+import datetime as dt
 import time
 
 import pytest
 import requests
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
+from chassis.testing import oauth
 from chassis.testing.infrastructure import free_port
-from gateway.identity import login
+from gateway.identity import login, throttle
 from gateway.identity.models import AuditEntry, LoginThrottle
+from gateway.oauth import server
 
 pytestmark = pytest.mark.integration
 
@@ -33,9 +36,9 @@ def portal(live_gateway, register_app, register_user):
 
 
 def submit(url, email, password=PASSWORD, address=None):
+    """A sign-in from a fresh browser (no gateway session), from `address` as the load balancer reports it."""
     headers = {"X-Forwarded-For": address} if address else {}
-    return requests.post(url, data={"email": email, "password": password}, allow_redirects=False, timeout=10,
-                         headers=headers)
+    return oauth.submit_sign_in(requests.Session(), url, email, password, headers=headers)
 
 
 def sign_in_tokens(gateway, url, email="ana@police.go.th") -> dict:
@@ -63,7 +66,7 @@ def test_a_successful_sign_in_is_audited_with_the_address(portal):
 
 
 def test_repeated_failures_block_the_account_even_with_the_right_password(portal):
-    for attempt in range(login.FREE_FAILURES):
+    for attempt in range(throttle.SIGN_IN.free_failures):
         submit(portal, "ana@police.go.th", f"guess {attempt}", address=f"10.0.0.{attempt}")
 
     blocked = submit(portal, "ana@police.go.th", address="10.0.1.1")
@@ -74,7 +77,7 @@ def test_repeated_failures_block_the_account_even_with_the_right_password(portal
 
 def test_repeated_failures_from_one_address_block_that_address_for_every_account(portal, register_user):
     register_user("somchai@police.go.th", tenant="THA")
-    for attempt in range(login.FREE_FAILURES):
+    for attempt in range(throttle.SIGN_IN.free_failures):
         submit(portal, f"guess{attempt}@police.go.th", address="203.0.113.9")
 
     from_there = submit(portal, "somchai@police.go.th", address="203.0.113.9")
@@ -84,13 +87,47 @@ def test_repeated_failures_from_one_address_block_that_address_for_every_account
     assert from_elsewhere.status_code == 302
 
 
-def test_the_block_wears_off_and_success_clears_the_account_count(portal):
-    for attempt in range(login.FREE_FAILURES):
+def age_failures(key, by):
+    """Move a throttle's failures back in time, as if `by` had passed."""
+    stored = LoginThrottle.objects(id=key).get()
+    stored.update(set__failures=[{**failure, "at": failure["at"] - by} for failure in stored.failures])
+
+
+def test_the_block_wears_off_as_failures_leave_the_window_and_success_clears_the_account(portal):
+    for attempt in range(throttle.SIGN_IN.free_failures):
         submit(portal, "ana@police.go.th", f"guess {attempt}", address=f"10.0.0.{attempt}")
-    LoginThrottle.objects(id="account:ana@police.go.th").update_one(unset__blocked_until=True)
+    assert submit(portal, "ana@police.go.th", address="10.0.2.1").status_code == 401
+    age_failures("account:ana@police.go.th", throttle.WINDOW)
 
     assert submit(portal, "ana@police.go.th", address="10.0.2.1").status_code == 302
     assert LoginThrottle.objects(id="account:ana@police.go.th").first() is None
+
+
+def test_a_persons_typos_then_success_do_not_lock_out_others_at_their_address(portal, register_user):
+    """Issue 17 item 7: five typos and one success at a shared address, then one typo by a colleague there."""
+    register_user("somchai@police.go.th", tenant="THA")
+    for attempt in range(throttle.SIGN_IN.free_failures):
+        submit(portal, "ana@police.go.th", f"typo {attempt}", address="203.0.113.20")
+    for key in ("account:ana@police.go.th", "address:203.0.113.20"):
+        age_failures(key, dt.timedelta(minutes=1))  # she waits out the short block (still within the window)
+    assert submit(portal, "ana@police.go.th", address="203.0.113.20").status_code == 302
+
+    typo = submit(portal, "somchai@police.go.th", "one typo", address="203.0.113.20")
+    then_right = submit(portal, "somchai@police.go.th", address="203.0.113.20")
+
+    assert typo.status_code == 401 and then_right.status_code == 302
+    assert not AuditEntry.objects(action="login", details__reason="blocked")
+
+
+def test_failures_older_than_the_window_no_longer_block_an_address(portal, register_user):
+    register_user("somchai@police.go.th", tenant="THA")
+    for attempt in range(throttle.SIGN_IN.free_failures):
+        submit(portal, f"guess{attempt}@police.go.th", address="203.0.113.30")
+    assert submit(portal, "somchai@police.go.th", address="203.0.113.30").status_code == 401
+
+    age_failures("address:203.0.113.30", throttle.WINDOW)
+
+    assert submit(portal, "somchai@police.go.th", address="203.0.113.30").status_code == 302
 
 
 @pytest.fixture
@@ -169,3 +206,39 @@ def test_failed_client_authentication_is_audited(live_gateway, register_client):
                   auth=(client_id, "wrong-secret"), timeout=10)
     entry = AuditEntry.objects(outcome="failure").get()
     assert (entry.actor, entry.details["error"]) == (client_id, "invalid_client")
+
+
+def client_credentials(gateway, client_id, secret, address="192.0.2.10", basic=True):
+    auth = (client_id, secret) if basic else None
+    form = {"grant_type": "client_credentials"} | ({} if basic else {"client_id": client_id, "client_secret": secret})
+    return requests.post(f"{gateway.url}/oauth/token", data=form, auth=auth, timeout=10,
+                         headers={"X-Forwarded-For": address})
+
+
+@pytest.mark.parametrize("basic", [True, False], ids=["client_secret_basic", "client_secret_post"])
+def test_an_unknown_client_and_a_wrong_secret_are_answered_alike(live_gateway, register_client, monkeypatch, basic):
+    """Issue 17 item 10: the same answer, and the same argon2 verification behind it (so the same time)."""
+    client_id, _ = register_client()
+    verified = []
+    monkeypatch.setattr(server, "secret_matches", lambda *args: verified.append("stand-in") or False)
+
+    wrong_secret = client_credentials(live_gateway, client_id, "wrong-secret-0123456789", basic=basic)
+    unknown = client_credentials(live_gateway, "no-such-client", "wrong-secret-0123456789", basic=basic)
+
+    assert wrong_secret.status_code == unknown.status_code == 401
+    assert wrong_secret.json() == unknown.json() == {"error": "invalid_client",
+                                                     "error_description": server.CLIENT_AUTHENTICATION_FAILED}
+    assert verified == ["stand-in"]  # the unknown client's secret was checked against the stand-in hash
+
+
+def test_failed_client_authentication_is_throttled_per_address(live_gateway, register_client):
+    client_id, secret = register_client()
+    for attempt in range(server.CLIENT_AUTHENTICATION.free_failures):
+        assert client_credentials(live_gateway, f"guess-{attempt}", "x" * 20, address="192.0.2.66").status_code == 401
+
+    paused = client_credentials(live_gateway, client_id, secret, address="192.0.2.66")
+    elsewhere = client_credentials(live_gateway, client_id, secret, address="192.0.2.67")
+
+    assert paused.status_code == 429 and int(paused.headers["Retry-After"]) >= 1
+    assert paused.json()["error"] == "invalid_client"
+    assert elsewhere.status_code == 200

@@ -11,7 +11,7 @@ import pytest
 
 from joint_action_service.__main__ import main
 from joint_action_service.access_log.models import AccessLogEntry, AccessLogHead
-from joint_action_service.access_log.service import chain_hash, verify
+from joint_action_service.access_log.service import ACCESS_LOG, verify
 from joint_action_service.tests.conftest import item_body
 
 pytestmark = pytest.mark.integration
@@ -71,7 +71,7 @@ def tamper_rehash(entries):
     raw = AccessLogEntry._get_collection().find_one({"_id": entries[1].id})
     raw["actor"] = "someone-else"
     AccessLogEntry._get_collection().update_one(
-        {"_id": raw["_id"]}, {"$set": {"actor": raw["actor"], "hash": chain_hash(raw["prev_hash"], raw)}})
+        {"_id": raw["_id"]}, {"$set": {"actor": raw["actor"], "hash": ACCESS_LOG.chain_hash(raw["prev_hash"], raw)}})
     return 3, "does not link to entry 2"
 
 

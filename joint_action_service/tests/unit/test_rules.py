@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
+from chassis.hash_chain import GENESIS_HASH
 from chassis.problems import Conflict, Forbidden, ValidationFailed
-from joint_action_service.access_log.models import GENESIS_HASH
-from joint_action_service.access_log.service import _first_broken_link, chain_hash
+from joint_action_service.access_log.service import ACCESS_LOG
 from joint_action_service.cases.models import CASE_WORKFLOW
 from joint_action_service.expert_support.service import _progress
 from joint_action_service.handling import release
@@ -21,7 +21,7 @@ def make_chain(length: int) -> list[dict]:
     for seq in range(1, length + 1):
         content = {"chain": "c1", "seq": seq, "at": AT, "actor": "u1", "actor_tenant": "THA", "action": "read",
                    "record_type": "case", "record_id": "c1", "case_id": "c1", "detail": ""}
-        entry = {**content, "prev_hash": previous, "hash": chain_hash(previous, content)}
+        entry = {**content, "prev_hash": previous, "hash": ACCESS_LOG.chain_hash(previous, content)}
         entries.append(entry)
         previous = entry["hash"]
     return entries
@@ -33,23 +33,23 @@ def head_of(entries: list[dict]) -> dict:
 
 def test_an_intact_chain_has_no_broken_link():
     entries = make_chain(4)
-    assert _first_broken_link("c1", head_of(entries), entries) == (None, 4)
+    assert ACCESS_LOG.first_broken_link("c1", head_of(entries), entries) == (None, 4)
 
 
 def test_the_first_broken_link_is_reported():
     entries = make_chain(5)
     head = head_of(entries)
     altered = [*entries[:1], {**entries[1], "actor": "intruder"}, *entries[2:]]
-    assert _first_broken_link("c1", head, altered)[0].seq == 2
-    assert "missing" in _first_broken_link("c1", head, entries[:2] + entries[3:])[0].reason
-    assert _first_broken_link("c1", head, entries[:-1])[0].seq == 5
-    assert "head is missing" in _first_broken_link("c1", None, entries)[0].reason
+    assert ACCESS_LOG.first_broken_link("c1", head, altered)[0].seq == 2
+    assert "missing" in ACCESS_LOG.first_broken_link("c1", head, entries[:2] + entries[3:])[0].reason
+    assert ACCESS_LOG.first_broken_link("c1", head, entries[:-1])[0].seq == 5
+    assert "head is missing" in ACCESS_LOG.first_broken_link("c1", None, entries)[0].reason
 
 
 def test_the_hash_covers_the_moment_to_the_millisecond_only():
     [entry] = make_chain(1)
-    assert chain_hash(GENESIS_HASH, {**entry, "at": AT.replace(microsecond=123456)}) == entry["hash"]
-    assert chain_hash(GENESIS_HASH, {**entry, "at": AT.replace(microsecond=124000)}) != entry["hash"]
+    assert ACCESS_LOG.chain_hash(GENESIS_HASH, {**entry, "at": AT.replace(microsecond=123456)}) == entry["hash"]
+    assert ACCESS_LOG.chain_hash(GENESIS_HASH, {**entry, "at": AT.replace(microsecond=124000)}) != entry["hash"]
 
 
 def test_milestones_run_in_order_and_any_open_case_may_close():

@@ -1,0 +1,1 @@
+"""What a signed-in person does about their own account."""

@@ -1,0 +1,213 @@
+"""The pages people see at the gateway: sign-in (the authorization endpoint), the forced first password change,
+and RP-initiated logout. Server-rendered in the person's language (`chassis.i18n`), autoescaped.
+
+Every form carries a CSRF token (double-submit: a random value in an HttpOnly `rso_gateway_csrf` cookie on
+`/oauth` and in a hidden field; another site can neither read nor set the cookie, so it cannot make a
+browser sign in as somebody else). The pages and the redirect carrying the code are `no-store`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+
+from authlib.common.urls import add_params_to_uri
+from authlib.oauth2 import OAuth2Error
+from flask import Response, current_app, g, make_response, redirect, render_template, request
+from flask.views import MethodView
+from flask_babel import get_locale
+from flask_smorest import Blueprint
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
+
+from chassis.clock import now
+from gateway.identity import audit, keys, login, passwords, sessions
+from gateway.identity.models import OAuthClient, SignInSession, User
+from gateway.oauth.server import may_serve
+
+blueprint = Blueprint("sign_in", __name__, description="Pages for people: sign-in, first password, logout")
+
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Pragma": "no-cache",
+    "X-Frame-Options": "DENY",
+    # no form-action directive: browsers apply it to the redirect back to the client too
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+}
+CSRF_COOKIE = "rso_gateway_csrf"
+CSRF_REFUSAL = "The form had expired. Please try again."
+NOT_AVAILABLE = "This application is not available to your organisation."
+SESSION_EXPIRED = "Your sign-in has expired. Please sign in again."
+PASSWORD_AMR = ["pwd"]
+SILENT_AUTHENTICATION_ERRORS = ("login_required", "consent_required", "interaction_required",
+                                "account_selection_required")
+
+
+def _server():
+    return current_app.extensions["gateway.authorization_server"]
+
+
+def _csrf_token() -> str:
+    if "csrf_token" not in g:
+        g.csrf_token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
+    return g.csrf_token
+
+
+def _csrf_matches() -> bool:
+    cookie, sent = request.cookies.get(CSRF_COOKIE), request.form.get("csrf_token")
+    return bool(cookie and sent) and hmac.compare_digest(cookie, sent)
+
+
+def _page(template: str, status: int = 200, **values) -> Response:
+    token = _csrf_token()
+    response = make_response(render_template(template, lang=str(get_locale()), csrf_token=token, **values), status)
+    response.headers.update(PAGE_HEADERS)
+    if request.cookies.get(CSRF_COOKIE) != token:
+        response.set_cookie(CSRF_COOKIE, token, path=sessions.COOKIE_PATH, httponly=True, samesite="Lax",
+                            secure=request.is_secure)
+    return response
+
+
+def _sign_in_page(grant=None, *, status: int = 200, error: str | None = None, can_sign_in: bool = True):
+    return _page("login.html", status, error=error, can_sign_in=can_sign_in,
+                 client_name=grant.client.name if grant else None, email=request.form.get("email", ""))
+
+
+def _password_page(*, status: int = 200, errors: dict[str, list[str]] | None = None):
+    return _page("change_password.html", status, errors=errors or {})
+
+
+def _issue_code(grant, user: User, *, session: SignInSession | None = None) -> Response:
+    """Redirect back to the client with a code (never cached), or 403 if the client may not sign this person in.
+    Within an existing gateway session (`session`) the code says when and how the person signed in then;
+    otherwise the person has just entered their password, and a new session starts."""
+    if not may_serve(grant.client, user):
+        audit.record("authorize", outcome="denied", actor=user.get_user_id(), actor_tenant=user.tenant,
+                     target=grant.client.client_id, target_tenant=grant.client.tenant)
+        return _sign_in_page(grant, status=403, error=NOT_AVAILABLE)
+    user.sign_in_auth_time = session.auth_time if session else now()
+    user.sign_in_amr = list(session.amr) if session else PASSWORD_AMR
+    response = _server().create_authorization_response(grant_user=user, grant=grant)
+    response.headers.update({"Cache-Control": "no-store", "Pragma": "no-cache"})
+    if session is None:
+        sessions.start(user, response, amr=PASSWORD_AMR)
+    return response
+
+
+def _refused(error: OAuth2Error) -> Response:
+    """An authorization request refused: on the page (400), except OpenID Connect's answers to `prompt=none`
+    (`login_required`, ...), which the client waits for at its (already checked) redirect URI."""
+    if error.redirect_uri and error.error in SILENT_AUTHENTICATION_ERRORS:
+        return _server().handle_error_response(None, error)
+    return _sign_in_page(status=400, error=error.description or error.error, can_sign_in=False)
+
+
+@blueprint.route("/oauth/authorize")
+class Authorize(MethodView):
+    """Authorization endpoint (RFC 6749 section 4.1) with a server-rendered sign-in page.
+
+    A request that names an unknown client or a redirect URI the client did not register is answered
+    here, never redirected: redirecting would send the browser to an address nobody vouched for.
+    Within the gateway's sign-in session a code is issued without the form, unless `prompt=login`.
+    """
+
+    def get(self):
+        session = sessions.current()
+        signed_in = sessions.person(session) if session and not session.password_change_pending else None
+        try:
+            grant = _server().get_consent_grant(end_user=signed_in)
+        except OAuth2Error as error:
+            return _refused(error)
+        if session is None or "login" in request.args.get("prompt", "").split():
+            return _sign_in_page(grant)
+        if session.password_change_pending:
+            return _password_page()
+        return _issue_code(grant, signed_in, session=session)
+
+    def post(self):
+        try:
+            grant = _server().get_consent_grant(end_user=None)
+        except OAuth2Error as error:
+            return _sign_in_page(status=400, error=error.description or error.error, can_sign_in=False)
+        if not _csrf_matches():
+            audit.record("login", outcome="denied", actor=request.form.get("email"), reason="csrf_token_mismatch")
+            return _sign_in_page(grant, status=400, error=CSRF_REFUSAL)
+        if request.form.get("step") == "change_password":
+            return _change_first_password(grant)
+        try:
+            user = login.authenticate(request.form.get("email", ""), request.form.get("password", ""),
+                                      request.remote_addr)
+        except login.LoginRefused as refused:
+            return _sign_in_page(grant, status=401, error=str(refused))
+        if user.password_change_required:
+            response = _password_page()
+            sessions.start(user, response, amr=PASSWORD_AMR, password_change_pending=True)
+            return response
+        return _issue_code(grant, user)
+
+
+def _change_first_password(grant) -> Response:
+    """The person signed in with an administrator's one-time password: their own password, then the code."""
+    session = sessions.current()
+    if session is None or not session.password_change_pending:
+        return _sign_in_page(grant, status=401, error=SESSION_EXPIRED)
+    user = sessions.person(session)
+    new_password = request.form.get("new_password", "")
+    errors = {}
+    weaknesses = passwords.weaknesses(user, new_password)
+    if weaknesses:
+        errors["new_password"] = weaknesses
+    elif request.form.get("confirm_password", "") != new_password:
+        errors["confirm_password"] = [passwords.CONFIRMATION_DIFFERS]
+    if errors:
+        return _password_page(status=422, errors=errors)
+    passwords.change(user.get_user_id(), new_password, reason="first sign-in")
+    return _issue_code(grant, user)
+
+
+@blueprint.route("/oauth/logout")
+class Logout(MethodView):
+    """RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0): ends the gateway's sign-in session."""
+
+    def get(self):
+        """End the sign-in session; back to `post_logout_redirect_uri` only if the client registered it."""
+        return _logout()
+
+    def post(self):
+        """The same as GET, for clients that post the logout form."""
+        return _logout()
+
+
+def _audience_of(id_token_hint: str | None) -> str | None:
+    """The client an ID token this gateway signed was issued to (expired or not), else None."""
+    if not id_token_hint:
+        return None
+    try:
+        token = jwt.decode(id_token_hint, KeySet.import_key_set(keys.public_jwks()), algorithms=["RS256"])
+    except (JoseError, ValueError):
+        return None
+    if token.claims.get("iss") != current_app.extensions["rso.settings"].oauth_issuer:
+        return None
+    audience = token.claims.get("aud")
+    return audience[0] if isinstance(audience, list) and len(audience) == 1 else audience
+
+
+def _logout() -> Response:
+    named = request.values.get("client_id")
+    hinted = _audience_of(request.values.get("id_token_hint"))
+    # A client named and an ID token of another client: return to neither.
+    client_id = None if named and hinted and named != hinted else (named or hinted)
+    target = request.values.get("post_logout_redirect_uri")
+    client = OAuthClient.across_tenants("a logout names its client by id").filter(
+        client_id=client_id, status="active").first() if client_id else None
+    if client is not None and target and target in client.post_logout_redirect_uris:
+        state = request.values.get("state")
+        response = redirect(add_params_to_uri(target, [("state", state)]) if state else target)
+        response.headers.update({"Cache-Control": "no-store", "Pragma": "no-cache"})
+    else:
+        response = _page("signed_out.html")
+    ended = sessions.end_current(response)
+    if ended is not None:
+        audit.record("logout", actor=ended.user_id, actor_tenant=ended.tenant, target=client_id)
+    return response
