@@ -27,6 +27,8 @@ def demo_jpa(platform) -> SimpleNamespace:
     """The demo's tenants, people and active JPA with its cases (no roster or courses: not needed here)."""
     password = platform.credentials.setdefault(devstack.DEMO_PASSWORD_KEY, secrets.token_urlsafe(12))
     report = demo.DemoLoader(platform.gateway, platform.credentials).load(joint_action_only=True)
+    if report.warnings:  # a step that failed (a sign-in timed out on a busy machine): the next run finishes it
+        report = demo.DemoLoader(platform.gateway, platform.credentials).load(joint_action_only=True)
     assert not report.warnings, report.warnings
     directory = Directory(platform)
     directory.passwords.update({person.email: password for person in demo.demo_people()})
