@@ -9,7 +9,8 @@ import dataclasses
 import os
 from collections.abc import Mapping
 
-DEFAULT_PORTS = {"gateway": 8000, "roster": 8001, "training": 8002, "joint_action": 8003, "portal": 8004}
+DEFAULT_PORTS = {"gateway": 8000, "roster": 8001, "training": 8002, "joint_action": 8003, "portal": 8004,
+                 "notification": 8005}
 DEFAULT_MONGODB_URI = "mongodb://127.0.0.1:27017"
 DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
 

@@ -13,6 +13,7 @@ class GatewaySettings(ServiceSettings):
     training_url: str = "http://127.0.0.1:8002"
     joint_action_url: str = "http://127.0.0.1:8003"
     portal_url: str = "http://127.0.0.1:8004"  # every path the gateway does not own is the portal's
+    notification_url: str = "http://127.0.0.1:8005"
     upstream_connect_timeout_seconds: float = 2.0
     upstream_read_timeout_seconds: float = 30.0
     rate_limit_per_second: float = 20.0
@@ -24,4 +25,5 @@ class GatewaySettings(ServiceSettings):
 
     def upstreams(self) -> dict[str, str]:
         """Path segment under /api/ -> base URL of the service behind it."""
-        return {"roster": self.roster_url, "training": self.training_url, "joint-action": self.joint_action_url}
+        return {"roster": self.roster_url, "training": self.training_url, "joint-action": self.joint_action_url,
+                "notification": self.notification_url}

@@ -27,6 +27,8 @@ from chassis.db import server_answers as mongo_answers
 from chassis.index_check import IndexCheck, check_indexes
 from chassis.settings import DEFAULT_AMQP_URL, DEFAULT_MONGODB_URI, DEFAULT_PORTS, ServiceSettings
 from infra.supervisor import Supervisor
+from notification_service.mail.server import messages_to
+from notification_service.settings import NotificationSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 VAR = ROOT / "var"
@@ -188,6 +190,7 @@ def process_environment(ports: dict[str, int], environ=os.environ) -> dict[str, 
     gateway = f"http://127.0.0.1:{ports['gateway']}"
     env.setdefault("OAUTH_ISSUER", gateway)
     env.setdefault("JWKS_URL", f"{gateway}/.well-known/jwks.json")
+    env.setdefault("PUBLIC_URL", gateway)  # where people open the platform: the links in notifications
     env.setdefault("GATEWAY_URL", gateway)
     for name, port in ports.items():
         env[f"{name.upper()}_PORT"] = str(port)
@@ -251,6 +254,10 @@ def _print_urls(ports: dict[str, int]) -> None:
         base = f"http://127.0.0.1:{port}"
         if name != "portal":  # its pages are at the gateway's address
             print(f"  {name:<13} {base}  docs {base}/docs  openapi {base}/openapi.json")
+    mail = NotificationSettings.from_env("notification")
+    print(f"rso-dev: e-mail goes to the loopback SMTP server on {mail.smtp_host}:{mail.smtp_port} (process `mail`), "
+          f"which keeps every message in the Maildir {(ROOT / mail.mail_store).resolve()}: read it with "
+          "`.venv/bin/rso-dev mail [ADDRESS]`", flush=True)
     print("rso-dev: starting every process of infra/Procfile (one that exits is started again); Ctrl-C stops them all",
           flush=True)
 
@@ -324,6 +331,14 @@ def service_index_checks(mongodb_uri: str, environ=os.environ) -> list[IndexChec
         client.close()
 
 
+def print_mail(address: str) -> None:
+    """The loopback SMTP server's messages (to `address`, or to anyone): date, recipient, subject, then the text."""
+    store = ROOT / NotificationSettings.from_env("notification").mail_store
+    for message in messages_to(store, address):
+        print(f"{message['Date']}  to {message['To']}  {message['Subject']}")
+        print("    " + message.get_body(("plain",)).get_content().strip().replace("\n", "\n    "))
+
+
 def check_service_indexes(mongodb_uri: str) -> bool:
     """Print each service database's index check; whether every index is consistent."""
     results = service_index_checks(mongodb_uri)
@@ -347,6 +362,8 @@ def main(argv: list[str] | None = None) -> int:
     token_command.add_argument("--password", help="default: the demo password of var/demo-credentials.json")
     commands.add_parser("check-indexes", help="compare every index of every service's database with a collection "
                                               "scan; list the differences (exit 1)")
+    mail_command = commands.add_parser("mail", help="list the e-mail the loopback SMTP server received (var/mail)")
+    mail_command.add_argument("address", nargs="?", default="", help="only the messages to this address")
     args = parser.parse_args(argv)
     mongodb_uri = os.environ.get("MONGODB_URI", DEFAULT_MONGODB_URI)
     amqp_url = os.environ.get("AMQP_URL", DEFAULT_AMQP_URL)
@@ -361,6 +378,8 @@ def main(argv: list[str] | None = None) -> int:
             print(person_token(args.email, args.password))
         elif args.command == "check-indexes":
             return 0 if check_service_indexes(mongodb_uri) else 1
+        elif args.command == "mail":
+            print_mail(args.address)
         else:
             return run(mongodb_uri, amqp_url, load_demo=not args.no_demo)
     except DevstackError as error:

@@ -25,7 +25,7 @@ from chassis.testing.infrastructure import rabbitmqctl
 from infra import devstack
 
 ROOT = Path(__file__).resolve().parents[1]
-WEB_SERVICES = ("gateway", "roster", "training", "joint_action", "portal")
+WEB_SERVICES = ("gateway", "roster", "training", "joint_action", "portal", "notification")
 
 
 def free_ports(count: int) -> list[int]:

@@ -26,7 +26,9 @@ def running_platform(name: str, mongodb_uri: str, run_id: str, log_dir):
         environ.update(MONGODB_URI=mongodb_uri, AMQP_URL=amqp_url, DATABASE_PREFIX=f"rso_test_{run_id}_{name}_",
                        # the portal renews a person's access token before every API call, so that every browser
                        # test also exercises the silent refresh (and its rotation of refresh tokens)
-                       REFRESH_MARGIN_SECONDS=str(ACCESS_TOKEN_LIFETIME_SECONDS + 1))
+                       REFRESH_MARGIN_SECONDS=str(ACCESS_TOKEN_LIFETIME_SECONDS + 1),
+                       # the loopback SMTP server (Procfile process `mail`) of this platform only
+                       SMTP_PORT=str(free_ports(1)[0]), MAIL_STORE=str(log_dir / "mail"))
         running = Platform(devstack.process_environment(ports, environ), ports, log_dir)
         try:
             running.start_all()

@@ -81,6 +81,13 @@ def _event(event_type: str, data: dict) -> None:
     emit(event_type, data, tenant=current_principal().tenant)
 
 
+def _person_event(event_type: str, user: User) -> None:
+    """`identity.user.created|updated`: what other services may know of a person (docs/events.md)."""
+    _event(event_type, {"tenant": user.tenant, "user_id": str(user.id), "email": user.email,
+                        "display_name": user.display_name, "roles": list(user.roles),
+                        "preferred_language": user.preferred_language, "status": user.status})
+
+
 @blueprint.route("/tenants")
 class Tenants(MethodView):
     @require(roles=ADMINS)
@@ -233,6 +240,7 @@ class Users(MethodView):
                 user = User(**{**data, "email": data["email"].lower()}, password_hash=hash_secret(password),
                             password_change_required=initial_password is not None).save(force_insert=True)
                 _audit("user.created", str(user.id), code, email=user.email, roles=list(user.roles))
+                _person_event("identity.user.created", user)
                 return user
 
             user = _insert(create, "A person with this e-mail is registered already")
@@ -253,7 +261,7 @@ class UserById(MethodView):
     @blueprint.arguments(schemas.UserPatch)
     @blueprint.response(200, schemas.UserOut)
     def patch(self, data, code, user_id):
-        """Rename a person or change their roles; new roles take effect with their next token."""
+        """Rename a person, change their roles or language; new roles take effect with their next token."""
         with _administering(code):
             _user(user_id)
             if "roles" in data:
@@ -261,11 +269,13 @@ class UserById(MethodView):
 
             def update() -> User:
                 user = _user(user_id)
-                before = {"display_name": user.display_name, "roles": list(user.roles)}
+                before = {"display_name": user.display_name, "roles": list(user.roles),
+                          "preferred_language": user.preferred_language}
                 for field, value in data.items():
                     setattr(user, field, value)
                 user.save()
                 _audit("user.updated", user_id, code, before=before, after=data)
+                _person_event("identity.user.updated", user)
                 return user
 
             return db.transaction(update)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from chassis.i18n import SUPPORTED_LOCALES
 from chassis.vocabulary import TenantCode
 from gateway.identity.models import ROLES, TENANT_KINDS
 
@@ -40,12 +41,16 @@ class UserIn(ma.Schema):
                            validate=ma.validate.Length(min=1, max=len(ROLES)))
     password = ma.fields.String(load_only=True, validate=ma.validate.Length(min=12, max=200), metadata={
         "description": "Omit it to have a one-time password generated and returned once (an invitation)."})
+    preferred_language = ma.fields.String(allow_none=True, validate=ma.validate.OneOf(SUPPORTED_LOCALES), metadata={
+        "description": "The language e-mail reaches this person in (`en`, `id`, `th`); none: English."})
 
 
 class UserPatch(ma.Schema):
     display_name = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
     roles = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(ROLES)),
                            validate=ma.validate.Length(min=1, max=len(ROLES)))
+    preferred_language = ma.fields.String(allow_none=True, validate=ma.validate.OneOf(SUPPORTED_LOCALES), metadata={
+        "description": "The language e-mail reaches this person in (`en`, `id`, `th`); none: English."})
 
 
 class UserOut(ma.Schema):
@@ -54,6 +59,7 @@ class UserOut(ma.Schema):
     email = ma.fields.String()
     display_name = ma.fields.String()
     roles = ma.fields.List(ma.fields.String())
+    preferred_language = ma.fields.String(allow_none=True)
     status = ma.fields.String()
     password_change_required = ma.fields.Boolean(
         metadata={"description": "True until the person replaces a generated one-time password at sign-in."})

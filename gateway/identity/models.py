@@ -13,6 +13,7 @@ from authlib.oidc.core import AuthorizationCodeMixin
 
 from chassis import db
 from chassis.clock import now
+from chassis.i18n import SUPPORTED_LOCALES
 from chassis.tenancy import TenantOwnedDocument
 from chassis.vocabulary import ROLES, TENANT_CODE_PATTERN, TENANT_KINDS
 
@@ -58,6 +59,8 @@ class User(TenantOwnedDocument):
     email = me.EmailField(required=True, max_length=254)
     display_name = me.StringField(required=True, max_length=200)
     roles = me.ListField(me.StringField(choices=ROLES))
+    # The language the platform writes to this person in (e-mail); None: the platform default, English.
+    preferred_language = me.StringField(choices=SUPPORTED_LOCALES, null=True)
     status = me.StringField(required=True, choices=("active", "deactivated"), default="active")
     password_hash = me.StringField()
     # Set when an administrator's one-time password is the only one: the person chooses their own at sign-in.

@@ -4,14 +4,16 @@ import pytest
 
 import gateway
 import joint_action_service
+import notification_service
 import roster_service
 import training_service
 from chassis.settings import ServiceSettings
 from chassis.testing.infrastructure import free_port
 from gateway.settings import GatewaySettings
+from notification_service.settings import NotificationSettings
 
-SERVICES = [gateway, roster_service, training_service, joint_action_service]
-SETTINGS = {"gateway": GatewaySettings}
+SERVICES = [gateway, roster_service, training_service, joint_action_service, notification_service]
+SETTINGS = {"gateway": GatewaySettings, "notification": NotificationSettings}
 pytestmark = [pytest.mark.integration, pytest.mark.parametrize("service", SERVICES, ids=lambda s: s.SERVICE)]
 
 

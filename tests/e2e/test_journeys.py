@@ -396,3 +396,38 @@ def test_an_expert_who_withdraws_consent_is_forgotten_by_training_and_on_cases(
     assert verified()["status"] == "valid"
     wait_for("the case to name the expert no more (roster.expert.erased -> joint-action worker)",
              lambda: names_on_the_case() == ["Erased person"])
+
+
+def test_an_offer_reaches_the_experts_mailbox_once_in_their_language_and_their_portal_notifications(
+        platform, directory, roster_office, idn_roster_manager, tha_requesting_officer):
+    """The roster office offers an expert: the loopback SMTP server holds one message for them, in the language
+    their tenant admin set at the gateway, linking to the offer; their notifications list it as unread."""
+    from pathlib import Path
+
+    from notification_service.mail.server import messages_to
+
+    expert_email = "dewi.border@imigrasi.go.id"
+    expert_person = sign_in(directory, "IDN", expert_email, "expert")
+    expert_user_id = user_id_of(directory, "IDN", expert_email)
+    directory.admin.patch(f"/admin/tenants/IDN/users/{expert_user_id}", json={"preferred_language": "id"})
+    expert_id = put_expert_on_roster(
+        idn_roster_manager, roster_office, full_name="Dewi Lestari", email=expert_email, user_id=expert_user_id,
+        function="border_management", languages={"id": "native", "en": "professional"})
+    request = tha_requesting_officer.post(f"{ROSTER}/requests", expect=201, json={
+        "function": "border_management", "languages": [{"code": "en", "min_level": "professional"}],
+        "country": "THA", "location": "Sadao border checkpoint", "min_readiness": "vetted",
+        "start_date": days_from_today(7), "end_date": days_from_today(30),
+        "justification": "Document checks at the border"}).json()
+    tha_requesting_officer.post(f"{ROSTER}/requests/{request['request_id']}/transitions", expect=200,
+                                json={"to": "submitted"})
+    deployment_id = review_and_offer(roster_office, request["request_id"], expert_id)
+
+    store = Path(platform.env["MAIL_STORE"])
+    [message] = wait_for("the offer's e-mail in the expert's mailbox", lambda: messages_to(store, expert_email))
+    assert message["Subject"] == "Tawaran penugasan: border_management di THA"
+    assert f"/roster/deployments/{deployment_id}" in message.get_body(("plain",)).get_content()
+    mine = wait_for("the offer in the expert's notifications",
+                    lambda: expert_person.get("/api/notification/notifications").json()["unread"] and
+                    expert_person.get("/api/notification/notifications").json())
+    assert [item["kind"] for item in mine["items"]] == ["offer_made"]
+    assert len(messages_to(store, expert_email)) == 1

@@ -137,7 +137,8 @@ def runner_env(rso_mongodb_uri, rso_run_id):
         ports = dict(zip(WEB_SERVICES, free_ports(len(WEB_SERVICES)), strict=True))
         env = {name: value for name, value in os.environ.items() if name != "MONGODB_DATABASE"}
         env.update({f"{name.upper()}_PORT": str(port) for name, port in ports.items()})
-        env.update(MONGODB_URI=rso_mongodb_uri, AMQP_URL=amqp_url, DATABASE_PREFIX=f"rso_test_{rso_run_id}_run_")
+        env.update(MONGODB_URI=rso_mongodb_uri, AMQP_URL=amqp_url, DATABASE_PREFIX=f"rso_test_{rso_run_id}_run_",
+                   SMTP_PORT=str(free_ports(1)[0]))
         yield env, ports
 
 

@@ -111,6 +111,25 @@ def test_a_tenant_admin_manages_their_own_people(client, as_, world):
         "user.created", "user.updated", "user.deactivated"}
 
 
+def test_a_person_created_or_changed_is_published_with_their_address_and_language(client, as_):
+    admin = as_("THA_admin")
+    created = client.post("/admin/tenants/THA/users", headers=admin, json={
+        "email": "Somchai@Police.go.th", "display_name": "Somchai", "roles": ["expert"], "preferred_language": "th"})
+    user_id = created.get_json()["id"]
+    changed = client.patch(f"/admin/tenants/THA/users/{user_id}", headers=admin,
+                           json={"display_name": "Somchai K.", "preferred_language": "en"})
+    refused = client.patch(f"/admin/tenants/THA/users/{user_id}", headers=admin, json={"preferred_language": "fr"})
+
+    assert created.get_json()["preferred_language"] == "th" and changed.status_code == 200
+    assert refused.status_code == 422 and refused.get_json()["errors"][0]["field"] == "preferred_language"
+    person = {"tenant": "THA", "user_id": user_id, "email": "somchai@police.go.th", "roles": ["expert"],
+              "status": "active"}
+    assert [event["data"] for event in emitted("identity.user.created")] == [
+        {**person, "display_name": "Somchai", "preferred_language": "th"}]
+    assert [event["data"] for event in emitted("identity.user.updated")] == [
+        {**person, "display_name": "Somchai K.", "preferred_language": "en"}]
+
+
 @pytest.mark.parametrize("who, tenant", [("THA_admin", "THA"), ("platform_admin", "THA")])
 def test_platform_admin_is_granted_only_by_platform_admins_in_the_platform_tenant(client, as_, who, tenant):
     response = client.post(f"/admin/tenants/{tenant}/users", headers=as_(who), json={

@@ -1,0 +1,42 @@
+"""Keep the people read model true to the gateway's identity events, and find who plays a role in a tenant."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chassis.i18n import supported
+from notification_service.people.models import Person
+
+
+def remember_person(data: dict[str, Any]) -> None:
+    """`identity.user.created|updated`: the person as the gateway now describes them (the last event wins)."""
+    Person(id=data["user_id"], tenant=data["tenant"], email=data["email"].lower(),
+           display_name=data["display_name"], roles=list(data.get("roles") or []),
+           language=supported(data.get("preferred_language")),
+           active=data.get("status", "active") == "active").save()
+
+
+def forget_deactivated(data: dict[str, Any]) -> None:
+    """`identity.user.deactivated`: a deactivated person is told nothing more."""
+    Person.across_tenants("the gateway names the person's tenant in the event").filter(
+        id=data["user_id"], tenant=data["tenant"]).update(set__active=False)
+
+
+def person_by_id(user_id: str | None) -> Person | None:
+    if not user_id:
+        return None
+    return Person.across_tenants("a recipient named by id in an event, of whichever tenant").filter(
+        id=user_id, active=True).first()
+
+
+def person_by_email(email: str | None, tenant: str) -> Person | None:
+    """The active person of `tenant` with this address (an address never identifies another tenant's person)."""
+    if not email:
+        return None
+    return Person.across_tenants("the event names the tenant the address belongs to").filter(
+        tenant=tenant, email=email.lower(), active=True).first()
+
+
+def people_with_role(tenant: str, role: str) -> list[Person]:
+    return list(Person.across_tenants("the rule names the tenant whose people are told").filter(
+        tenant=tenant, roles=role, active=True).order_by("id"))

@@ -1,0 +1,32 @@
+"""Handlers for other services' events (each idempotent through the chassis inbox)."""
+
+from __future__ import annotations
+
+from chassis.messaging import Event
+from chassis.messaging.consumer import Subscriptions
+from chassis.tenant_status import follow_tenant_status
+from notification_service.notifications.service import notify
+from notification_service.people.service import forget_deactivated, remember_person
+from notification_service.rules import RULES
+
+subscriptions = Subscriptions("notification")
+
+
+@subscriptions.on("identity.user.created", "identity.user.updated")
+def people(event: Event) -> None:
+    """The read model of people: who they are, their tenant, roles, address and language."""
+    remember_person(event.data)
+
+
+@subscriptions.on("identity.user.deactivated")
+def deactivated_people(event: Event) -> None:
+    forget_deactivated(event.data)
+
+
+@subscriptions.on(*RULES)
+def notices(event: Event) -> None:
+    """Portal notifications and pending mail for everyone a rule names, in the inbox record's transaction."""
+    notify(event)
+
+
+follow_tenant_status(subscriptions)
