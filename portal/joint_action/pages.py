@@ -29,7 +29,7 @@ from markupsafe import Markup
 
 from chassis.richtext import clean_html
 from joint_action_service.access_log.export_check import verify_export  # the one check of an export's chain
-from portal import gateway
+from portal import gateway, pdf
 from portal.forms import Form, answered, expect_ok
 from portal.joint_action import words
 from portal.pages import signed_in
@@ -271,6 +271,15 @@ def case(case_id):
 def case_print(case_id):
     """The case summary for paper: the same records, no forms, the handling code at the top and bottom."""
     return _render_case(case_id, template="joint_action/case_print.html")
+
+
+@blueprint.get("/cases/<case_id>/summary.pdf")
+@readers
+def case_summary_pdf(case_id):
+    """The case summary as a PDF file, its handling code at the top and bottom of every page."""
+    view = _case_view(case_id)
+    return pdf.download("joint_action/case_summary_pdf.html", f"case-{case_id}.pdf", **view, forms=CaseForms(),
+                        today=dt.date.today().isoformat(), now=dt.datetime.now(dt.UTC))
 
 
 def _after(forms: CaseForms, case_id: str, response, anchor: str, field: str):

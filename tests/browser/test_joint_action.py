@@ -11,6 +11,7 @@ import re
 import secrets
 from types import SimpleNamespace
 
+import pypdf
 import pytest
 from playwright.sync_api import expect
 
@@ -154,6 +155,12 @@ def test_a_lead_officer_works_a_case_prints_it_and_shares_it_read_only_with_a_pa
         expect(page.locator(banner)).to_contain_text("LEAD ONLY")
     expect(page.locator(".govuk-service-navigation")).to_be_hidden()
     assert page.pdf().startswith(b"%PDF")
+    with page.expect_download() as download:  # the case summary as a PDF file: the handling code on every page
+        page.get_by_role("link", name="Download it as a PDF file").click()
+    summary = pypdf.PdfReader(download.value.path())
+    for sheet in summary.pages:
+        assert sheet.extract_text().count("LEAD ONLY") >= 2, "the handling code tops and tails every page"
+    assert journey_case.title in "".join(sheet.extract_text() for sheet in summary.pages)
 
     # the participant it is shared with, reading in Thai: sees the case, has no button to change it
     reader = visit(locale="th-TH")
@@ -173,6 +180,9 @@ def test_a_lead_officer_works_a_case_prints_it_and_shares_it_read_only_with_a_pa
     assert len(journey_case.lead.get(f"/api/joint-action/cases/{journey_case.id}/tasks").json()) == tasks_before
     for path in (f"/cases/{journey_case.id}/print", "/cases", f"/jpas/{demo_jpa.jpa['id']}"):
         assert journey_case.victim_name not in reader.open(path).content()
+    summary = reader.context.request.get(reader.url(f"/cases/{journey_case.id}/summary.pdf"))
+    summary_text = "".join(sheet.extract_text() for sheet in pypdf.PdfReader(io.BytesIO(summary.body())).pages)
+    assert journey_case.title in summary_text and journey_case.victim_name not in summary_text
     csv_text = reader.context.request.get(reader.url(f"/jpas/{demo_jpa.jpa['id']}/dashboard.csv")).text()
     assert journey_case.title in csv_text and journey_case.victim_name not in csv_text
 
