@@ -33,7 +33,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wsgi import LimitedStream
 
-from chassis import context, db, runtime
+from chassis import context, db, metrics, runtime
 from chassis.auth import JWKSKeySource, TokenValidator, authenticate
 from chassis.messaging.connection import ping_broker
 from chassis.openapi import (
@@ -205,6 +205,7 @@ def create_service_app(
     accepted_media_types: Iterable[str] = ("application/json",),
     ready_checks: Mapping[str, ReadyCheck] | None = None,
     token_validator: TokenValidator | None = None,
+    metrics_route: bool = True,
     broker: bool = True,
     static_folder: str | None = None,
     follows_tenant_status: bool = False,
@@ -212,7 +213,9 @@ def create_service_app(
     """The service's Flask app; `broker=False` for a process that uses no broker (readiness leaves it out). Only
     an app given a `static_folder` serves `/static/` (the gateway forwards that path to the portal). With
     `follows_tenant_status` (a service whose worker runs `chassis.tenant_status.follow_tenant_status`), its own
-    port refuses a suspended tenant's tokens too."""
+    port refuses a suspended tenant's tokens too.
+    `metrics_route=False` keeps `/metrics` off the app's own port (the public gateway's): its metrics are then
+    served on `METRICS_PORT` only."""
     runtime.bootstrap(settings)
     app = Flask(settings.service_name, static_folder=static_folder)
     hops = settings.trusted_proxy_hops
@@ -256,6 +259,8 @@ def create_service_app(
     app.extensions[MEDIA_TYPE_EXEMPT_ENDPOINTS] = set()
 
     app.wsgi_app = DrainUnreadBody(app.wsgi_app, drain_limit(settings))  # type: ignore[method-assign]
+    # First, so that its timer starts even when a later hook refuses the request (415)
+    metrics.install_http_metrics(app, settings.service_name, metrics_route=metrics_route)
     _install_request_hooks(app, frozenset(accepted_media_types))
     _install_input_rules(app, api.contract)
     app.register_error_handler(Problem, problem_response)

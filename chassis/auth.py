@@ -20,7 +20,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-from chassis import context
+from chassis import context, metrics
 from chassis.openapi import PROTECTED
 from chassis.problems import Forbidden, ServiceUnavailable, Unauthorized
 
@@ -203,7 +203,12 @@ def authenticate() -> Principal:
     principal = g.get("principal")
     if principal is None:
         validator: TokenValidator = current_app.extensions["rso.token_validator"]
-        principal = validator.validate(bearer_token())
+        try:
+            principal = validator.validate(bearer_token())
+        except Unauthorized:
+            reason = "invalid_token" if request.headers.get("Authorization") else "missing_token"
+            metrics.instruments().token_refusals.labels(current_app.name, reason).inc()
+            raise
         g.principal = principal
         context.tenant.set(principal.tenant)
     return principal

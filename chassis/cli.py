@@ -14,7 +14,7 @@ import mongoengine
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from chassis import runtime
+from chassis import metrics, runtime
 from chassis.app import drain_limit
 from chassis.backoff import DEPENDENCY_ERRORS, DependencyRetry
 from chassis.index_check import check_indexes
@@ -47,6 +47,9 @@ class _GunicornServer(BaseApplication):
         self.cfg.set("control_socket_disable", True)  # four services on one host would share ~/.gunicorn
         self.cfg.set("pre_request", close_after_unread_body(drain_limit(self.settings)))
         self.cfg.set("post_worker_init", answer_unparsable_requests_with_problems)
+        self.cfg.set("when_ready", lambda _arbiter: metrics.serve_on_port(self.settings.metrics_port,
+                                                                          self.settings.host))
+        self.cfg.set("child_exit", lambda _arbiter, worker: metrics.mark_worker_dead(worker.pid))
 
     def load(self) -> Flask:
         return self.factory(self.settings)
@@ -132,9 +135,11 @@ def main(service: str, factory: AppFactory, subscriptions: Subscriptions, argv: 
     settings = settings_class.from_env(service)
 
     if args.command == "web":
+        metrics.prepare_multiprocess_dir()
         _GunicornServer(factory, settings).run()
         return 0
     runtime.bootstrap(settings)
+    metrics.serve_on_port(settings.metrics_port, settings.host)
     if args.command == "worker":
         Worker(settings, subscriptions).run(stop_on_signals())
         return 0

@@ -45,6 +45,9 @@ class ServiceSettings:
     consumer_prefetch: int = 10
     consumer_max_attempts: int = 4
     consumer_retry_delays_ms: tuple[int, ...] = (1000, 5000, 30000)
+    # Declare every handler queue (main, retry, dead) as a quorum queue, replicated over a RabbitMQ cluster's
+    # nodes (docs/adr/0077). A queue's type is fixed when it is created: see the ADR before switching.
+    consumer_quorum_queues: bool = False
     relay_poll_seconds: float = 0.2
     relay_batch_size: int = 100
     # How long sent outbox events and inbox records are kept (they may carry personal data): docs/adr/0066
@@ -53,6 +56,9 @@ class ServiceSettings:
     # The longest wait between two attempts to reach a database or broker that does not answer (relays,
     # workers, scheduled jobs): low, so that they are back within about a second once it answers again.
     reconnect_max_backoff_seconds: float = 1.0
+    # A port of its own for /metrics (0: off). Loop processes serve metrics only there; a web process serves
+    # them at /metrics on its own port too, unless it is the public gateway (docs/adr/0075).
+    metrics_port: int = 0
 
     def __post_init__(self) -> None:
         if not self.mongodb_database:

@@ -30,6 +30,7 @@ def create_app(settings: GatewaySettings | None = None) -> Flask:
         blueprints=[oauth_blueprint, account_blueprint, admin_blueprint],
         accepted_media_types=("application/json", "application/x-www-form-urlencoded"),
         token_validator=GatewayTokenValidator(settings),
+        metrics_route=False,  # the gateway's port is public: its metrics are on METRICS_PORT only
     )
     app.register_blueprint(pages_blueprint)  # browser pages: not in the OpenAPI document (gateway.oauth.pages)
     init_babel(app, TRANSLATIONS)

@@ -12,6 +12,7 @@ A plain Flask blueprint on purpose: proxied paths belong to the services' OpenAP
 from __future__ import annotations
 
 import math
+import posixpath
 import threading
 import time
 from collections import OrderedDict
@@ -26,6 +27,7 @@ from urllib3.util.retry import Retry
 from werkzeug.datastructures import Headers
 from werkzeug.exceptions import NotFound as RouteNotFound
 
+from chassis import metrics
 from chassis.app import MEDIA_TYPE_EXEMPT_ENDPOINTS
 from chassis.auth import authenticate
 from chassis.http import cookieless_session
@@ -43,7 +45,9 @@ HOP_BY_HOP_HEADERS = frozenset({
 })
 NOT_FORWARDED_REQUEST_HEADERS = HOP_BY_HOP_HEADERS | {"host", "content-length"}
 # First path segments that are the gateway's own, even where it has no route: they never reach the portal.
-GATEWAY_PATHS = frozenset({"api", "oauth", "admin", "account", ".well-known", "health", "openapi.json", "docs"})
+# `metrics`: no process's metrics are public, the portal's neither (docs/adr/0075).
+GATEWAY_PATHS = frozenset({"api", "oauth", "admin", "account", ".well-known", "health", "openapi.json", "docs",
+                           "metrics"})
 CLIENT_IDENTITY_HEADER_PREFIXES = (
     "x-tenant", "x-user", "x-roles", "x-rso-", "x-auth", "x-forwarded-", "x-real-ip", "forwarded",
 )
@@ -164,6 +168,8 @@ def forward(service: str, rest: str) -> Response:
     base_url = edge.upstreams.get(service)
     if base_url is None:
         raise NotFound(f"No service is routed at /api/{service}", services=sorted(edge.upstreams))
+    if posixpath.normpath(f"/{rest}") == "/metrics":  # for Prometheus inside the cluster only (docs/adr/0075)
+        raise NotFound(f"No resource at /api/{service}/metrics")
     _admit(edge.limiter, rest)
     return _relay(base_url, rest, service=service, prefix=f"/api/{service}")
 
@@ -172,7 +178,7 @@ def _forward_to_the_portal() -> Response | None:
     """A path the gateway has no route for, outside its own prefixes, is the portal's page (or its 404)."""
     if not isinstance(request.routing_exception, RouteNotFound):
         return None
-    if request.path.lstrip("/").split("/", 1)[0] in GATEWAY_PATHS:
+    if posixpath.normpath(request.path).lstrip("/").split("/", 1)[0] in GATEWAY_PATHS:
         return None
     edge: Edge = current_app.extensions[EDGE]
     return _relay(edge.portal, request.path.lstrip("/"), service="portal", prefix="")
@@ -210,17 +216,18 @@ def _is_public(rest: str) -> bool:
 def _admit(limiter: TokenBucketLimiter, rest: str) -> None:
     """Check the caller's token and rate; raise the problem that stops the request."""
     if _is_public(rest):
-        _take_token(limiter, f"address:{request.remote_addr}")
+        _take_token(limiter, "address", request.remote_addr)
         return
     principal = authenticate()
     # One bucket per caller: a machine client (its tokens' subject is the client) or a person. People signing
     # in through one app (the RSO portal) must not share its bucket.
-    _take_token(limiter, f"caller:{principal.tenant}:{principal.sub}")
+    _take_token(limiter, "caller", f"{principal.tenant}:{principal.sub}")
 
 
-def _take_token(limiter: TokenBucketLimiter, key: str) -> None:
-    wait_seconds = limiter.try_acquire(key)
+def _take_token(limiter: TokenBucketLimiter, kind: str, who: str | None) -> None:
+    wait_seconds = limiter.try_acquire(f"{kind}:{who}")
     if wait_seconds:
+        metrics.instruments().rate_limited.labels(kind).inc()
         retry_after = max(1, math.ceil(wait_seconds))
         raise RateLimited(f"Rate limit exceeded; retry after {retry_after} s",
                           headers={"Retry-After": str(retry_after)}, retry_after_seconds=retry_after)

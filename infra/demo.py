@@ -536,15 +536,21 @@ class DemoLoader:
 
     # - running the steps
 
-    def load(self) -> DemoReport:
+    def load(self, *, joint_action_only: bool = False) -> DemoReport:
+        """Everything, or (`joint_action_only`, for the joint-action workspace's browser tests) the tenants, their
+        people and the JPA with its cases, without the roster and the courses."""
         started = time.monotonic()
         try:
             self.directory = Directory(SimpleNamespace(gateway=self.gateway, credentials=self.credentials))
             self.directory.passwords.update({person.email: self.credentials[PASSWORD_KEY] for person in self.people})
             self._tenants()
             self._people_of(TENANT_BY_CODE[PLATFORM_TENANT])
-            office = self.person(ROSTER_OFFICE)
-            self._parallel(lambda step: step(), [lambda: self._roster(office), lambda: self._the_rest(office)])
+            if joint_action_only:
+                self._parallel(self._people_of, [tenant for tenant in TENANTS if self._staff(tenant.code)])
+                self._joint_action()
+            else:
+                office = self.person(ROSTER_OFFICE)
+                self._parallel(lambda step: step(), [lambda: self._roster(office), lambda: self._the_rest(office)])
         except Stopped:
             self.report.stopped = True
         except Exception as error:  # the admin client refused, say: a warning, infra/run goes on

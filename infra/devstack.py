@@ -132,12 +132,22 @@ def _rabbitmq_server() -> str | None:
     return shutil.which("rabbitmq-server", path=os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin"]))
 
 
-def _install_rabbitmq() -> None:
-    print("rso-dev: installing rabbitmq-server with apt-get", flush=True)
+def _apt_install(package: str, *options: str) -> None:
+    print(f"rso-dev: installing {package} with apt-get", flush=True)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (["apt-get", "update"], ["apt-get", "install", "-y", "rabbitmq-server"]):
+    for command in (["apt-get", "update"], ["apt-get", "install", "-y", *options, package]):
         if subprocess.run(command, env=env, stdin=subprocess.DEVNULL).returncode != 0:
-            raise DevstackError(f"`{' '.join(command)}` failed; install RabbitMQ yourself and retry")
+            raise DevstackError(f"`{' '.join(command)}` failed; install {package} yourself and retry")
+
+
+def ensure_promtool() -> None:
+    """`promtool` checks infra/prometheus/alerts.yml; Debian's `prometheus` package brings it."""
+    if shutil.which("promtool"):
+        return
+    if os.geteuid() != 0:
+        raise DevstackError("promtool is not installed. Install it with:\n  sudo apt-get install -y "
+                            "--no-install-recommends prometheus")
+    _apt_install("prometheus", "--no-install-recommends")
 
 
 def ensure_broker(url: str) -> None:
@@ -151,7 +161,7 @@ def ensure_broker(url: str) -> None:
     if _rabbitmq_server() is None:
         if not is_root:
             raise DevstackError(f"RabbitMQ is not installed. Install and start it with:\n  {manual}")
-        _install_rabbitmq()
+        _apt_install("rabbitmq-server")
         if _wait_until(lambda: broker_answers(url), 10):
             return
     print("rso-dev: starting RabbitMQ (rabbitmq-server -detached)", flush=True)
@@ -379,6 +389,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("ensure-mongo", help="start SecantusDB in var/ unless a MongoDB answers at MONGODB_URI")
     commands.add_parser("ensure-broker", help="start (or install) RabbitMQ unless one answers at AMQP_URL")
+    commands.add_parser("ensure-promtool", help="install promtool (Debian's prometheus package) unless present")
     commands.add_parser("ensure-browser", help="install Debian's chromium for the browser tests when missing")
     commands.add_parser("ensure-pdf", help="install Pango and Noto fonts (PDF certificates) when missing")
     run_command = commands.add_parser("run", help="ensure-mongo, ensure-broker, then run every process until "
@@ -400,6 +411,8 @@ def main(argv: list[str] | None = None) -> int:
             ensure_mongo(mongodb_uri)
         elif args.command == "ensure-broker":
             ensure_broker(amqp_url)
+        elif args.command == "ensure-promtool":
+            ensure_promtool()
         elif args.command == "ensure-browser":
             ensure_browser()
         elif args.command == "ensure-pdf":

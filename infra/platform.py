@@ -38,6 +38,11 @@ def free_ports(count: int) -> list[int]:
     return ports
 
 
+def metrics_port_variable(process: str) -> str:
+    """The variable infra/Procfile reads a process's `METRICS_PORT` from (off when unset)."""
+    return "METRICS_PORT_" + process.upper().replace("-", "_")
+
+
 class Platform:
     def __init__(self, env: dict[str, str], ports: dict[str, int], log_dir: Path):
         self.ports = ports
@@ -52,6 +57,11 @@ class Platform:
             devstack.PORTAL_SECRET_KEY: secrets.token_urlsafe(32),
         }
         self.env = {**env, "PORTAL_CLIENT_SECRET": self.credentials[devstack.PORTAL_SECRET_KEY]}
+        # Every process serves its metrics on a port of its own, its web workers' values in a directory of its own
+        self.metrics_ports = dict(zip(self.commands, free_ports(len(self.commands)), strict=True))
+        self.env.setdefault("METRICS_DIR", str(log_dir / "metrics"))
+        for name, port in self.metrics_ports.items():
+            self.env[metrics_port_variable(name)] = str(port)
         self.passwords: dict[str, str] = {}  # of the people a Directory made: every Directory of it shares them
 
     @property

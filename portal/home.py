@@ -36,7 +36,6 @@ class Attention:
 
 ROSTER_OFFICE, MY_REQUESTS, MY_ROSTER = "roster.office", "roster.requests_list", "roster.my_roster"
 MY_TRAINING, TRAINING_APPROVALS = "training.mine", "authoring.approvals"
-JOINT_ACTION_DOCS = "/api/joint-action/docs"
 CHECKS = (
     Check(("roster_manager",), _l("Nominated experts to vet"), "/api/roster/experts", {"status": "nominated"},
           ROSTER_OFFICE),
@@ -57,7 +56,9 @@ CHECKS = (
     Check(("training_coordinator",), _l("Enrolments waiting for your approval"), "/api/training/enrolments",
           {"status": "pending_approval"}, TRAINING_APPROVALS),
     Check(("case_officer", "jpa_coordinator"), _l("Cases you can work on"), "/api/joint-action/cases", {},
-          JOINT_ACTION_DOCS),
+          "joint_action.cases"),
+    Check(("case_officer", "jpa_coordinator"), _l("Joint Periods of Action under way"), "/api/joint-action/jpas",
+          {"status": "active"}, "joint_action.jpas"),
 )
 
 

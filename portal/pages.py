@@ -147,8 +147,10 @@ def password():
 def register(app: Flask) -> None:
     app.register_blueprint(blueprint)
     from portal.admin import pages as admin_pages
+    from portal.joint_action import pages as joint_action_pages
 
     app.register_blueprint(admin_pages.blueprint)
+    app.register_blueprint(joint_action_pages.blueprint)
     from portal import roster
 
     roster.register(app)

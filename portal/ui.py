@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Flask, url_for
-from flask_babel import format_datetime, format_decimal
+from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import lazy_gettext as _l
 
 from chassis.vocabulary import PLATFORM_TENANT
@@ -32,10 +32,13 @@ KIND_NAMES = {"member_state": _l("Member state"), "international_organisation": 
 def navigation(person: Person) -> list[tuple[str, str, bool]]:
     """(address, label, shown) of the menu's entries for `person`."""
     admin = person.has_any("tenant_admin", "platform_admin")
+    case_reader = person.has_any("case_officer", "jpa_coordinator")
     platform_admin = person.tenant == PLATFORM_TENANT and "platform_admin" in person.roles
     roster_office = person.tenant == PLATFORM_TENANT and "roster_manager" in person.roles
     return [
         (url_for("pages.index"), _l("Home"), True),
+        (url_for("joint_action.cases"), _l("Cases"), case_reader),
+        (url_for("joint_action.jpas"), _l("Joint Periods of Action"), case_reader),
         (url_for("roster.office"), _l("Roster office"), roster_office),
         (url_for("roster.search"), _l("Search the roster"), person.has_any("requesting_officer") or roster_office),
         (url_for("roster.requests_list"), _l("Requests"), person.has_any("requesting_officer") or roster_office),
@@ -62,6 +65,13 @@ def when(value: str | dt.datetime | None) -> str:
     return format_datetime(moment, "medium")
 
 
+def day(value: str | dt.date | None) -> str:
+    """An API date (ISO 8601, or a moment of which the date is taken) as the reader's locale writes it."""
+    if not value:
+        return ""
+    return format_date(value if isinstance(value, dt.date) else dt.date.fromisoformat(value[:10]), "medium")
+
+
 def install(app: Flask) -> None:
     app.jinja_env.globals["navigation"] = navigation
     app.jinja_env.filters.update(
@@ -71,5 +81,6 @@ def install(app: Flask) -> None:
         kind_name=lambda kind: KIND_NAMES.get(kind, kind),
         kind_option=lambda kind: (kind, KIND_NAMES.get(kind, kind)),
         when=when,
+        day=day,
         number=format_decimal,
     )

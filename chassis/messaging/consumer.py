@@ -24,7 +24,7 @@ import mongoengine as me
 import pika
 from pika.adapters.blocking_connection import BlockingChannel
 
-from chassis import context, db
+from chassis import context, db, metrics
 from chassis.backoff import DATABASE_UNAVAILABLE, DEPENDENCY_ERRORS, DependencyRetry
 from chassis.messaging.connection import CONNECTION_ERRORS, connect, declare_exchange
 from chassis.messaging.envelope import Event, MalformedEvent
@@ -102,6 +102,7 @@ def apply_once(handler: Handler, event: Event) -> bool:
 
 @dataclasses.dataclass(frozen=True)
 class HandlerQueues:
+    handler: str
     main: str
     retries: tuple[str, ...]
     dead: str
@@ -110,6 +111,7 @@ class HandlerQueues:
 def handler_queues(subscriptions: Subscriptions, handler: Handler, settings: ServiceSettings) -> HandlerQueues:
     main = subscriptions.queue_name(handler)
     return HandlerQueues(
+        handler=handler.name,
         main=main,
         retries=tuple(f"{main}.retry.{delay}ms" for delay in settings.consumer_retry_delays_ms),
         dead=f"{main}.dead",
@@ -119,19 +121,21 @@ def handler_queues(subscriptions: Subscriptions, handler: Handler, settings: Ser
 def declare_topology(channel: BlockingChannel, subscriptions: Subscriptions, settings: ServiceSettings,
                      ) -> dict[str, HandlerQueues]:
     declare_exchange(channel, settings.events_exchange)
+    queue_type = {"x-queue-type": "quorum"} if settings.consumer_quorum_queues else {}
     topology = {}
     for handler in subscriptions.handlers.values():
         queues = handler_queues(subscriptions, handler, settings)
-        channel.queue_declare(queue=queues.main, durable=True)
+        channel.queue_declare(queue=queues.main, durable=True, arguments=queue_type)
         for event_type in handler.event_types:
             channel.queue_bind(queue=queues.main, exchange=settings.events_exchange, routing_key=event_type)
         for queue, delay in zip(queues.retries, settings.consumer_retry_delays_ms, strict=True):
             channel.queue_declare(queue=queue, durable=True, arguments={
+                **queue_type,
                 "x-message-ttl": delay,
                 "x-dead-letter-exchange": "",
                 "x-dead-letter-routing-key": queues.main,
             })
-        channel.queue_declare(queue=queues.dead, durable=True)
+        channel.queue_declare(queue=queues.dead, durable=True, arguments=queue_type)
         topology[handler.name] = queues
     return topology
 
@@ -192,17 +196,21 @@ class Worker:
             except MalformedEvent as error:
                 self._forward(publish_channel, queues.dead, body, properties, headers,
                               error=f"malformed event: {error}")
+                metrics.instruments().events_dead_lettered.labels(self.settings.service_name, handler.name).inc()
                 channel.basic_ack(method.delivery_tag)
                 return
             started = time.perf_counter()
+            labels = (self.settings.service_name, handler.name)
             try:
                 applied = apply_once(handler, event)
             except DATABASE_UNAVAILABLE:
                 raise  # not the event's fault: run() drops the connection (the broker requeues it) and waits
             except Exception as error:  # any handler failure is retried, then dead-lettered
+                self._observe(labels, "failed", started)
                 self._retry_or_bury(publish_channel, queues, body, properties, headers, attempt, error, event)
             else:
                 retry.succeeded("database")
+                self._observe(labels, "applied" if applied else "duplicate", started)
                 log.info("event handled" if applied else "duplicate event ignored", extra={
                     "handler": handler.name, "event_id": event.id, "event_type": event.type,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2)})
@@ -210,16 +218,24 @@ class Worker:
 
         return on_message
 
+    @staticmethod
+    def _observe(labels: tuple[str, str], outcome: str, started: float) -> None:
+        instruments = metrics.instruments()
+        instruments.events_consumed.labels(*labels, outcome).inc()
+        instruments.event_handling.labels(*labels).observe(time.perf_counter() - started)
+
     def _retry_or_bury(self, publish_channel, queues: HandlerQueues, body, properties, headers, attempt: int,
                        error: Exception, event: Event) -> None:
         description = f"{type(error).__name__}: {error}"[:1000]
         if attempt < self.settings.consumer_max_attempts and queues.retries:
+            metrics.instruments().events_retried.labels(self.settings.service_name, queues.handler).inc()
             retry_queue = queues.retries[min(attempt, len(queues.retries)) - 1]
             log.warning("handler failed, will retry", extra={
                 "queue": queues.main, "event_id": event.id, "attempt": attempt, "error": description})
             self._forward(publish_channel, retry_queue, body, properties,
                           {**headers, ATTEMPT_HEADER: attempt + 1}, error=description)
         else:
+            metrics.instruments().events_dead_lettered.labels(self.settings.service_name, queues.handler).inc()
             log.error("handler failed for the last time, dead-lettered", extra={
                 "queue": queues.main, "event_id": event.id, "attempt": attempt, "error": description})
             self._forward(publish_channel, queues.dead, body, properties,

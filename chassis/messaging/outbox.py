@@ -54,6 +54,13 @@ def pending(limit: int) -> list[OutboxMessage]:
     return list(OutboxMessage.objects(published_at=None).order_by("created_at").limit(limit))
 
 
+def pending_summary() -> tuple[int, dt.datetime | None]:
+    """How many events wait to be published, and when the oldest of them was stored."""
+    waiting = OutboxMessage.objects(published_at=None)
+    oldest = waiting.order_by("created_at").only("created_at").first()
+    return waiting.count(), oldest.created_at if oldest else None
+
+
 def mark_published(message: OutboxMessage) -> None:
     OutboxMessage.objects(id=message.id, published_at=None).update_one(set__published_at=dt.datetime.now(dt.UTC))
 

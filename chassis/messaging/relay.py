@@ -14,6 +14,7 @@ import threading
 
 from pymongo.errors import PyMongoError
 
+from chassis import metrics
 from chassis.backoff import DependencyRetry
 from chassis.messaging import outbox
 from chassis.messaging.connection import CONNECTION_ERRORS, ConfirmingPublisher
@@ -27,6 +28,10 @@ class OutboxRelay:
     def __init__(self, settings: ServiceSettings):
         self.settings = settings
         self.publisher = ConfirmingPublisher(settings.amqp_url, settings.events_exchange)
+
+    def report_metrics(self) -> None:
+        """Let this process's scrapes show the outbox's pending events and the oldest one's age."""
+        metrics.register_outbox_collector(self.settings.service_name, outbox.pending_summary)
 
     def publish_pending(self) -> int:
         """Publish every pending event, oldest first; return how many were published."""
@@ -47,6 +52,7 @@ class OutboxRelay:
     def run(self, stop: threading.Event) -> None:
         """Publish until `stop`; first give the outbox and inbox their retention periods (ADR 0066), once the
         database answers."""
+        self.report_metrics()
         retry = DependencyRetry(log, self.settings.reconnect_max_backoff_seconds)
         retention_applied = False
         while not stop.is_set():

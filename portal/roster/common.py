@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import json
 from urllib.parse import quote
@@ -117,13 +116,7 @@ def install_filters(state) -> None:
         score_rule=lambda rule: SCORE_RULES.get(rule, rule),
         level_option=lambda level: (level, LEVEL_NAMES.get(level, level)),
         step_name=lambda step: STEP_NAMES.get(step, step),
-        day=_day,
         month_name=lambda month: format_date(month, "LLLL y"),
     )
 
 
-def _day(value: str | dt.date | None) -> str:
-    """An API date (ISO 8601) as the reader's locale writes it."""
-    if not value:
-        return ""
-    return format_date(value if isinstance(value, dt.date) else dt.date.fromisoformat(value), "medium")

@@ -1,11 +1,11 @@
-"""A certificate as a PDF: WeasyPrint lays out an HTML page (Noto fonts, so Thai and Burmese names render) with a
-QR code (segno) leading to the public verification page."""
+"""A certificate as a PDF (`portal.pdf`) with a QR code (segno) leading to the public verification page."""
 
 from __future__ import annotations
 
 import segno
-from flask import render_template
-from weasyprint import HTML
+from flask import Response
+
+from portal import pdf
 
 
 def qr_code(url: str) -> str:
@@ -13,7 +13,6 @@ def qr_code(url: str) -> str:
     return segno.make(url, error="m").png_data_uri(scale=8, border=4)
 
 
-def render(certificate: dict, verify_url: str) -> bytes:
-    page = render_template("training/certificate_pdf.html", certificate=certificate, verify_url=verify_url,
-                           qr=qr_code(verify_url))
-    return HTML(string=page).write_pdf()
+def download(certificate: dict, verify_url: str) -> Response:
+    return pdf.download("training/certificate_pdf.html", f"certificate-{certificate['course_code']}.pdf",
+                        certificate=certificate, verify_url=verify_url, qr=qr_code(verify_url))

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 
 from portal import gateway
 from portal.forms import Form, answered, expect_ok
@@ -132,10 +132,7 @@ def certificate(certificate_id):
 @signed_in
 def certificate_as_pdf(certificate_id):
     shown = read(f"/certificates/{segment(certificate_id)}")
-    pdf = certificate_pdf.render(shown, verification_url(shown["verification_code"]))
-    filename = f"certificate-{shown['course_code']}.pdf"
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return certificate_pdf.download(shown, verification_url(shown["verification_code"]))
 
 
 def verification_url(code: str) -> str:

@@ -7,9 +7,11 @@ import time
 from types import SimpleNamespace
 
 import pytest
+import requests
+from prometheus_client.parser import text_string_to_metric_families
 
 from chassis.testing.events import wait_until
-from infra.platform import Api, Directory
+from infra.platform import Api, Directory, wait_until_services_know
 
 pytestmark = pytest.mark.e2e
 
@@ -66,3 +68,38 @@ def test_a_suspended_tenant_is_stopped_at_the_gateway_and_its_experts_leave_sear
         directory.signed_in("officer@imi.gov.my")
     wait_until(lambda: expert_id not in searchable_expert_ids(searcher), timeout=60, interval=0.5,
                message="the roster hid the suspended tenant's experts (identity.tenant.suspended)")
+
+
+def scrape(url: str) -> dict[tuple[str, frozenset], float]:
+    response = requests.get(url, timeout=10)
+    assert response.status_code == 200, url
+    return {(sample.name, frozenset(sample.labels.items())): sample.value
+            for family in text_string_to_metric_families(response.text) for sample in family.samples}
+
+
+def total(samples, name: str, **labels) -> float:
+    return sum(value for (sample, sample_labels), value in samples.items()
+               if sample == name and set(labels.items()) <= sample_labels)
+
+
+def test_every_process_serves_its_metrics_on_its_own_port_and_none_is_public(platform, directory):
+    """docs/operations.md: a tenant's creation goes gateway -> outbox -> relay -> every service's worker; each
+    process's metrics port shows its part, and the public port shows no metrics of any process."""
+    directory.tenant("SGP")
+    wait_until_services_know(directory.admin, ["SGP"])
+    services = {"gateway": "gateway", "roster": "roster", "training": "training", "joint-action": "joint_action",
+                "portal": "portal"}
+    for process, port in platform.metrics_ports.items():
+        service = services[process.rsplit("-", 1)[0]] if process != "training-certificates" else "training"
+        samples = scrape(f"http://127.0.0.1:{port}/metrics")
+        kind = process.rsplit("-", 1)[1]
+        if kind == "web" and service != "portal":  # the flow goes through the gateway to the services
+            assert total(samples, "rso_http_requests_total", service=service) > 0, process
+        elif kind == "relay":
+            assert ("rso_outbox_pending_events", frozenset({("service", service)})) in samples, process
+        elif kind == "worker":
+            wait_until(lambda port=port, service=service: total(
+                scrape(f"http://127.0.0.1:{port}/metrics"), "rso_events_consumed_total", service=service,
+                outcome="applied") > 0, message=f"{process} counting the events it applied")
+    for path in ("/metrics", "/api/roster/metrics", "/api/training/metrics", "/api/joint-action/metrics"):
+        assert requests.get(platform.gateway + path, timeout=10).status_code == 404, path

@@ -8,9 +8,11 @@ import time
 
 import pytest
 from flask import Flask, Response, request
+from prometheus_client import REGISTRY, generate_latest
 from werkzeug.serving import make_server
 
 from chassis.testing.infrastructure import free_port
+from chassis.tests.integration.test_metrics import value
 from gateway import create_app
 from gateway.identity import denials
 from gateway.settings import GatewaySettings
@@ -453,3 +455,36 @@ def test_proxied_paths_stay_out_of_the_gateway_openapi_document(client):
     paths = client.get("/openapi.json").get_json()["paths"]
 
     assert not [path for path in paths if path.startswith("/api")]
+
+
+# Metrics (docs/adr/0075): refusals are counted, and no `/metrics` is public through the gateway.
+def scrape() -> str:
+    """The gateway process's metrics, as its `METRICS_PORT` serves them."""
+    return generate_latest(REGISTRY).decode()
+
+
+def test_services_metrics_are_not_forwarded_and_the_gateways_own_are_not_on_its_public_port(
+        make_gateway, upstream, auth_headers):
+    client = make_gateway().test_client()
+    for path in ("/api/roster/metrics", "/api/roster/metrics/", "/api/roster/docs/../metrics", "/metrics"):
+        assert_problem(client.get(path, headers=auth_headers()), 404, "not-found")
+        assert_problem(client.get(path), 404, "not-found")
+    assert upstream.received == []
+
+
+def test_rate_limit_and_token_refusals_are_counted(make_gateway, upstream, auth_headers):
+    client = make_gateway(rate_limit_burst=1, rate_limit_per_second=0.01).test_client()
+    before = scrape()
+    statuses = [client.get("/api/roster/experts", headers=auth_headers(sub="carol")).status_code for _ in range(2)]
+    assert client.get("/api/roster/experts").status_code == 401
+    after = scrape()
+
+    assert statuses == [200, 429]
+    assert value(after, "rso_gateway_rate_limited_total", kind="caller") - value(
+        before, "rso_gateway_rate_limited_total", kind="caller") == 1
+    assert value(after, "rso_token_refusals_total", service="gateway", reason="missing_token") - value(
+        before, "rso_token_refusals_total", service="gateway", reason="missing_token") == 1
+    assert value(after, "rso_http_requests_total", service="gateway", method="GET",
+                 route="/api/<service>/<path:rest>", status="429") - value(
+        before, "rso_http_requests_total", service="gateway", method="GET", route="/api/<service>/<path:rest>",
+        status="429") == 1
