@@ -14,7 +14,7 @@ import mongoengine
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from chassis import metrics, runtime
+from chassis import db, metrics, runtime
 from chassis.app import drain_limit
 from chassis.backoff import DEPENDENCY_ERRORS, DependencyRetry
 from chassis.index_check import check_indexes
@@ -127,6 +127,8 @@ def main(service: str, factory: AppFactory, subscriptions: Subscriptions, argv: 
     dead.add_argument("action", choices=["list", "replay"])
     dead.add_argument("--handler", help="only this handler's dead letters")
     dead.add_argument("--event-id", help="only this event (replay)")
+    commands.add_parser("ensure-indexes", help="create every index of this service's collections; run before its "
+                                               "processes start, so no index is first built while a transaction runs")
     commands.add_parser("check-indexes", help="compare every index of this service's database with a collection "
                                               "scan; list the differences (exit 1)")
     if configure_parser:
@@ -153,6 +155,11 @@ def main(service: str, factory: AppFactory, subscriptions: Subscriptions, argv: 
             return 0
         count = replay_dead_letters(settings, subscriptions, args.handler, args.event_id)
         print(f"replayed {count} dead letter(s)")
+        return 0
+    if args.command == "ensure-indexes":
+        factory(settings)  # imports every document class of the service
+        for document in db.document_classes(factory.__module__.split(".")[0]):
+            document.ensure_indexes()
         return 0
     if args.command == "check-indexes":
         result = check_indexes(mongoengine.get_db())

@@ -87,6 +87,17 @@ class Document(mongoengine.Document):
         return collection
 
 
+def document_classes(package: str) -> list[type[Document]]:
+    """The stored document classes of `package` (a service) and of the chassis (outbox, inbox, read models)."""
+    found, pending = [], list(Document.__subclasses__())
+    while pending:
+        document = pending.pop()
+        pending.extend(document.__subclasses__())
+        if not document._meta.get("abstract") and document.__module__.split(".")[0] in (package, "chassis"):
+            found.append(document)
+    return found
+
+
 def connect(settings: ServiceSettings) -> None:
     """Connect this process's default mongoengine alias to the service's own database."""
     mongoengine.disconnect()

@@ -143,8 +143,11 @@ def install_edge(app: Flask, settings: GatewaySettings) -> None:
     app.extensions[MEDIA_TYPE_EXEMPT_ENDPOINTS].add("edge.forward")
     app.register_blueprint(blueprint)
     # The portal's pages go on before the gateway's own checks of a body's media type (the portal decides what its
-    # pages take, a CSV upload for one), once the request id is bound (the chassis's first hook).
-    app.before_request_funcs.setdefault(None, []).insert(1, _forward_to_the_portal)
+    # pages take, a CSV upload for one), right after the chassis binds the request id (found by name: other
+    # hooks, such as the metrics timer, may come before it).
+    hooks = app.before_request_funcs.setdefault(None, [])
+    bound = next(index for index, hook in enumerate(hooks) if hook.__name__ == "bind_request_context")
+    hooks.insert(bound + 1, _forward_to_the_portal)
 
 
 @blueprint.get("/api")

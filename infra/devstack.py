@@ -269,6 +269,19 @@ def bootstrap_gateway(env: dict[str, str], credentials: dict[str, str]) -> None:
         raise DevstackError(f"gateway bootstrap failed:\n{result.stdout}{result.stderr}")
 
 
+def ensure_indexes(env: dict[str, str]) -> None:
+    """Every service's indexes, before any of its processes starts (`<script> ensure-indexes`): on SecantusDB an
+    index first built while another process's transaction is open misses that transaction's documents
+    (docs/adr/0065), so no index may be first built once the platform runs."""
+    scripts = dict.fromkeys(word for command in procfile_commands().values() for word in command.split()
+                            if word.startswith("rso-"))
+    for script in scripts:
+        result = subprocess.run([str(VENV_BIN / script), "ensure-indexes"], cwd=ROOT, env=env,
+                                stdin=subprocess.DEVNULL, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise DevstackError(f"{script} ensure-indexes failed:\n{result.stdout}{result.stderr}")
+
+
 def publish_tenants(env: dict[str, str]) -> None:
     """Every tenant's creation published again (`rso-gateway publish-tenants`), for services that missed it."""
     result = subprocess.run([str(VENV_BIN / "rso-gateway"), "publish-tenants"], cwd=ROOT, env=env,
@@ -327,6 +340,7 @@ def run(mongodb_uri: str, amqp_url: str, *, load_demo: bool = True) -> int:
     credentials = demo_credentials()
     env.setdefault("PORTAL_CLIENT_SECRET", credentials[PORTAL_SECRET_KEY])
     credentials[PORTAL_SECRET_KEY] = env["PORTAL_CLIENT_SECRET"]  # the demo loader signs people in through it
+    ensure_indexes(env)
     bootstrap_gateway(env, credentials)
     _print_urls(ports)
     _print_credentials(credentials)

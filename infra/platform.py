@@ -88,6 +88,7 @@ class Platform:
             process.wait(5)
 
     def start_all(self) -> None:
+        devstack.ensure_indexes(self.env)
         devstack.bootstrap_gateway(self.env, self.credentials)
         for name in self.commands:
             self.start(name)

@@ -135,3 +135,19 @@ def fixed_settings(settings: ServiceSettings):
             return settings
 
     return Fixed
+
+
+def test_ensure_indexes_builds_every_index_of_the_service_and_the_chassis_before_its_processes_start(app):
+    """`infra/run` and the test platform run it for every service before starting any process, so no index is
+    first built while another process's transaction is open (the loss above, across processes)."""
+    database = me.get_db()
+    database.drop_collection("appended")
+    settings: ServiceSettings = app.extensions["rso.settings"]
+
+    exit_code = run_command(sample_service.SERVICE, lambda _settings: app, sample_service.subscriptions,
+                            ["ensure-indexes"], settings_class=fixed_settings(settings))
+
+    assert exit_code == 0
+    assert {"chain_1_seq_1", "writer_1"} <= set(me.get_db()["appended"].index_information())  # (reconnected)
+    assert {"chassis.messaging.outbox", "chassis.messaging.consumer"} <= {
+        document.__module__ for document in db.document_classes("chassis")}
