@@ -155,9 +155,11 @@ def test_a_lead_officer_works_a_case_prints_it_and_shares_it_read_only_with_a_pa
         expect(page.locator(banner)).to_contain_text("LEAD ONLY")
     expect(page.locator(".govuk-service-navigation")).to_be_hidden()
     assert page.pdf().startswith(b"%PDF")
-    with page.expect_download() as download:  # the case summary as a PDF file: the handling code on every page
-        page.get_by_role("link", name="Download it as a PDF file").click()
-    summary = pypdf.PdfReader(download.value.path())
+    summary_path = f"/cases/{journey_case.id}/summary.pdf"  # the print page offers it on screen, not on paper
+    assert page.locator(f"a[href='{summary_path}']").count() == 1
+    summary_file = officer.context.request.get(officer.url(summary_path))
+    assert summary_file.headers["content-type"] == "application/pdf"
+    summary = pypdf.PdfReader(io.BytesIO(summary_file.body()))
     for sheet in summary.pages:
         assert sheet.extract_text().count("LEAD ONLY") >= 2, "the handling code tops and tails every page"
     assert journey_case.title in "".join(sheet.extract_text() for sheet in summary.pages)
