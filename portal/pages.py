@@ -6,7 +6,7 @@ import functools
 from urllib.parse import urlencode, urlsplit
 
 from authlib.integrations.base_client import OAuthError
-from flask import Blueprint, Flask, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
@@ -48,6 +48,22 @@ def signed_in(view):
         return page
 
     return wrapper
+
+
+def requiring(*roles: str):
+    """A page for signed-in people with one of `roles`; others get the plain not-allowed page, no call made."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        @signed_in
+        def wrapper(*args, **kwargs):
+            if not session.person.has_any(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 @blueprint.get("/")

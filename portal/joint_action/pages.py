@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import json
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
@@ -32,7 +31,7 @@ from joint_action_service.access_log.export_check import verify_export  # the on
 from portal import gateway, pdf
 from portal.forms import Form, answered, expect_ok
 from portal.joint_action import words
-from portal.pages import signed_in
+from portal.pages import requiring
 
 blueprint = Blueprint("joint_action", __name__)
 API = "/api/joint-action"
@@ -56,22 +55,10 @@ def _segment(value: str) -> str:
     return quote(value, safe="")
 
 
-def _requiring(*roles: str):
-    def decorator(view):
-        @functools.wraps(view)
-        @signed_in
-        def wrapper(*args, **kwargs):
-            if not session.person.has_any(*roles):
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
-readers = _requiring(*READERS)
-log_readers = _requiring(*LOG_READERS)
+readers = requiring(*READERS)
+log_readers = requiring(*LOG_READERS)
 
 
 def _page_number() -> int:
@@ -114,7 +101,7 @@ JPA_FIELDS = ("name", "focus", "start_date", "end_date", "participating_tenants"
 
 
 @blueprint.route("/jpas/new", methods=["GET", "POST"])
-@_requiring("jpa_coordinator")
+@requiring("jpa_coordinator")
 def new_jpa():
     if request.method == "GET":
         return render_template("joint_action/jpa_new.html", form=Form(JPA_FIELDS),

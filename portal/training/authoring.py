@@ -7,7 +7,8 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 
 from portal import gateway
 from portal.forms import Form, answered
-from portal.training.common import API, AUTHORS, COORDINATORS, read, read_all, requiring, rich_text, segment
+from portal.pages import requiring
+from portal.training.common import API, AUTHORS, COORDINATORS, read, read_all, rich_text, segment
 
 blueprint = Blueprint("authoring", __name__, url_prefix="/training/authoring")
 authors = requiring(*AUTHORS)

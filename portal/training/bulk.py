@@ -22,7 +22,8 @@ from chassis.csv_export import csv_text
 from chassis.problems import ValidationFailed
 from portal import gateway
 from portal.forms import Form, problem_of
-from portal.training.common import API, COORDINATORS, read, requiring, segment
+from portal.pages import requiring
+from portal.training.common import API, COORDINATORS, read, segment
 
 blueprint = Blueprint("bulk", __name__, url_prefix="/training")
 coordinators = requiring(*COORDINATORS)

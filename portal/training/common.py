@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from urllib.parse import quote
 
-from flask import abort, session
 from markupsafe import Markup
 
 from chassis.richtext import clean_html
 from portal import gateway
 from portal.forms import expect_ok
-from portal.pages import signed_in
 
 API = "/api/training"
 AUTHORS = ("training_coordinator", "trainer")
@@ -46,17 +43,3 @@ def rich_text(html: str | None) -> Markup:
     return Markup(clean_html(html or ""))
 
 
-def requiring(*roles: str):
-    """A page for signed-in people with one of `roles`; others get the plain not-allowed page, no call made."""
-
-    def decorator(view):
-        @functools.wraps(view)
-        @signed_in
-        def wrapper(*args, **kwargs):
-            if not session.person.has_any(*roles):
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorator

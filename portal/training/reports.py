@@ -9,7 +9,8 @@ from flask import Blueprint, render_template, request, session
 from flask_babel import lazy_gettext as _l
 
 from chassis.csv_export import csv_response
-from portal.training.common import AUTHORS, REPORT_READERS, read, read_all, requiring, segment
+from portal.pages import requiring
+from portal.training.common import AUTHORS, REPORT_READERS, read, read_all, segment
 
 blueprint = Blueprint("training_reports", __name__, url_prefix="/training/reports")
 readers = requiring(*REPORT_READERS, *AUTHORS)
