@@ -50,20 +50,25 @@ def signed_in(view):
     return wrapper
 
 
-def requiring(*roles: str):
-    """A page for signed-in people with one of `roles`; others get the plain not-allowed page, no call made."""
+def admitting(may_enter):
+    """A page for signed-in people `may_enter()` admits; the others get the plain not-allowed page, no call made."""
 
     def decorator(view):
         @functools.wraps(view)
         @signed_in
         def wrapper(*args, **kwargs):
-            if not session.person.has_any(*roles):
+            if not may_enter():
                 abort(403)
             return view(*args, **kwargs)
 
         return wrapper
 
     return decorator
+
+
+def requiring(*roles: str):
+    """A page for signed-in people with one of `roles`."""
+    return admitting(lambda: session.person.has_any(*roles))
 
 
 @blueprint.get("/")

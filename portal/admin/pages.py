@@ -5,7 +5,6 @@ administrators also manage tenants and read the whole audit log. Every page is a
 
 from __future__ import annotations
 
-import functools
 import json
 from urllib.parse import quote
 
@@ -14,7 +13,7 @@ from flask import Blueprint, abort, redirect, render_template, request, session,
 from chassis.vocabulary import PLATFORM_TENANT, ROLES, TENANT_KINDS
 from portal import gateway
 from portal.forms import Form, answered, expect_ok
-from portal.pages import signed_in
+from portal.pages import admitting, requiring
 
 blueprint = Blueprint("admin", __name__)
 AUDIT_PAGE_SIZE = 25
@@ -37,25 +36,11 @@ def grantable_roles(tenant: str) -> list[str]:
     return [role for role in ROLES if role != "platform_admin" or (tenant == PLATFORM_TENANT and _is_platform_admin())]
 
 
-def _requiring(may_enter):
-    """A page for signed-in people `may_enter()` admits; the others get the plain not-allowed page, no call made."""
-
-    def decorator(view):
-        @functools.wraps(view)
-        @signed_in
-        def wrapper(*args, **kwargs):
-            if not may_enter():
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
-administered = _requiring(lambda: session.person.has_any("tenant_admin", "platform_admin"))
-platform_only = _requiring(_is_platform_admin)
-audit_readers = _requiring(lambda: session.person.has_any("tenant_admin", "platform_admin", "auditor"))
+administered = requiring("tenant_admin", "platform_admin")
+platform_only = admitting(_is_platform_admin)
+audit_readers = requiring("tenant_admin", "platform_admin", "auditor")
 
 
 # - people
