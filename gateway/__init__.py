@@ -10,6 +10,7 @@ from chassis.app import create_service_app
 from chassis.i18n import init_babel
 from gateway.account.api import blueprint as account_blueprint
 from gateway.admin.api import blueprint as admin_blueprint
+from gateway.admin.second_factors import blueprint as second_factor_blueprint
 from gateway.edge import install_edge
 from gateway.oauth.api import blueprint as oauth_blueprint
 from gateway.oauth.pages import blueprint as pages_blueprint
@@ -27,7 +28,7 @@ def create_app(settings: GatewaySettings | None = None) -> Flask:
         settings,
         title="RSO Gateway",
         description="Identity, tokens, tenant administration and the single entry point.",
-        blueprints=[oauth_blueprint, account_blueprint, admin_blueprint],
+        blueprints=[oauth_blueprint, account_blueprint, admin_blueprint, second_factor_blueprint],
         accepted_media_types=("application/json", "application/x-www-form-urlencoded"),
         token_validator=GatewayTokenValidator(settings),
         metrics_route=False,  # the gateway's port is public: its metrics are on METRICS_PORT only

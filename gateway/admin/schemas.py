@@ -66,8 +66,16 @@ class UserOut(ma.Schema):
     status = ma.fields.String()
     password_change_required = ma.fields.Boolean(
         metadata={"description": "True until the person replaces a generated one-time password at sign-in."})
+    second_factor_enrolled = ma.fields.Function(lambda user: bool(user.totp_secret), metadata={
+        "description": "Whether the person has set up an authenticator app (TOTP)."})
     created_at = ma.fields.DateTime()
     initial_password = ma.fields.String(metadata={"description": "Only when generated; shown this once."})
+
+
+class SecondFactorPolicy(ma.Schema):
+    required_for_roles = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(ROLES)), required=True,
+                                        validate=ma.validate.Length(max=len(ROLES)), metadata={
+            "description": "The roles whose holders must sign in with a second factor; empty: nobody must."})
 
 
 class ClientIn(ma.Schema):

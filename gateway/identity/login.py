@@ -4,6 +4,10 @@ Failures are counted per account and per source address in a sliding window (`ga
 a blocked attempt is refused without checking the password. A success clears the account's failures and
 forgives that account's failures at the address. Every refusal gives the same message, so nobody learns
 whether an account exists, is deactivated, or is blocked; the audit log records the real reason.
+
+A wrong second-factor code counts like a wrong password, at the same keys, and for a person with a second
+factor the failures are cleared only when the code is right: a right password alone must not reset the count,
+or whoever knows it could guess codes five at a time for ever.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import functools
 import secrets
 
 from chassis import context
-from gateway.identity import audit, throttle
+from gateway.identity import audit, second_factor, throttle
 from gateway.identity.models import LoginThrottle, Tenant, User, hash_secret, secret_matches
 
 GENERIC_REFUSAL = "The e-mail or password is not right, or sign-in is paused for a while. Try again later."
@@ -57,7 +61,22 @@ def authenticate(email: str, password: str, address: str | None) -> User:
             audit.record("login", outcome="failure", actor=email, actor_tenant=user.tenant if user else None,
                          target_tenant=user.tenant if user else None, reason=reason)
             raise LoginRefused()
-        LoginThrottle.objects(id=keys[0]).delete()
-        throttle.forgive(keys[1], email)
+        if not second_factor.is_enrolled(user):
+            forgive(email, address)
         audit.record("login", actor=user.get_user_id(), actor_tenant=user.tenant, target=email)
     return user
+
+
+def paused(email: str, address: str | None) -> bool:
+    return any(throttle.blocked(key) for key in (throttle.account_key(email), throttle.address_key(address)))
+
+
+def count_failure(email: str, address: str | None) -> None:
+    for key in (throttle.account_key(email), throttle.address_key(address)):
+        throttle.count_failure(key, email)
+
+
+def forgive(email: str, address: str | None) -> None:
+    """The person has signed in: their account's failures are cleared and no longer count at the address."""
+    LoginThrottle.objects(id=throttle.account_key(email)).delete()
+    throttle.forgive(throttle.address_key(address), email)

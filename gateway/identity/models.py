@@ -46,6 +46,8 @@ class Tenant(db.Document):
     status = me.StringField(required=True, choices=("active", "suspended"), default="active")
     suspension_reason = me.StringField(max_length=500)
     suspended_at = me.DateTimeField()  # the latest suspension: tokens issued before it never work again
+    # Its people with any of these roles must sign in with a second factor (`gateway.identity.second_factor`).
+    second_factor_roles = me.ListField(me.StringField(choices=ROLES))
     created_at = me.DateTimeField(required=True, default=now)
 
     @property
@@ -68,6 +70,12 @@ class User(TenantOwnedDocument):
     password_changed_at = me.DateTimeField()
     created_at = me.DateTimeField(required=True, default=now)
     deactivated_at = me.DateTimeField()
+    # The second factor (`gateway.identity.second_factor`): the TOTP secret once confirmed, the latest 30-second
+    # step whose code was used (no code of it or before it is accepted again), and the unused recovery codes.
+    totp_secret = me.StringField(null=True)
+    totp_last_step = me.IntField(required=True, default=-1)
+    second_factor_enrolled_at = me.DateTimeField(null=True)
+    recovery_code_digests = me.ListField(me.StringField())
 
     def get_user_id(self) -> str:
         return str(self.id)
@@ -191,7 +199,8 @@ class AuthorizationCode(db.Document, AuthorizationCodeMixin):
     code_challenge_method = me.StringField()
     nonce = me.StringField(max_length=500)  # OpenID Connect: echoed in the ID token
     auth_time = me.DateTimeField()  # when the person entered their password (their sign-in session began)
-    amr = me.ListField(me.StringField())  # how: ["pwd"]
+    amr = me.ListField(me.StringField())  # how: ["pwd"], or ["pwd", "otp", "mfa"] with a second factor
+    acr = me.StringField()  # the class of that (`gateway.identity.second_factor.acr_of`)
     expires_at = me.DateTimeField(required=True)
     used_at = me.DateTimeField()
 
@@ -208,7 +217,7 @@ class AuthorizationCode(db.Document, AuthorizationCodeMixin):
         return int(self.auth_time.replace(tzinfo=dt.UTC).timestamp()) if self.auth_time else None
 
     def get_acr(self):
-        return None
+        return self.acr
 
     def get_amr(self):
         return list(self.amr) or None
@@ -230,6 +239,7 @@ class RefreshToken(db.Document, TokenMixin):
     expires_at = me.DateTimeField(required=True)
     rotated_at = me.DateTimeField()
     revoked_at = me.DateTimeField()
+    amr = me.ListField(me.StringField())  # how its sign-in was made, said again by the access tokens it yields
 
     def check_client(self, client):
         return client.client_id == self.client_id
@@ -303,6 +313,14 @@ class SignInSession(db.Document):
     amr = me.ListField(me.StringField())
     # The password was right but is the administrator's one-time password: only a password change may follow.
     password_change_pending = me.BooleanField(required=True, default=False)
+    # The password was right and a second factor must follow: "code" (enrolled) or "enrolment" (with the secret
+    # offered, not yet confirmed). Until then the session issues nothing.
+    awaiting = me.StringField(choices=("code", "enrolment"), null=True)
+    offered_totp_secret = me.StringField(null=True)
+
+    @property
+    def is_complete(self) -> bool:
+        return not self.password_change_pending and self.awaiting is None
 
     def is_current(self) -> bool:
         return self.expires_at.replace(tzinfo=dt.UTC) > now()

@@ -26,15 +26,17 @@ def _lifetime() -> dt.timedelta:
     return dt.timedelta(seconds=current_app.extensions["rso.settings"].sign_in_session_lifetime_seconds)
 
 
-def start(user: User, response: Response, *, amr: list[str], password_change_pending: bool = False) -> None:
+def start(user: User, response: Response, *, amr: list[str], password_change_pending: bool = False,
+          awaiting: str | None = None, offered_totp_secret: str | None = None) -> SignInSession:
     """A new session for `user` (replacing the browser's previous one), its cookie set on `response`."""
     end_current(response)
     value = secrets.token_urlsafe(32)
-    SignInSession(id=token_digest(value), user_id=user.get_user_id(), tenant=user.tenant, amr=amr,
-                  expires_at=now() + _lifetime(), password_change_pending=password_change_pending).save(
-        force_insert=True)
+    session = SignInSession(id=token_digest(value), user_id=user.get_user_id(), tenant=user.tenant, amr=amr,
+                            expires_at=now() + _lifetime(), password_change_pending=password_change_pending,
+                            awaiting=awaiting, offered_totp_secret=offered_totp_secret).save(force_insert=True)
     response.set_cookie(COOKIE, value, max_age=int(_lifetime().total_seconds()), path=COOKIE_PATH,
                         httponly=True, samesite="Lax", secure=request.is_secure)
+    return session
 
 
 def current() -> SignInSession | None:
@@ -56,8 +58,15 @@ def person(session: SignInSession) -> User:
     return User.across_tenants("a session names its person by id").get(id=session.user_id)
 
 
-def complete_password_change(session: SignInSession) -> None:
-    SignInSession.objects(id=session.id).update_one(set__password_change_pending=False)
+def await_second_factor(session: SignInSession, step: str, offered_totp_secret: str | None = None) -> None:
+    """The session issues nothing until the person has given a code (`step` "code") or enrolled ("enrolment")."""
+    SignInSession.objects(id=session.id).update_one(set__awaiting=step, set__offered_totp_secret=offered_totp_secret)
+    session.awaiting, session.offered_totp_secret = step, offered_totp_secret
+
+
+def complete_second_factor(session: SignInSession, amr: list[str]) -> None:
+    SignInSession.objects(id=session.id).update_one(set__awaiting=None, set__offered_totp_secret=None, set__amr=amr)
+    session.awaiting, session.offered_totp_secret, session.amr = None, None, amr
 
 
 def end_current(response: Response) -> SignInSession | None:

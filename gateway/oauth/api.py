@@ -14,6 +14,7 @@ from chassis.i18n import SUPPORTED_LOCALES
 from chassis.problems import Forbidden
 from gateway.identity import keys
 from gateway.identity.models import OPENID_SCOPES, User
+from gateway.identity.second_factor import ACR_PASSWORD, ACR_SECOND_FACTOR
 from gateway.oauth import schemas
 from gateway.oauth.schemas import form_body, json_answer, oauth_errors
 from gateway.oauth.server import CONFIDENTIAL_AUTH_METHODS, PUBLIC_AUTH_METHODS, claims_about
@@ -118,8 +119,9 @@ def _metadata() -> dict:
         "userinfo_endpoint": f"{issuer}/oauth/userinfo",
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": ["RS256"],
-        "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "amr", "sid", "name",
-                             "email", "tenant"],
+        "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "sid",
+                             "name", "email", "tenant"],
+        "acr_values_supported": [ACR_PASSWORD, ACR_SECOND_FACTOR],
     }
 
 

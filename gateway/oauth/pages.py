@@ -1,5 +1,6 @@
 """The pages people see at the gateway: sign-in (the authorization endpoint), the forced first password change,
-and RP-initiated logout. Server-rendered in the person's language (`chassis.i18n`), autoescaped.
+the second factor (a code, or enrolment with a QR code and recovery codes), and RP-initiated logout.
+Server-rendered in the person's language (`chassis.i18n`), autoescaped.
 
 Every form carries a CSRF token (double-submit: a random value in an HttpOnly `rso_gateway_csrf` cookie on
 `/oauth` and in a hidden field; another site can neither read nor set the cookie, so it cannot make a
@@ -24,8 +25,9 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
+from chassis import context
 from chassis.clock import now
-from gateway.identity import audit, keys, login, passwords, sessions
+from gateway.identity import audit, keys, login, passwords, second_factor, sessions
 from gateway.identity.models import OAuthClient, SignInSession, User
 from gateway.oauth.server import may_serve
 
@@ -42,7 +44,7 @@ CSRF_COOKIE = "rso_gateway_csrf"
 CSRF_REFUSAL = "The form had expired. Please try again."
 NOT_AVAILABLE = "This application is not available to your organisation."
 SESSION_EXPIRED = "Your sign-in has expired. Please sign in again."
-PASSWORD_AMR = ["pwd"]
+PASSWORD_AMR = second_factor.PASSWORD_AMR
 SILENT_AUTHENTICATION_ERRORS = ("login_required", "consent_required", "interaction_required",
                                 "account_selection_required")
 
@@ -81,6 +83,31 @@ def _password_page(*, status: int = 200, errors: dict[str, list[str]] | None = N
     return _page("change_password.html", status, errors=errors or {})
 
 
+def _code_page(*, status: int = 200, error: str | None = None):
+    return _page("second_factor.html", status, error=error)
+
+
+def _enrolment_page(user: User, secret: str, *, status: int = 200, error: str | None = None):
+    uri = second_factor.provisioning_uri(secret, user)
+    return _page("enrol_second_factor.html", status, error=error, qr_code=second_factor.qr_code_svg(uri),
+                 secret=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)))
+
+
+def _continue_sign_in(grant, user: User, session: SignInSession | None = None) -> Response:
+    """The password is right (now, or earlier in `session`): issue the code, unless a second factor must come
+    first (the person has one, or their tenant requires one of their roles): then ask for it, or enrol them."""
+    step = second_factor.step_needed(user, session.amr if session else PASSWORD_AMR)
+    if step is None:
+        return _issue_code(grant, user, session=session)
+    secret = second_factor.new_secret() if step == "enrolment" else None
+    response = _enrolment_page(user, secret) if secret else _code_page()
+    if session is None:
+        sessions.start(user, response, amr=PASSWORD_AMR, awaiting=step, offered_totp_secret=secret)
+    else:
+        sessions.await_second_factor(session, step, secret)
+    return response
+
+
 def _issue_code(grant, user: User, *, session: SignInSession | None = None) -> Response:
     """Redirect back to the client with a code (never cached), or 403 if the client may not sign this person in.
     Within an existing gateway session (`session`) the code says when and how the person signed in then;
@@ -116,7 +143,7 @@ class Authorize(MethodView):
 
     def get(self):
         session = sessions.current()
-        signed_in = sessions.person(session) if session and not session.password_change_pending else None
+        signed_in = sessions.person(session) if session and session.is_complete else None
         try:
             grant = _server().get_consent_grant(end_user=signed_in)
         except OAuth2Error as error:
@@ -125,7 +152,11 @@ class Authorize(MethodView):
             return _sign_in_page(grant)
         if session.password_change_pending:
             return _password_page()
-        return _issue_code(grant, signed_in, session=session)
+        if session.awaiting == "code":
+            return _code_page()
+        if session.awaiting == "enrolment":
+            return _enrolment_page(sessions.person(session), session.offered_totp_secret)
+        return _continue_sign_in(grant, signed_in, session)
 
     def post(self):
         try:
@@ -135,8 +166,11 @@ class Authorize(MethodView):
         if not _csrf_matches():
             audit.record("login", outcome="denied", actor=request.form.get("email"), reason="csrf_token_mismatch")
             return _sign_in_page(grant, status=400, error=CSRF_REFUSAL)
-        if request.form.get("step") == "change_password":
+        step = request.form.get("step")
+        if step == "change_password":
             return _change_first_password(grant)
+        if step in ("second_factor", "enrol_second_factor"):
+            return _second_factor(grant, enrolling=step == "enrol_second_factor")
         try:
             user = login.authenticate(request.form.get("email", ""), request.form.get("password", ""),
                                       request.remote_addr)
@@ -146,7 +180,7 @@ class Authorize(MethodView):
             response = _password_page()
             sessions.start(user, response, amr=PASSWORD_AMR, password_change_pending=True)
             return response
-        return _issue_code(grant, user)
+        return _continue_sign_in(grant, user)
 
 
 def _change_first_password(grant) -> Response:
@@ -165,7 +199,45 @@ def _change_first_password(grant) -> Response:
     if errors:
         return _password_page(status=422, errors=errors)
     passwords.change(user.get_user_id(), new_password, reason="first sign-in")
-    return _issue_code(grant, user)
+    return _continue_sign_in(grant, user)
+
+
+def _second_factor(grant, *, enrolling: bool) -> Response:
+    """A code after the password: from the authenticator app (or a recovery code) of an enrolled person, or the
+    first code of the secret offered at enrolment, which confirms it. A wrong one counts as a failed sign-in
+    (`gateway.identity.login`), and none is checked while sign-in is paused."""
+    session = sessions.current()
+    if session is None or session.awaiting != ("enrolment" if enrolling else "code"):
+        return _sign_in_page(grant, status=401, error=SESSION_EXPIRED)
+    user = sessions.person(session)
+    code = request.form.get("code", "")
+    with context.bound(tenant=user.tenant):
+        if login.paused(user.email, request.remote_addr):
+            method, reason = None, "blocked"
+        elif enrolling:
+            step = second_factor.confirms(session.offered_totp_secret, code)
+            method, reason = ("totp", None) if step is not None else (None, "wrong_code")
+        else:
+            method = second_factor.verify(user, code)
+            reason = None if method else "wrong_code"
+        action = "second_factor.enrolled" if enrolling else "second_factor"
+        if method is None:
+            if reason != "blocked":
+                login.count_failure(user.email, request.remote_addr)
+            audit.record(action, outcome="failure", actor=user.get_user_id(), actor_tenant=user.tenant,
+                         target=user.get_user_id(), target_tenant=user.tenant, reason=reason)
+            if enrolling:
+                return _enrolment_page(user, session.offered_totp_secret, status=401, error=second_factor.WRONG_CODE)
+            return _code_page(status=401, error=second_factor.WRONG_CODE)
+        recovery_codes = second_factor.enrol(user.get_user_id(), session.offered_totp_secret, step) if enrolling \
+            else None
+        login.forgive(user.email, request.remote_addr)
+        audit.record(action, actor=user.get_user_id(), actor_tenant=user.tenant, target=user.get_user_id(),
+                     target_tenant=user.tenant, method=method)
+    sessions.complete_second_factor(session, second_factor.SECOND_FACTOR_AMR)
+    if recovery_codes:
+        return _page("recovery_codes.html", recovery_codes=recovery_codes, continue_url=request.full_path)
+    return _issue_code(grant, user, session=session)
 
 
 class Logout(MethodView):

@@ -31,7 +31,7 @@ from chassis import context
 from chassis.auth import TokenValidator, Unauthorized
 from chassis.clock import now
 from chassis.vocabulary import PLATFORM_TENANT
-from gateway.identity import audit, denials, keys, login, throttle
+from gateway.identity import audit, denials, keys, login, second_factor, throttle
 from gateway.identity.models import (
     AuthorizationCode,
     IssuedAccessToken,
@@ -51,7 +51,8 @@ PUBLIC_AUTH_METHODS = ["none"]
 
 
 class AccessTokenGenerator(JWTBearerTokenGenerator):
-    """RFC 9068 access tokens with the platform's claims: `tenant`, `roles`, and for people `email`, `name`."""
+    """RFC 9068 access tokens with the platform's claims: `tenant`, `roles`, and for people `email`, `name`, the
+    sign-in `sid`, and how it was made, `amr` and `acr` (RFC 9068 section 2.2.1)."""
 
     def __init__(self, settings: GatewaySettings):
         super().__init__(
@@ -71,7 +72,8 @@ class AccessTokenGenerator(JWTBearerTokenGenerator):
         if user is None:
             return {"tenant": client.tenant, "roles": list(client.roles)}
         return {"tenant": user.tenant, "roles": list(user.roles), "email": user.email, "name": user.display_name,
-                "sid": user.sign_in_family}
+                "sid": user.sign_in_family, "amr": list(user.sign_in_amr),
+                "acr": second_factor.acr_of(user.sign_in_amr)}
 
 
 def may_serve(client: OAuthClient, user: User) -> bool:
@@ -79,15 +81,16 @@ def may_serve(client: OAuthClient, user: User) -> bool:
     return client.tenant in (user.tenant, PLATFORM_TENANT)
 
 
-def active_user(user_id: str, sign_in_family: str) -> User | None:
-    """The person a code or refresh token names, if still active, carrying the sign-in (family) it belongs to."""
+def active_user(user_id: str, sign_in_family: str, amr: list[str]) -> User | None:
+    """The person a code or refresh token names, if still active, carrying the sign-in (family) it belongs to
+    and how that sign-in was made."""
     user = User.across_tenants("tokens name users by id").filter(id=user_id, status="active").first()
     if user is None:
         return None
     tenant = Tenant.objects(code=user.tenant).first()
     if tenant is None or not tenant.is_active:
         return None
-    user.sign_in_family = sign_in_family
+    user.sign_in_family, user.sign_in_amr = sign_in_family, list(amr or second_factor.PASSWORD_AMR)
     return user
 
 
@@ -131,7 +134,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
             tenant=request.user.tenant, redirect_uri=request.payload.redirect_uri, scope=request.payload.scope or "",
             code_challenge=data.get("code_challenge"), code_challenge_method=data.get("code_challenge_method"),
             nonce=data.get("nonce"), auth_time=getattr(request.user, "sign_in_auth_time", None) or now(),
-            amr=getattr(request.user, "sign_in_amr", None) or ["pwd"],
+            amr=request.user.sign_in_amr, acr=second_factor.acr_of(request.user.sign_in_amr),
             expires_at=now() + AUTHORIZATION_CODE_LIFETIME,
         ).save(force_insert=True)
 
@@ -154,7 +157,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
         """Kept (marked used) so that a second exchange is recognised as reuse; the TTL index removes it."""
 
     def authenticate_user(self, authorization_code):
-        return active_user(authorization_code.user_id, authorization_code.family)
+        return active_user(authorization_code.user_id, authorization_code.family, authorization_code.amr)
 
 
 def claims_about(user: User, scope: str) -> dict:
@@ -222,7 +225,12 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
         return stored
 
     def authenticate_user(self, refresh_token):
-        return active_user(refresh_token.user_id, refresh_token.family)
+        """The person, unless their tenant now requires a second factor this sign-in was made without."""
+        user = active_user(refresh_token.user_id, refresh_token.family, refresh_token.amr)
+        if user is not None and not second_factor.uses_second_factor(user.sign_in_amr) and (
+                second_factor.required_for(user) or second_factor.is_enrolled(user)):
+            return None
+        return user
 
     def revoke_old_credential(self, refresh_token):
         """Rotation; conditional, so of two concurrent uses of one token the loser revokes the family."""
@@ -253,6 +261,7 @@ def _save_token(token: dict, request) -> None:
         RefreshToken(
             token_digest=token_digest(token["refresh_token"]), family=user.sign_in_family,
             client_id=client.client_id, user_id=user.get_user_id(), tenant=user.tenant, scope=token.get("scope", ""),
+            amr=user.sign_in_amr,
             expires_at=now() + dt.timedelta(seconds=settings.refresh_token_lifetime_seconds),
         ).save(force_insert=True)
     with context.bound(tenant=user.tenant if user else client.tenant):
