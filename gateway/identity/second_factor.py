@@ -78,7 +78,7 @@ def provisioning_uri(secret: str, user: User) -> str:
 def qr_code_svg(uri: str) -> str:
     """The URI as an inline SVG QR code (drawn here: the page loads nothing from anywhere)."""
     return segno.make(uri, error="m").svg_inline(scale=5, dark="#0b0c0c", light="#ffffff", border=4,
-                                                 title="QR code", svgclass="qr-code")
+                                                 svgclass="qr-code")
 
 
 def _matching_step(secret: str, code: str) -> int | None:

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import re
 import secrets
+import time
 
+import pyotp
 import pytest
+import zxingcpp
+from PIL import Image
 from playwright.sync_api import expect
+
+from tests.browser.conftest import accessibility_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 NEW_PASSWORD = "a river, four lanterns and a kite"
@@ -52,6 +59,51 @@ def test_an_administrator_adds_a_person_who_signs_in_chooses_a_password_and_sign
     expect(person.page.locator("h1")).to_contain_text("You have signed out")
     again = visit().sign_in("somchai@example.org", NEW_PASSWORD)
     expect(again.locator("h1")).to_contain_text("Hello, Somchai Wong")
+
+
+def test_a_person_whose_organisation_requires_a_second_factor_enrols_by_qr_code_and_signs_in_with_a_code_in_thai(
+        visit, organisation, directory):
+    tha = organisation()
+    tha.admin.call("PUT", f"/admin/tenants/{tha.code}/second-factor-policy", 200,
+                   json={"required_for_roles": ["case_officer"]})
+    email = f"officer.{tha.code.lower()}@example.org"
+    directory.person(tha.code, email, "case_officer")
+    person = visit()
+    person.open("/").get_by_label("Language").select_option("th")
+    person.page.locator("form.rso-language button").click()
+
+    page = person.sign_in(email, directory.passwords[email])
+    assert "/oauth/authorize" in page.url and page.locator("html").get_attribute("lang") == "th"
+    expect(page.locator("h1")).to_have_text("ตั้งค่าแอปยืนยันตัวตนของคุณ")
+    assert not accessibility_violations(page)
+    scanned = zxingcpp.read_barcodes(Image.open(io.BytesIO(page.locator(".qr svg").screenshot())))
+    totp = pyotp.parse_uri(scanned[0].text)  # what an authenticator app reads from the QR code
+    assert totp.secret == page.locator("#totp-key").inner_text().replace(" ", "")
+    page.locator("#code").focus()
+    page.keyboard.type(totp.now())
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("รหัสกู้คืนของคุณ")
+    assert len(page.locator("#recovery-codes code").all_inner_texts()) == 10
+    assert not accessibility_violations(page)
+    page.get_by_role("link", name="เก็บไว้แล้ว: ดำเนินการต่อ").click()
+    expect(person.check().locator("h1")).to_contain_text("สวัสดี")
+    person.sign_out()
+
+    again = visit()
+    again.open("/").get_by_label("Language").select_option("th")
+    again.page.locator("form.rso-language button").click()
+    page = again.sign_in(email, directory.passwords[email])
+    expect(page.locator("h1")).to_have_text("กรอกรหัสของคุณ")
+    accepted = {totp.at(time.time(), counter_offset=offset) for offset in (-1, 0, 1)}
+    page.locator("#code").fill(next(code for code in ("000000", "111111", "222222") if code not in accepted))
+    page.locator("form button[type=submit]").click()
+    expect(page.locator(".error-summary a[href='#code']")).to_contain_text("รหัสไม่ถูกต้อง")
+    assert page.locator("#code").get_attribute("aria-invalid") == "true"
+    assert not accessibility_violations(page)
+    page.locator("#code").fill(totp.at(time.time(), counter_offset=1))  # the enrolment used the current one
+    page.locator("form button[type=submit]").click()
+    expect(again.check().locator("h1")).to_contain_text("สวัสดี")
 
 
 def test_a_suspended_organisations_person_lands_on_the_suspended_page_at_their_next_click(visit, organisation,

@@ -6,6 +6,7 @@ import base64
 import html
 import json
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pyotp
 import pytest
@@ -379,3 +380,33 @@ def _wrong_code(totp: pyotp.TOTP) -> str:
     """Six digits that are none of the codes accepted now."""
     accepted = {totp.at(second_factor.now(), counter_offset=offset) for offset in (-1, 0, 1, 2)}
     return next(code for code in ("000000", "111111", "222222", "333333", "444444") if code not in accepted)
+
+
+def test_a_session_awaiting_the_second_factor_answers_prompt_none_with_login_required(live_gateway, officer):
+    require_for("case_officer")
+    sign_in = SignIn(live_gateway)
+    sign_in.password()
+
+    silent = SignIn(live_gateway, sign_in.browser)
+    silent.url += "&prompt=none"
+    answer = silent.open()
+
+    assert answer.status_code == 302
+    assert parse_qs(urlsplit(answer.headers["Location"]).query)["error"] == ["login_required"]
+
+
+@pytest.mark.parametrize(("locale", "heading", "refusal"), [
+    ("th", "ตั้งค่าแอปยืนยันตัวตนของคุณ", "รหัสไม่ถูกต้อง"),
+    ("id", "Siapkan aplikasi autentikator Anda", "Kode tidak benar"),
+])
+def test_the_second_factor_pages_speak_the_persons_language(live_gateway, officer, locale, heading, refusal):
+    require_for("case_officer")
+    browser = requests.Session()
+    browser.headers["Accept-Language"] = locale
+    sign_in = SignIn(live_gateway, browser)
+
+    page = sign_in.password()
+    refused = sign_in.code("12345", enrolling=True)
+
+    assert f'<html lang="{locale}">' in page.text and heading in page.text
+    assert refusal in refused.text and 'href="#code"' in refused.text

@@ -9,14 +9,14 @@ from babel.messages.pofile import read_po
 
 from chassis.i18n import SUPPORTED_LOCALES, compile_catalogues
 from gateway import TRANSLATIONS
-from gateway.identity import login, passwords
+from gateway.identity import login, passwords, second_factor
 from gateway.oauth import pages
 
 TEMPLATES = Path(TRANSLATIONS).parent / "templates"
 SHOWN_MESSAGES = {
     login.GENERIC_REFUSAL, pages.CSRF_REFUSAL, pages.NOT_AVAILABLE, pages.SESSION_EXPIRED, passwords.TOO_SHORT,
     passwords.TOO_LONG, passwords.TOO_SIMPLE, passwords.CONTAINS_EMAIL, passwords.SAME_AS_BEFORE,
-    passwords.CONFIRMATION_DIFFERS,
+    passwords.CONFIRMATION_DIFFERS, second_factor.WRONG_CODE,
 }
 
 
