@@ -93,13 +93,12 @@ def _matching_step(secret: str, code: str) -> int | None:
     return None
 
 
-def confirms(secret: str, code: str) -> int | None:
-    """At enrolment: the step at which `code` is the new secret's code, if it is."""
-    return _matching_step(secret, _normalised(code))
-
-
-def enrol(user_id: str, secret: str, step: int) -> list[str]:
-    """Keep the confirmed secret (its confirming code used up) and new recovery codes; the codes, this once."""
+def enrol(user_id: str, secret: str, code: str) -> list[str] | None:
+    """If `code` is the offered `secret`'s code: keep the secret (that code used up) and new recovery codes, and
+    return the recovery codes, this once. Otherwise None, and nothing is kept."""
+    step = _matching_step(secret, _normalised(code))
+    if step is None:
+        return None
     codes = [_new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
     User.across_tenants("enrolment names its person by id").filter(id=user_id).update_one(
         set__totp_secret=secret, set__totp_last_step=step, set__second_factor_enrolled_at=now(),

@@ -211,26 +211,26 @@ def _second_factor(grant, *, enrolling: bool) -> Response:
         return _sign_in_page(grant, status=401, error=SESSION_EXPIRED)
     user = sessions.person(session)
     code = request.form.get("code", "")
+    action = "second_factor.enrolled" if enrolling else "second_factor"
+    recovery_codes = None
     with context.bound(tenant=user.tenant):
-        if login.paused(user.email, request.remote_addr):
-            method, reason = None, "blocked"
+        paused = login.paused(user.email, request.remote_addr)
+        if paused:
+            method = None
         elif enrolling:
-            step = second_factor.confirms(session.offered_totp_secret, code)
-            method, reason = ("totp", None) if step is not None else (None, "wrong_code")
+            recovery_codes = second_factor.enrol(user.get_user_id(), session.offered_totp_secret, code)
+            method = "totp" if recovery_codes else None
         else:
             method = second_factor.verify(user, code)
-            reason = None if method else "wrong_code"
-        action = "second_factor.enrolled" if enrolling else "second_factor"
         if method is None:
-            if reason != "blocked":
+            if not paused:
                 login.count_failure(user.email, request.remote_addr)
             audit.record(action, outcome="failure", actor=user.get_user_id(), actor_tenant=user.tenant,
-                         target=user.get_user_id(), target_tenant=user.tenant, reason=reason)
+                         target=user.get_user_id(), target_tenant=user.tenant,
+                         reason="blocked" if paused else "wrong_code")
             if enrolling:
                 return _enrolment_page(user, session.offered_totp_secret, status=401, error=second_factor.WRONG_CODE)
             return _code_page(status=401, error=second_factor.WRONG_CODE)
-        recovery_codes = second_factor.enrol(user.get_user_id(), session.offered_totp_secret, step) if enrolling \
-            else None
         login.forgive(user.email, request.remote_addr)
         audit.record(action, actor=user.get_user_id(), actor_tenant=user.tenant, target=user.get_user_id(),
                      target_tenant=user.tenant, method=method)
