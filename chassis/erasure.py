@@ -12,10 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import marshmallow as ma
 import mongoengine as me
 
 from chassis import db
 from chassis.messaging.consumer import Subscriptions
+from chassis.messaging.contracts import Reads
 from chassis.messaging.envelope import Event
 
 PERSON_ERASED = "roster.expert.erased"
@@ -40,10 +42,15 @@ def is_erased(expert_id: str | None) -> bool:
     return bool(expert_id) and ErasedPerson.objects(expert_id=expert_id).first() is not None
 
 
+class ErasureRead(Reads):
+    expert_id = ma.fields.String(required=True)
+    user_id = ma.fields.String(allow_none=True)
+
+
 def follow_erasure(subscriptions: Subscriptions, erase: Callable[[str, str | None], None]) -> None:
     """Register the handler that records erased people and has the service forget them."""
 
-    @subscriptions.on(PERSON_ERASED, name="forget_erased_person")
+    @subscriptions.on(PERSON_ERASED, reads=ErasureRead, name="forget_erased_person")
     def forget(event: Event) -> None:
         expert_id = event.data["expert_id"]
         ErasedPerson.objects(expert_id=expert_id).update_one(

@@ -36,6 +36,7 @@ from flask_smorest import Blueprint
 from chassis import db
 from chassis.auth import Principal, require
 from chassis.messaging.consumer import Subscriptions
+from chassis.messaging.contracts import Reads
 from chassis.messaging.envelope import Event
 from chassis.problems import Conflict, NotFound, Unauthorized, ValidationFailed
 from chassis.snapshot import Snapshot
@@ -159,12 +160,27 @@ def _record_known(code: str, data: dict) -> None:
                                               **names)
 
 
+class TenantRead(Reads):
+    tenant = ma.fields.String(required=True)
+
+
+class TenantCreatedRead(TenantRead):
+    name = ma.fields.String(allow_none=True)
+    kind = ma.fields.String(allow_none=True)
+
+
+class TenantSuspendedRead(TenantRead):
+    reason = ma.fields.String(allow_none=True)
+
+
 def follow_tenant_status(subscriptions: Subscriptions, *,
                          on_suspended: Callable[[str, Event], None] | None = None) -> None:
     """Register the handler that keeps `known_tenants` and `suspended_tenants` in step with the gateway."""
 
     @subscriptions.on("identity.tenant.created", "identity.tenant.suspended", "identity.tenant.reactivated",
-                      name="follow_tenant_status")
+                      reads={"identity.tenant.created": TenantCreatedRead,
+                             "identity.tenant.suspended": TenantSuspendedRead,
+                             "identity.tenant.reactivated": TenantRead}, name="follow_tenant_status")
     def follow(event: Event) -> None:
         code = event.data["tenant"]
         _record_known(code, event.data)

@@ -2,7 +2,8 @@
 
 One mechanism for every lifecycle on the platform (deployment requests, enrolments, cases, extraditions):
 an illegal step answers 409 naming the allowed next states, a step the caller's roles do not allow
-answers 403, and every step taken is kept as a `Transition` on the record.
+answers 403, and every step taken is kept as a `Transition` on the record. `Workflow.take` stores a step
+by compare-and-set, so of two callers moving one record at once the second gets the 409 (ADR 0102).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Iterable, Mapping
 
 import marshmallow as ma
 import mongoengine as me
+from mongoengine.errors import SaveConditionError
 
 from chassis.auth import Principal
 from chassis.problems import Forbidden, InvalidTransition
@@ -76,3 +78,25 @@ class Workflow:
         self.check(current, target, principal)
         return Transition(from_state=current, to_state=target, actor=principal.sub, actor_tenant=principal.tenant,
                           at=dt.datetime.now(dt.UTC), comment=comment)
+
+    def take(self, record: me.Document, target: str, actor: Principal, comment: str | None = None,
+             **changes) -> Transition:
+        """Move `record` (a document with `status` and `history`) to `target` and store it, with `changes`
+        (field values) and whatever else the caller changed on it, only if it is still in the state it was
+        read in (compare-and-set); otherwise answer the 409 a caller reading its new state would get.
+
+        The write is keyed by the record's own id: the caller found the record through its access rules.
+        """
+        transition = self.advance(record.status, target, actor, comment)
+        read_in = record.status
+        for field, value in {**changes, "status": target}.items():
+            setattr(record, field, value)
+        record.history.append(transition)
+        try:
+            record.save(save_condition={"status": read_in})
+        except SaveConditionError:
+            stored = type(record)._get_collection().find_one({"_id": record.pk}, {"status": 1})
+            current = stored["status"] if stored else read_in
+            raise InvalidTransition(current_state=current, requested=target,
+                                    allowed_next_states=self.allowed_next(current)) from None
+        return transition

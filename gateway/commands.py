@@ -12,6 +12,7 @@ import sys
 from chassis import context, db
 from chassis.messaging import emit
 from chassis.vocabulary import PLATFORM_TENANT
+from gateway import events
 from gateway.identity import audit, keys
 from gateway.identity.models import OAuthClient, Tenant, User, hash_secret, secret_matches
 
@@ -166,10 +167,10 @@ def publish_tenants(settings, args: argparse.Namespace) -> int:
 
     def work() -> None:
         for tenant in tenants:
-            emit("identity.tenant.created", {"tenant": tenant.code, "name": tenant.name, "kind": tenant.kind},
+            emit(events.TENANT_CREATED, {"tenant": tenant.code, "name": tenant.name, "kind": tenant.kind},
                  tenant=PLATFORM_TENANT)
             if not tenant.is_active:
-                emit("identity.tenant.suspended", {"tenant": tenant.code, "reason": tenant.suspension_reason},
+                emit(events.TENANT_SUSPENDED, {"tenant": tenant.code, "reason": tenant.suspension_reason},
                      tenant=PLATFORM_TENANT)
 
     db.transaction(work)

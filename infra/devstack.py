@@ -415,6 +415,8 @@ def main(argv: list[str] | None = None) -> int:
     token_command.add_argument("--password", help="default: the demo password of var/demo-credentials.json")
     commands.add_parser("check-indexes", help="compare every index of every service's database with a collection "
                                               "scan; list the differences (exit 1)")
+    commands.add_parser("asyncapi", help="write docs/asyncapi.yaml, the event bus as AsyncAPI 3.0, from the "
+                                         "services' event contracts and subscriptions")
     mail_command = commands.add_parser("mail", help="list the e-mail the loopback SMTP server received (var/mail)")
     mail_command.add_argument("address", nargs="?", default="", help="only the messages to this address")
     args = parser.parse_args(argv)
@@ -437,6 +439,10 @@ def main(argv: list[str] | None = None) -> int:
             return 0 if check_service_indexes(mongodb_uri) else 1
         elif args.command == "mail":
             print_mail(args.address)
+        elif args.command == "asyncapi":
+            from infra.asyncapi import write  # imports every service
+
+            print(write())
         else:
             return run(mongodb_uri, amqp_url, load_demo=not args.no_demo)
     except DevstackError as error:

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import marshmallow as ma
+
 from chassis.messaging import emit
+from chassis.messaging.contracts import EventContract
 
 JPA_OPENED = "joint_action.jpa.opened"
 JPA_CLOSED = "joint_action.jpa.closed"
@@ -18,6 +21,94 @@ CASE_MILESTONE_REACHED = "joint_action.case.milestone_reached"
 CASE_SHARED = "joint_action.case.shared"
 CASE_CLOSED = "joint_action.case.closed"
 CASE_EXPERT_REQUESTED = "joint_action.case.expert_requested"
+
+Str, Date, Tenants = ma.fields.String, ma.fields.Date, lambda: ma.fields.List(ma.fields.String(), required=True)
+
+
+class JpaOpened(ma.Schema):
+    jpa_id = Str(required=True)
+    name = Str(required=True)
+    focus = ma.fields.List(Str(), required=True)
+    start_date = Date(required=True)
+    end_date = Date(required=True)
+    coordinating_tenants = Tenants()
+    participating_tenants = Tenants()
+
+
+class JpaClosed(ma.Schema):
+    jpa_id = Str(required=True)
+    participating_tenants = Tenants()
+
+
+class CaseEvent(ma.Schema):
+    case_id = Str(required=True)
+    jpa_id = Str(required=True, allow_none=True)
+    lead_tenant = Str(required=True)
+
+
+class CaseOpened(CaseEvent):
+    case_type = Str(required=True)
+
+
+class CaseMilestoneReached(CaseEvent):
+    milestone = Str(required=True)
+    date = Date(required=True)
+    tenant = Str(required=True)
+
+
+class CaseShared(CaseEvent):
+    tenant = Str(required=True)
+    permission = Str(required=True)
+
+
+class CaseClosed(CaseEvent):
+    resolution = Str(required=True, allow_none=True)
+    date = Date(required=True)
+
+
+class LanguageNeed(ma.Schema):
+    code = Str(required=True)
+    min_level = Str(required=True)
+
+
+class CaseExpertRequested(ma.Schema):
+    expert_request_id = Str(required=True)
+    case_id = Str(required=True)
+    jpa_id = Str(required=True, allow_none=True)
+    requesting_tenant = Str(required=True)
+    function = Str(required=True)
+    languages = ma.fields.List(ma.fields.Nested(LanguageNeed), required=True)
+    country = Str(required=True)
+    location = Str(required=True, allow_none=True)
+    start_date = Date(required=True)
+    end_date = Date(required=True)
+    number_of_experts = ma.fields.Integer(required=True)
+    justification = Str(required=True)
+
+
+CASE_EXAMPLE = {"case_id": "6650f0c2a1b2c3d4e5f60730", "jpa_id": "6650f0c2a1b2c3d4e5f60740", "lead_tenant": "THA"}
+CONTRACTS = [
+    EventContract(JPA_OPENED, JpaOpened, summary="A Joint Period of Action became active.", example={
+        "jpa_id": "6650f0c2a1b2c3d4e5f60740", "name": "JPA Mekong 2026", "focus": ["trafficking_in_persons"],
+        "start_date": "2026-11-01", "end_date": "2027-01-31", "coordinating_tenants": ["THA"],
+        "participating_tenants": ["THA", "IDN", "MYS"]}),
+    EventContract(JPA_CLOSED, JpaClosed, summary="A Joint Period of Action closed.", example={
+        "jpa_id": "6650f0c2a1b2c3d4e5f60740", "participating_tenants": ["THA", "IDN", "MYS"]}),
+    EventContract(CASE_OPENED, CaseOpened, summary="A lead state opened a case.",
+                  example={**CASE_EXAMPLE, "case_type": "trafficking_in_persons"}),
+    EventContract(CASE_MILESTONE_REACHED, CaseMilestoneReached, summary="A case reached its next milestone.",
+                  example={**CASE_EXAMPLE, "milestone": "arrest", "date": "2026-11-20", "tenant": "THA"}),
+    EventContract(CASE_SHARED, CaseShared, summary="A case was shared with another state.",
+                  example={**CASE_EXAMPLE, "tenant": "IDN", "permission": "contribute"}),
+    EventContract(CASE_CLOSED, CaseClosed, summary="A case was closed with its resolution.",
+                  example={**CASE_EXAMPLE, "resolution": "convicted", "date": "2026-12-15"}),
+    EventContract(CASE_EXPERT_REQUESTED, CaseExpertRequested, summary="A case asks the roster for experts.", example={
+        "expert_request_id": "6650f0c2a1b2c3d4e5f60731", "case_id": "6650f0c2a1b2c3d4e5f60730",
+        "jpa_id": "6650f0c2a1b2c3d4e5f60740", "requesting_tenant": "THA", "function": "interpretation_translation",
+        "languages": [{"code": "my", "min_level": "professional"}], "country": "THA", "location": "Mae Sot",
+        "start_date": "2026-12-01", "end_date": "2026-12-20", "number_of_experts": 1,
+        "justification": "Interviews of rescued victims who speak Burmese"}),
+]
 
 
 def _id(value) -> str | None:

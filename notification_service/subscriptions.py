@@ -7,23 +7,24 @@ from chassis.messaging.consumer import Subscriptions
 from chassis.tenant_status import follow_tenant_status
 from notification_service.notifications.service import notify
 from notification_service.people.service import forget_deactivated, remember_person
+from notification_service.reads import RULE_READS, PersonDeactivatedRead, PersonRead
 from notification_service.rules import RULES
 
 subscriptions = Subscriptions("notification")
 
 
-@subscriptions.on("identity.user.created", "identity.user.updated")
+@subscriptions.on("identity.user.created", "identity.user.updated", reads=PersonRead)
 def people(event: Event) -> None:
     """The read model of people: who they are, their tenant, roles, address and language."""
     remember_person(event.data)
 
 
-@subscriptions.on("identity.user.deactivated")
+@subscriptions.on("identity.user.deactivated", reads=PersonDeactivatedRead)
 def deactivated_people(event: Event) -> None:
     forget_deactivated(event.data)
 
 
-@subscriptions.on(*RULES)
+@subscriptions.on(*RULES, reads=RULE_READS)
 def notices(event: Event) -> None:
     """Portal notifications and pending mail for everyone a rule names, in the inbox record's transaction."""
     notify(event)

@@ -7,9 +7,7 @@ capacity of whoever took the deployment step that caused them.
 
 from __future__ import annotations
 
-from chassis.auth import Principal
-from chassis.problems import InvalidTransition
-from chassis.workflow import Transition, Workflow
+from chassis.workflow import Workflow
 from roster_service.access import NOMINATING_TENANT, REQUESTING_TENANT, ROSTER_OFFICE, THE_EXPERT
 
 EXPERT_SIDE = {ROSTER_OFFICE, NOMINATING_TENANT, THE_EXPERT}
@@ -55,22 +53,3 @@ DEPLOYMENT_WORKFLOW = Workflow("deployment", {
 LIVE_DEPLOYMENT_STATES = ("offered", "accepted", "deployed")
 BOOKED_DEPLOYMENT_STATES = ("accepted", "deployed", "completed")
 
-
-def take_step(queryset, record, workflow: Workflow, target: str, actor: Principal, comment: str | None = None,
-              **updates) -> Transition:
-    """Check a step, then store it only if the record is still where it was read (compare-and-set).
-
-    Of two callers moving the same record at once, the second finds it moved and gets the 409 a
-    caller reading the new state would get. `updates` are extra mongoengine update arguments.
-    """
-    transition = workflow.advance(record.status, target, actor, comment)
-    stored = queryset.filter(id=record.id, status=record.status).update_one(
-        set__status=target, push__history=transition, **updates)
-    if not stored:
-        fresh = queryset.filter(id=record.id).only("status").first()
-        current = fresh.status if fresh else record.status
-        raise InvalidTransition(current_state=current, requested=target,
-                                allowed_next_states=workflow.allowed_next(current))
-    record.status = target
-    record.history.append(transition)
-    return transition

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 
+import marshmallow as ma
+
 from chassis.erasure import follow_erasure, is_erased
 from chassis.messaging import Event
 from chassis.messaging.consumer import Subscriptions
+from chassis.messaging.contracts import Reads
 from chassis.tenant_status import follow_tenant_status
 from training_service.certificates.service import link_expert
 from training_service.common import SYSTEM
@@ -17,10 +20,33 @@ from training_service.erasure import erase_person
 from training_service.recommendations.service import recommend_for_gaps
 
 log = logging.getLogger(__name__)
+
+
+class ExpertRead(Reads):
+    expert_id = ma.fields.String(required=True)
+    email = ma.fields.String(allow_none=True)
+    user_id = ma.fields.String(allow_none=True)
+    full_name = ma.fields.String(allow_none=True)
+    nominating_tenant = ma.fields.String(allow_none=True)
+
+
+class SkillGapRead(Reads):
+    function = ma.fields.String(allow_none=True)
+    note = ma.fields.String(allow_none=True)
+
+
+class EvaluationRead(Reads):
+    skill_gaps = ma.fields.List(ma.fields.Nested(SkillGapRead), allow_none=True)
+
+
+class CompletedDeploymentRead(Reads):
+    deployment_id = ma.fields.String(required=True)
+    expert = ma.fields.Nested(ExpertRead, allow_none=True)
+    evaluation = ma.fields.Nested(EvaluationRead, allow_none=True)
 subscriptions = Subscriptions("training")
 
 
-@subscriptions.on("roster.expert.registered")
+@subscriptions.on("roster.expert.registered", reads=ExpertRead)
 def link_trainee_to_expert(event: Event) -> None:
     """Remember the expert, so certificate events name `holder.expert_id`; fill it in on certificates held."""
     data = event.data
@@ -31,7 +57,7 @@ def link_trainee_to_expert(event: Event) -> None:
     link_expert(data["expert_id"], data.get("user_id"), data.get("email"), data.get("nominating_tenant"))
 
 
-@subscriptions.on("roster.deployment.completed")
+@subscriptions.on("roster.deployment.completed", reads=CompletedDeploymentRead)
 def recommend_training_for_skill_gaps(event: Event) -> None:
     """Each skill gap in the evaluation becomes a recommended enrolment in a course covering that function."""
     if is_erased((event.data.get("expert") or {}).get("expert_id")):

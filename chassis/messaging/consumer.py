@@ -18,8 +18,9 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
+import marshmallow as ma
 import mongoengine as me
 import pika
 from pika.adapters.blocking_connection import BlockingChannel
@@ -53,6 +54,14 @@ class Handler:
     name: str
     event_types: tuple[str, ...]
     function: Callable[[Event], None]
+    reads: Mapping[str, type[ma.Schema]]  # per event type, the part of `data` the handler reads
+
+    def read(self, event: Event) -> Event:
+        """The event as the handler sees it: `data` loaded through the schema it declared for the type.
+
+        Data that does not load fails like the handler: retried (what it refers to may not have arrived yet),
+        then dead-lettered."""
+        return dataclasses.replace(event, data=self.reads[event.type]().load(event.data))
 
 
 class Subscriptions:
@@ -62,12 +71,20 @@ class Subscriptions:
         self.service = service
         self.handlers: dict[str, Handler] = {}
 
-    def on(self, *event_types: str, name: str | None = None) -> Callable:
+    def on(self, *event_types: str, reads: type[ma.Schema] | Mapping[str, type[ma.Schema]],
+           name: str | None = None) -> Callable:
+        """Register a handler of `event_types`; `reads` is the schema of the part of `data` it reads
+        (a `chassis.messaging.contracts.Reads`), one for every type or one per type."""
+        per_type = reads if isinstance(reads, Mapping) else dict.fromkeys(event_types, reads)
+        if missing := set(event_types) - set(per_type):
+            raise ValueError(f"say what the handler reads of {sorted(missing)}")
+
         def register(function: Callable[[Event], None]) -> Callable[[Event], None]:
             handler_name = name or function.__name__
             if handler_name in self.handlers:
                 raise ValueError(f"handler {handler_name!r} registered twice")
-            self.handlers[handler_name] = Handler(handler_name, tuple(event_types), function)
+            self.handlers[handler_name] = Handler(handler_name, tuple(event_types), function,
+                                                  {event_type: per_type[event_type] for event_type in event_types})
             return function
 
         return register
@@ -89,7 +106,7 @@ def apply_once(handler: Handler, event: Event) -> bool:
     def work() -> None:
         InboxRecord(id=record_id, handler=handler.name, event_id=event.id, event_type=event.type,
                     applied_at=dt.datetime.now(dt.UTC)).save(force_insert=True)
-        handler.function(event)
+        handler.function(handler.read(event))  # read afresh by each attempt of a retried transaction
 
     with context.bound(tenant=event.tenant, correlation_id=event.correlation_id or event.id,
                        causation_id=event.id, request_id=None):

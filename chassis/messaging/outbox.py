@@ -12,6 +12,7 @@ from typing import Any
 import mongoengine as me
 
 from chassis import context, db, runtime
+from chassis.messaging.contracts import contract_for
 from chassis.messaging.envelope import make_envelope
 
 
@@ -36,10 +37,13 @@ def emit(event_type: str, data: dict[str, Any], *, tenant: str | None = None, da
          ) -> dict[str, Any]:
     """Record an event in the outbox as part of the current transaction; return its envelope.
 
+    `data` must satisfy the contract its producer declared for the type and version (chassis.messaging.contracts).
+
     `tenant` defaults to the caller's tenant from the current request or event.
     """
     if not db.in_transaction():
         raise OutsideTransaction(f"emit({event_type!r}) must run inside chassis.db.transaction()")
+    contract_for(event_type, dataversion).check(data)
     envelope = make_envelope(
         event_type, data, source=runtime.settings().service_name,
         tenant=tenant if tenant is not None else context.tenant.get(), dataversion=dataversion,

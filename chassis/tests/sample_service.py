@@ -13,6 +13,7 @@ from chassis.app import create_service_app
 from chassis.auth import require
 from chassis.messaging import Event, emit
 from chassis.messaging.consumer import Subscriptions
+from chassis.messaging.contracts import EventContract, Reads
 from chassis.paging import page
 from chassis.problems import NotFound
 from chassis.settings import ServiceSettings
@@ -107,12 +108,21 @@ subscriptions = Subscriptions(SERVICE)
 failing_handler_switch = {"fail": True}
 
 
-@subscriptions.on("sample.note.created")
+class NoteEvent(ma.Schema):
+    note_id = ma.fields.String(required=True)
+    title = ma.fields.String()
+
+
+for event_type in ("sample.note.created", "sample.note.checked"):
+    EventContract(event_type, NoteEvent, summary="A note changed.", example={"note_id": "n1", "title": "First"})
+
+
+@subscriptions.on("sample.note.created", reads=Reads)
 def count_notes(event: Event) -> None:
     Tally.objects(id=event.tenant).upsert_one(inc__count=1)
 
 
-@subscriptions.on("sample.note.flagged")
+@subscriptions.on("sample.note.flagged", reads=Reads)
 def flag_note(event: Event) -> None:
     if failing_handler_switch["fail"]:
         raise RuntimeError("this handler is broken")

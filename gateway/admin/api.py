@@ -28,6 +28,7 @@ from chassis.csv_export import CSV_MEDIA_TYPE, csv_response
 from chassis.messaging import emit
 from chassis.problems import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from chassis.vocabulary import PLATFORM_TENANT
+from gateway import events
 from gateway.admin import schemas
 from gateway.identity import audit, denials, sessions, token_families
 from gateway.identity.models import AuditEntry, OAuthClient, RefreshToken, Tenant, User, hash_secret
@@ -109,7 +110,7 @@ class Tenants(MethodView):
                 raise Conflict(f"Tenant {data['code']} exists already")
             tenant = Tenant(**data).save(force_insert=True)
             _audit("tenant.created", tenant.code, tenant.code, name=tenant.name, kind=tenant.kind)
-            _event("identity.tenant.created", {"tenant": tenant.code, "name": tenant.name, "kind": tenant.kind})
+            _event(events.TENANT_CREATED, {"tenant": tenant.code, "name": tenant.name, "kind": tenant.kind})
             return tenant
 
         return db.transaction(create)
@@ -164,7 +165,7 @@ class TenantSuspension(MethodView):
             RefreshToken.objects(tenant=code, revoked_at=None).update(set__revoked_at=now())
             sessions.end_for_tenant(code)
             _audit("tenant.suspended", code, code, reason=data["reason"])
-            _event("identity.tenant.suspended", {"tenant": code, "reason": data["reason"]})
+            _event(events.TENANT_SUSPENDED, {"tenant": code, "reason": data["reason"]})
             return tenant
 
         return db.transaction(suspend)
@@ -189,7 +190,7 @@ class TenantReactivation(MethodView):
             denials.deny("tenant", code, f"The token was issued before tenant {code} was suspended",
                          issued_before=tenant.suspended_at or now(), until=now() + _token_lifetime())
             _audit("tenant.reactivated", code, code)
-            _event("identity.tenant.reactivated", {"tenant": code})
+            _event(events.TENANT_REACTIVATED, {"tenant": code})
             return tenant
 
         return db.transaction(reactivate)
@@ -240,7 +241,7 @@ class Users(MethodView):
                 user = User(**{**data, "email": data["email"].lower()}, password_hash=hash_secret(password),
                             password_change_required=initial_password is not None).save(force_insert=True)
                 _audit("user.created", str(user.id), code, email=user.email, roles=list(user.roles))
-                _person_event("identity.user.created", user)
+                _person_event(events.USER_CREATED, user)
                 return user
 
             user = _insert(create, "A person with this e-mail is registered already")
@@ -275,7 +276,7 @@ class UserById(MethodView):
                     setattr(user, field, value)
                 user.save()
                 _audit("user.updated", user_id, code, before=before, after=data)
-                _person_event("identity.user.updated", user)
+                _person_event(events.USER_UPDATED, user)
                 return user
 
             return db.transaction(update)
@@ -303,7 +304,7 @@ class UserDeactivation(MethodView):
                 RefreshToken.objects(user_id=user_id, revoked_at=None).update(set__revoked_at=now())
                 sessions.end_for_person(user_id)
                 _audit("user.deactivated", user_id, code)
-                _event("identity.user.deactivated", {"tenant": code, "user_id": user_id})
+                _event(events.USER_DEACTIVATED, {"tenant": code, "user_id": user_id})
                 return user
 
             return db.transaction(deactivate)

@@ -227,7 +227,7 @@ def reach_milestone(viewer: Viewer, case_id: str, data: dict) -> dict:
     def work() -> dict:
         target = data["status"]
         case = viewer.workable_case(case_id, lead=target == CLOSED)
-        transition = CASE_WORKFLOW.advance(case.status, target, viewer.principal, data.get("note"))
+        CASE_WORKFLOW.check(case.status, target, viewer.principal)
         milestone = Milestone(status=target, date=data.get("date") or today(), tenant=viewer.tenant,
                               note=data.get("note"), recorded_by=viewer.sub, recorded_at=now())
         _check_date(milestone.date, case.milestones[-1] if case.milestones else None)
@@ -241,10 +241,8 @@ def reach_milestone(viewer: Viewer, case_id: str, data: dict) -> dict:
                     open_mandatory_tasks=[{"id": str(task.id), "title": task.title, "status": task.status,
                                            "assigned_tenant": task.assigned_tenant} for task in unfinished])
             case.resolution = data["resolution"]
-        case.history.append(transition)
         case.milestones.append(milestone)
-        case.status = target
-        case.save()
+        CASE_WORKFLOW.take(case, target, viewer.principal, data.get("note"))
         if target == CLOSED:
             events.case_closed(case, milestone)
         else:

@@ -67,9 +67,7 @@ def update_jpa(viewer: Viewer, jpa_id: str, data: dict) -> Jpa:
 def advance_jpa(viewer: Viewer, jpa_id: str, target: str, comment: str | None) -> Jpa:
     def work() -> Jpa:
         jpa = _coordinated(viewer, jpa_id)
-        jpa.history.append(JPA_WORKFLOW.advance(jpa.status, target, viewer.principal, comment))
-        jpa.status = target
-        jpa.save()
+        JPA_WORKFLOW.take(jpa, target, viewer.principal, comment)
         if target == "active":
             events.jpa_opened(jpa)
         elif target == "closed":

@@ -114,9 +114,7 @@ def advance_extradition(viewer: Viewer, case_id: str, extradition_id: str, targe
         case = viewer.workable_case(case_id)
         request = first_or_404(viewer.case_records(Extradition, [case]), "extradition request", extradition_id)
         _refuse_unless_party(viewer, case, request.tenant, request.requested_state)
-        request.history.append(EXTRADITION_WORKFLOW.advance(request.status, target, viewer.principal, comment))
-        request.status = target
-        request.save()
+        EXTRADITION_WORKFLOW.take(request, target, viewer.principal, comment)
         append(viewer, [case_access(case, "extradition_moved", f"extradition {request.id}: {target}")])
         return request
 
@@ -132,9 +130,7 @@ def advance_mla_request(viewer: Viewer, case_id: str, outcome_id: str, target: s
             raise Conflict(f"Only an MLA request moves; an outcome of kind '{outcome.kind}' is final",
                            kind=outcome.kind, allowed_next_states=[])
         _refuse_unless_party(viewer, case, outcome.tenant, outcome.requested_state)
-        outcome.history.append(MLA_WORKFLOW.advance(outcome.status, target, viewer.principal, comment))
-        outcome.status = target
-        outcome.save()
+        MLA_WORKFLOW.take(outcome, target, viewer.principal, comment)
         append(viewer, [case_access(case, "mla_request_moved", f"MLA request {outcome.id}: {target}")])
         return outcome
 

@@ -103,12 +103,10 @@ def advance_task(viewer: Viewer, case_id: str, task_id: str, target: str, commen
         case, task = _task_in_workable_case(viewer, case_id, task_id)
         if viewer.tenant not in (case.tenant, task.assigned_tenant):
             raise Forbidden("Only the assigned tenant or the lead moves a task")
-        transition = TASK_WORKFLOW.advance(task.status, target, viewer.principal, comment)
+        TASK_WORKFLOW.check(task.status, target, viewer.principal)
         if target == "cancelled" and task.mandatory and not viewer.leads(case):
             raise Forbidden("Only the case's lead tenant cancels a mandatory task")
-        task.history.append(transition)
-        task.status = target
-        task.save()
+        TASK_WORKFLOW.take(task, target, viewer.principal, comment)
         _log(viewer, case, "task_moved", f"task {task.id}: {target}")
         return task
 

@@ -17,6 +17,7 @@ import marshmallow as ma
 from bson import ObjectId
 
 from chassis import context
+from chassis.messaging.contracts import Reads
 from roster_service.certificates.models import TrainingCertificate
 from roster_service.experts.models import Certification, Expert
 from roster_service.functions.service import qualifying_courses_by_function
@@ -30,29 +31,20 @@ _STATUS_ORDER = ("valid", "expired", "revoked")
 CROSSING = "certificates follow their holder onto the roster, whichever tenant nominated them"
 
 
-class HolderSchema(ma.Schema):
-    class Meta:
-        unknown = ma.EXCLUDE
-
+class HolderSchema(Reads):
     user_id = ma.fields.String(allow_none=True, load_default=None)
     email = ma.fields.String(allow_none=True, load_default=None)
     tenant = ma.fields.String(allow_none=True, load_default=None)
     expert_id = ma.fields.String(allow_none=True, load_default=None)
 
 
-class IssuerSchema(ma.Schema):
-    class Meta:
-        unknown = ma.EXCLUDE
-
+class IssuerSchema(Reads):
     tenant = ma.fields.String(allow_none=True, load_default=None)
     name = ma.fields.String(allow_none=True, load_default=None)
 
 
-class CertificateEventSchema(ma.Schema):
+class CertificateEventSchema(Reads):
     """The fields of the training service's certificate data the roster reads (docs/events.md)."""
-
-    class Meta:
-        unknown = ma.EXCLUDE
 
     certificate_id = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
     verification_code = ma.fields.String(allow_none=True, load_default=None)
@@ -80,10 +72,9 @@ def qualifies_for(function: str | None, course_id: str | None, courses_by_functi
     return sorted(codes)
 
 
-def record_training_certificate(event_type: str, data: dict) -> TrainingCertificate:
+def record_training_certificate(event_type: str, fields: dict) -> TrainingCertificate:
     """Apply a `training.certificate.*` event: keep the certificate, update every expert holding it."""
-    fields = CertificateEventSchema().load(data)
-    holder, issuer = fields.pop("holder"), fields.pop("issuer") or {}
+    holder, issuer = fields["holder"], fields["issuer"] or {}
     stored = TrainingCertificate.across_tenants(CROSSING).filter(certificate_id=fields["certificate_id"]).first()
     if stored is None:
         stored = TrainingCertificate(tenant=holder["tenant"] or context.tenant.get())
@@ -91,7 +82,8 @@ def record_training_certificate(event_type: str, data: dict) -> TrainingCertific
     if later_status(stored.status, incoming) == incoming:  # an event older than what we know changes nothing
         stored.status = incoming
         for name, value in fields.items():
-            setattr(stored, name, value)
+            if name not in ("holder", "issuer"):
+                setattr(stored, name, value)
         stored.holder_user_id = holder["user_id"]
         stored.holder_email = holder["email"].casefold() if holder["email"] else None
         stored.holder_expert_id = holder["expert_id"]

@@ -4,6 +4,7 @@ import datetime as dt
 
 import marshmallow as ma
 
+from chassis.messaging.contracts import Reads
 from chassis.tenant_status import ExistingTenantCode
 from chassis.vocabulary import CountryCode, LanguageCode, ProficiencyLevel
 from chassis.workflow import TransitionOut
@@ -61,11 +62,8 @@ class RequestIn(RequestPatch):
             raise ma.ValidationError("A deployment cannot start in the past")
 
 
-class CaseExpertRequestSchema(ma.Schema):
+class CaseExpertRequestSchema(Reads):
     """`joint_action.case.expert_requested` data, as the roster reads it (docs/events.md)."""
-
-    class Meta:
-        unknown = ma.EXCLUDE
 
     expert_request_id = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
     case_id = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))

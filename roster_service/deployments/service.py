@@ -47,7 +47,6 @@ from roster_service.workflows import (
     LIVE_DEPLOYMENT_STATES,
     REQUEST_STEPS_BY_HAND,
     REQUEST_WORKFLOW,
-    take_step,
 )
 
 OFFICE = "the roster office reviews and staffs every tenant's requests"
@@ -126,10 +125,10 @@ def transition_request(principal: Principal, request_id: str, target: str, comme
 
     def write() -> DeploymentRequest:
         fresh = DeploymentRequest.across_tenants(OFFICE).get(id=request.id)
-        extra = {"set__submitted_at": now()} if target == "submitted" else {}
-        take_step(DeploymentRequest.across_tenants(OFFICE), fresh, REQUEST_WORKFLOW, target, actor, comment, **extra)
         if target == "submitted":
-            fresh.submitted_at = extra["set__submitted_at"]
+            fresh.submitted_at = now()
+        REQUEST_WORKFLOW.take(fresh, target, actor, comment)
+        if target == "submitted":
             events.deployment_requested(fresh)
         else:
             events.deployment_request_moved(fresh, comment)
@@ -305,22 +304,17 @@ def _move_deployment(deployment: Deployment, target: str, actor: Principal, comm
                      reason: str | None = None, evaluation: Evaluation | None = None) -> None:
     """One deployment step with its effects on the expert's bookings, and its event."""
     was_booked = deployment.status in BOOKED_DEPLOYMENT_STATES
-    updates: dict = {}
     if target == "accepted":
         book_expert(deployment)
         expert = Expert.across_tenants(EXPERT_SIDE).get(id=deployment.expert.expert_id)
         deployment.expert = snapshot(expert)
-        updates["set__expert"] = deployment.expert
     if target in ("cancelled", "declined"):
         if was_booked:
             release_expert(deployment)
         deployment.cancellation_reason = reason or comment
-        updates["set__cancellation_reason"] = deployment.cancellation_reason
     if evaluation is not None:
         deployment.evaluation = evaluation
-        updates["set__evaluation"] = evaluation
-    take_step(Deployment.across_tenants(EXPERT_SIDE), deployment, DEPLOYMENT_WORKFLOW, target, actor, comment,
-              **updates)
+    DEPLOYMENT_WORKFLOW.take(deployment, target, actor, comment)
     events.deployment_moved(deployment)
 
 
@@ -343,8 +337,7 @@ def _roll_up(request: DeploymentRequest, actor: Principal) -> None:
     target = rolled_up_status(request.status, states, request.number_of_experts)
     if target != request.status and target in REQUEST_WORKFLOW.allowed_next(request.status):
         comment = "Follows from the request's deployments"
-        take_step(DeploymentRequest.across_tenants(BELONGS_TO_REQUEST), request, REQUEST_WORKFLOW, target, actor,
-                  comment)
+        REQUEST_WORKFLOW.take(request, target, actor, comment)
         events.deployment_request_moved(request, comment)
 
 

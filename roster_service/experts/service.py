@@ -53,7 +53,7 @@ from roster_service.experts.models import (
     spoken_levels,
 )
 from roster_service.experts.readiness import VETTED_STATUSES
-from roster_service.workflows import BOOKED_DEPLOYMENT_STATES, EXPERT_LIFECYCLE, take_step
+from roster_service.workflows import BOOKED_DEPLOYMENT_STATES, EXPERT_LIFECYCLE
 
 OFFICE = "the roster office vets and reads every tenant's experts"
 LOOKUP = "an expert is looked up across tenants, then shown only as far as the caller may see"
@@ -313,14 +313,12 @@ def transition_expert(principal: Principal, expert_id: str, target: str, comment
     def write() -> Expert:
         fresh = Expert.across_tenants(LOOKUP).get(id=expert.id)
         vetting = target == "vetted" and fresh.vetted_at is None
-        extra = {"set__vetted_at": now()} if vetting else {}
-        if target == "vetted" and fresh.functions_awaiting_vetting:
-            fresh.functions_awaiting_vetting = []  # vetting the profile vets every function it lists
-            extra["set__functions_awaiting_vetting"] = []
-        take_step(Expert.across_tenants(LOOKUP), fresh, EXPERT_LIFECYCLE, target, actor, comment,
-                  set__updated_at=now(), **extra)
         if vetting:
-            fresh.vetted_at = extra["set__vetted_at"]
+            fresh.vetted_at = now()
+        if target == "vetted":
+            fresh.functions_awaiting_vetting = []  # vetting the profile vets every function it lists
+        EXPERT_LIFECYCLE.take(fresh, target, actor, comment, updated_at=now())
+        if vetting:
             events.expert_vetted(fresh)
         return fresh
 

@@ -174,13 +174,11 @@ def _insert_version(course: Course) -> Course:
 def change_course_status(course_id: str, target: str, principal: Principal, comment: str | None) -> Course:
     def work() -> Course:
         course = get_own_course(course_id)
-        step = COURSE_WORKFLOW.advance(course.status, target, principal, comment)
+        COURSE_WORKFLOW.check(course.status, target, principal)
         if target == "published":
             _publish(course, principal)
-        course.status = target
-        course.history.append(step)
-        course.updated_at = now()
-        return course.save()
+        COURSE_WORKFLOW.take(course, target, principal, comment, updated_at=now())
+        return course
 
     return db.transaction(work)
 
@@ -199,10 +197,7 @@ def _publish(course: Course, principal: Principal) -> None:
     Assessment.objects(id__in=quiz_ids).update(set__locked=True)
     course.published_at = now()
     for older in Course.objects(code=course.code, status="published", id__ne=course.id):
-        older.history.append(COURSE_WORKFLOW.advance(
-            older.status, "archived", principal, f"replaced by version {course.version}"))
-        older.status = "archived"
-        older.save()
+        COURSE_WORKFLOW.take(older, "archived", principal, f"replaced by version {course.version}")
 
 
 def _snapshot(module: Module) -> ModuleSnapshot:

@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 
 from chassis import db
+from chassis.problems import InvalidTransition
 from training_service import events
 from training_service.certificates.models import Certificate
 from training_service.certificates.service import CERTIFICATE_WORKFLOW
@@ -49,11 +50,10 @@ def _expire(certificate_id) -> bool:
     certificate = _every_tenant().filter(id=certificate_id, status="valid").first()
     if certificate is None:
         return False
-    step = CERTIFICATE_WORKFLOW.advance("valid", "expired", SYSTEM, f"expired on {certificate.expires_on}")
-    if not _every_tenant().filter(id=certificate_id, status="valid").update_one(
-            set__status="expired", push__history=step):
+    try:
+        CERTIFICATE_WORKFLOW.take(certificate, "expired", SYSTEM, f"expired on {certificate.expires_on}")
+    except InvalidTransition:  # an overlapping run expired or someone revoked it meanwhile
         return False
-    certificate.status = "expired"
     events.emit_certificate(events.CERTIFICATE_EXPIRED, certificate, tenant=certificate.tenant)
     return True
 

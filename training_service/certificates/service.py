@@ -65,9 +65,7 @@ def revoke(certificate_id: str, reason: str, principal: Principal) -> Certificat
         certificate = _issued_by(principal).filter(id=db.object_id(certificate_id, "certificate")).first()
         if certificate is None:
             raise NotFound(f"No certificate {certificate_id} issued by this tenant")
-        certificate.history.append(CERTIFICATE_WORKFLOW.advance(certificate.status, "revoked", principal, reason))
-        certificate.status, certificate.reason = "revoked", reason
-        certificate.save()
+        CERTIFICATE_WORKFLOW.take(certificate, "revoked", principal, reason, reason=reason)
         events.emit_certificate(events.CERTIFICATE_REVOKED, certificate)
         return certificate
 

@@ -63,12 +63,11 @@ def renumber_waitlist(session_id) -> None:
     _sessions().filter(id=session_id).update_one(set__waitlist_counter=len(waiting))
 
 
-def place(enrolment: Enrolment) -> None:
-    """Give a new or approved enrolment a seat, or the next place on the waitlist."""
-    if take_seat(enrolment.session_id):
-        enrolment.status, enrolment.waitlist_position = "enrolled", None
-    else:
-        enrolment.status, enrolment.waitlist_position = "waitlisted", next_waitlist_position(enrolment.session_id)
+def place(session_id) -> tuple[str, int | None]:
+    """A seat for a new or approved enrolment, or the next place on the waitlist: its state and position."""
+    if take_seat(session_id):
+        return "enrolled", None
+    return "waitlisted", next_waitlist_position(session_id)
 
 
 def fill_free_seats(session_id) -> list[Enrolment]:
@@ -76,9 +75,8 @@ def fill_free_seats(session_id) -> list[Enrolment]:
     Those still waiting move up."""
     promoted = []
     while (candidate := _waitlist(session_id).first()) is not None and take_seat(session_id):
-        candidate.history.append(ENROLMENT_WORKFLOW.advance(candidate.status, "enrolled", SYSTEM, "a seat freed"))
-        candidate.status, candidate.waitlist_position, candidate.updated_at = "enrolled", None, now()
-        candidate.save()
+        ENROLMENT_WORKFLOW.take(candidate, "enrolled", SYSTEM, "a seat freed", waitlist_position=None,
+                                updated_at=now())
         events.emit_enrolment(events.ENROLMENT_PROMOTED, candidate)
         promoted.append(candidate)
     if promoted:

@@ -81,7 +81,7 @@ def enrol(session: Session, course: Course, trainee: TraineeRef, *, source: str,
             provider_tenant=course.tenant, trainee=trainee, source=source, nominated_by=nominated_by,
             open_key=open_key, status="pending_approval")
         if not course.requires_approval:
-            seats.place(enrolment)
+            enrolment.status, enrolment.waitlist_position = seats.place(session.id)
         enrolment.save(force_insert=True)
         events.emit_enrolment(events.ENROLMENT_CREATED, enrolment)
         recommendations.mark_taken_up(trainee, course)
@@ -113,8 +113,8 @@ def approve(enrolment_id: str, principal: Principal, comment: str | None) -> Enr
     def work() -> Enrolment:
         enrolment = _for_provider(enrolment_id, principal)
         _expect_pending(enrolment, "enrolled")
-        seats.place(enrolment)
-        _record_step(enrolment, ENROLMENT_WORKFLOW.advance("pending_approval", enrolment.status, principal, comment))
+        placed, enrolment.waitlist_position = seats.place(enrolment.session_id)
+        ENROLMENT_WORKFLOW.take(enrolment, placed, principal, comment, updated_at=now())
         if enrolment.status == "enrolled":
             events.emit_enrolment(events.ENROLMENT_PROMOTED, enrolment)
         return enrolment
@@ -126,9 +126,7 @@ def reject(enrolment_id: str, principal: Principal, comment: str | None) -> Enro
     def work() -> Enrolment:
         enrolment = _for_provider(enrolment_id, principal)
         _expect_pending(enrolment, "rejected")
-        step = ENROLMENT_WORKFLOW.advance(enrolment.status, "rejected", principal, comment)
-        enrolment.status, enrolment.open_key = "rejected", None
-        _record_step(enrolment, step)
+        ENROLMENT_WORKFLOW.take(enrolment, "rejected", principal, comment, open_key=None, updated_at=now())
         events.emit_enrolment(events.ENROLMENT_WITHDRAWN, enrolment)
         return enrolment
 
@@ -152,10 +150,9 @@ def withdraw(enrolment_id: str, principal: Principal, comment: str | None) -> En
 
 def end_enrolment(enrolment: Enrolment, principal: Principal, comment: str | None) -> Enrolment:
     """Withdraw `enrolment` (inside the caller's transaction), handing its seat on."""
-    step = ENROLMENT_WORKFLOW.advance(enrolment.status, "withdrawn", principal, comment)
     held_seat, was_waiting = enrolment.status == "enrolled", enrolment.status == "waitlisted"
-    enrolment.status, enrolment.open_key, enrolment.waitlist_position = "withdrawn", None, None
-    _record_step(enrolment, step)
+    ENROLMENT_WORKFLOW.take(enrolment, "withdrawn", principal, comment, open_key=None, waitlist_position=None,
+                            updated_at=now())
     events.emit_enrolment(events.ENROLMENT_WITHDRAWN, enrolment)
     if held_seat:
         seats.release_seat(enrolment.session_id)
@@ -163,12 +160,6 @@ def end_enrolment(enrolment: Enrolment, principal: Principal, comment: str | Non
     if was_waiting:
         seats.renumber_waitlist(enrolment.session_id)
     return enrolment
-
-
-def _record_step(enrolment: Enrolment, step) -> None:
-    enrolment.history.append(step)
-    enrolment.updated_at = now()
-    enrolment.save()
 
 
 def _expect_pending(enrolment: Enrolment, requested: str) -> None:

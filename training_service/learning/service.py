@@ -123,15 +123,14 @@ def complete_if_done(enrolment: Enrolment, course: Course) -> None:
                              course.pass_mark)
     if not outcome.done:
         return
-    enrolment.history.append(ENROLMENT_WORKFLOW.advance(
-        enrolment.status, "completed", SYSTEM, "passed" if outcome.passed else "not passed"))
-    enrolment.status, enrolment.open_key = "completed", None
-    enrolment.completed_at = enrolment.updated_at = now()
-    enrolment.passed, enrolment.score = outcome.passed, outcome.score
+    finished = now()
+    ENROLMENT_WORKFLOW.take(enrolment, "completed", SYSTEM, "passed" if outcome.passed else "not passed",
+                            open_key=None, completed_at=finished, updated_at=finished, passed=outcome.passed,
+                            score=outcome.score)
     events.emit_course_completed(enrolment)
     if outcome.passed:
         enrolment.certificate_id = issue_certificate(enrolment, course).id
-    enrolment.save()
+        enrolment.save()
 
 
 def quiz_results(enrolment: Enrolment, course: Course) -> dict[ObjectId, QuizResult]:

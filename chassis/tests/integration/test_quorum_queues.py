@@ -6,6 +6,7 @@ import urllib.parse
 import pytest
 
 from chassis.messaging.consumer import Subscriptions, Worker, list_dead_letters
+from chassis.messaging.contracts import Reads
 from chassis.testing.events import envelope, running, wait_until
 from chassis.testing.infrastructure import rabbitmqctl
 from chassis.tests import sample_service
@@ -15,8 +16,8 @@ pytestmark = pytest.mark.integration
 
 # Queues of a service name no other test uses: a queue's type cannot change once it exists.
 quorum_subscriptions = Subscriptions("quorum-sample")
-quorum_subscriptions.on("sample.note.created", name="count_notes")(sample_service.count_notes)
-quorum_subscriptions.on("sample.note.flagged", name="flag_note")(sample_service.flag_note)
+quorum_subscriptions.on("sample.note.created", reads=Reads, name="count_notes")(sample_service.count_notes)
+quorum_subscriptions.on("sample.note.flagged", reads=Reads, name="flag_note")(sample_service.flag_note)
 
 
 def queue_types(settings) -> dict[str, str]:

@@ -1,0 +1,61 @@
+"""The events identity publishes (docs/events.md): tenants and people, as other services may know them."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from chassis.messaging.contracts import PERSONAL, EventContract
+
+TENANT_CREATED = "identity.tenant.created"
+TENANT_SUSPENDED = "identity.tenant.suspended"
+TENANT_REACTIVATED = "identity.tenant.reactivated"
+USER_CREATED = "identity.user.created"
+USER_UPDATED = "identity.user.updated"
+USER_DEACTIVATED = "identity.user.deactivated"
+
+Str = ma.fields.String
+
+
+class TenantEvent(ma.Schema):
+    tenant = Str(required=True)
+
+
+class TenantCreated(TenantEvent):
+    name = Str(required=True)
+    kind = Str(required=True)
+
+
+class TenantSuspended(TenantEvent):
+    reason = Str(required=True, allow_none=True)
+
+
+class PersonChanged(ma.Schema):
+    tenant = Str(required=True)
+    user_id = Str(required=True)
+    email = Str(required=True, metadata=PERSONAL)
+    display_name = Str(required=True, metadata=PERSONAL)
+    roles = ma.fields.List(Str(), required=True)
+    preferred_language = Str(required=True, allow_none=True)
+    status = Str(required=True)
+
+
+class PersonDeactivated(ma.Schema):
+    tenant = Str(required=True)
+    user_id = Str(required=True)
+
+
+PERSON_EXAMPLE = {"tenant": "IDN", "user_id": "6650f0c2a1b2c3d4e5f60901", "email": "ayu.lestari@example.org",
+                  "display_name": "Ayu Lestari", "roles": ["expert"], "preferred_language": "id", "status": "active"}
+CONTRACTS = [
+    EventContract(TENANT_CREATED, TenantCreated, summary="A tenant (member state or organisation) was created.",
+                  example={"tenant": "MYS", "name": "Malaysia", "kind": "member_state"}),
+    EventContract(TENANT_SUSPENDED, TenantSuspended, summary="A tenant was suspended: its tokens stop working.",
+                  example={"tenant": "MYS", "reason": "Security review"}),
+    EventContract(TENANT_REACTIVATED, TenantEvent, summary="A suspended tenant was reactivated.",
+                  example={"tenant": "MYS"}),
+    EventContract(USER_CREATED, PersonChanged, summary="A person was given an account.", example=PERSON_EXAMPLE),
+    EventContract(USER_UPDATED, PersonChanged, summary="A person's name, roles, language or address changed.",
+                  example=PERSON_EXAMPLE),
+    EventContract(USER_DEACTIVATED, PersonDeactivated, summary="A person's account was deactivated.",
+                  example={"tenant": "IDN", "user_id": "6650f0c2a1b2c3d4e5f60901"}),
+]
