@@ -35,3 +35,4 @@ class NotificationSettings(ServiceSettings):
     webhook_secret_grace_seconds: float = 86400.0  # after a rotation, the old secret signs too for this long
     webhook_poll_seconds: float = 1.0
     webhook_concurrency: int = 4  # deliveries in flight at once per `webhooks` process
+    webhook_log_retention_days: int = 30  # a finished delivery (its body and attempts) is deleted after this

@@ -23,6 +23,7 @@ from chassis import db
 from chassis.backoff import DEPENDENCY_ERRORS, DependencyRetry
 from chassis.clock import now
 from chassis.egress import public_session
+from chassis.messaging.retention import expire
 from notification_service.settings import NotificationSettings
 from notification_service.webhooks.models import DeliveryAttempt, WebhookDelivery, WebhookSubscription
 from notification_service.webhooks.service import pause_and_hold
@@ -130,9 +131,22 @@ class WebhookDispatcher:
             if not delivered:
                 stop.wait(self.settings.webhook_poll_seconds)
 
+    def _apply_retention(self, stop: threading.Event) -> None:
+        """Finished deliveries are deleted `WEBHOOK_LOG_RETENTION_DAYS` after they finished (a TTL index)."""
+        retry = DependencyRetry(log, self.settings.reconnect_max_backoff_seconds)
+        while not stop.is_set():
+            try:
+                expire(WebhookDelivery._get_collection(), "finished_at", self.settings.webhook_log_retention_days)
+            except DEPENDENCY_ERRORS as error:
+                retry.failed(error, stop)
+                continue
+            retry.succeeded()
+            return
+
     def run(self, stop: threading.Event) -> None:
         """Deliver until `stop`, `WEBHOOK_CONCURRENCY` attempts at a time; a database that does not answer is
         waited out (ADR 0071)."""
+        self._apply_retention(stop)
         threads = [threading.Thread(target=self._run_thread, args=(stop,), name=f"webhooks-{number}", daemon=True)
                    for number in range(max(1, self.settings.webhook_concurrency))]
         for thread in threads:

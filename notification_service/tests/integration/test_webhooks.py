@@ -247,3 +247,10 @@ def test_bad_input_is_refused_naming_the_fields_and_illegal_steps_answer_409(cli
     assert {"type": "joint_action.case.shared", "record": "case",
             "description": "A case was shared with your organisation, or by it"} in types
     assert not any(entry["type"].startswith("identity.") for entry in types)
+
+
+def test_a_finished_delivery_is_kept_for_the_log_retention_period_then_deleted_by_the_database(settings):
+    with running(WebhookDispatcher(settings)):
+        index = wait_until(lambda: WebhookDelivery._get_collection().index_information().get(
+            "finished_at_retention"), message="the retention index")
+    assert index["expireAfterSeconds"] == 30 * 86_400 and index["key"] == [("finished_at", 1)]
