@@ -70,6 +70,10 @@ class WebhookDispatcher:
         if subscription is None:  # deleted while the delivery waited: its log went with it
             delivery.delete()
             return True
+        if subscription.status == "paused":  # paused since the delivery was claimed
+            WebhookDelivery.across_tenants(REASON).filter(id=delivery.id, status="pending").update_one(
+                set__status="held")
+            return True
         started, at = time.monotonic(), now()
         headers = {"webhook-id": delivery.id, "webhook-timestamp": str(int(at.timestamp())),
                    "webhook-signature": signature(subscription, delivery.id, at, delivery.body),
