@@ -10,6 +10,7 @@ from standardwebhooks.webhooks import WebhookVerificationError
 from chassis.clock import now
 from chassis.messaging.consumer import Worker
 from chassis.testing.events import deliver, envelope, running, wait_until
+from chassis.testing.routes import service_routes
 from notification_service import SERVICE, create_app
 from notification_service.settings import NotificationSettings
 from notification_service.subscriptions import subscriptions
@@ -180,20 +181,21 @@ def test_a_rotated_secret_signs_with_the_old_one_too_for_a_while_and_is_shown_on
 
 
 def test_another_tenants_admin_finds_no_subscription_nor_its_log_and_others_may_not_manage_webhooks(
-        client, admins, auth_headers, receivers):
+        app, client, admins, auth_headers, receivers):
     subscription = _subscribe(client, admins["THA"], receivers().url, "training.enrolment.created")
     deliver(subscriptions, envelope("training.enrolment.created", {
         "enrolment_id": "e1", "session_id": "s1", "course_id": "c1", "status": "requested",
         "trainee": {"user_id": "u1", "email": "t@example.org", "name": "T", "tenant": "THA"}}, tenant="THA"))
     url = f"/webhooks/subscriptions/{subscription['id']}"
     [delivery] = _log(client, admins["THA"], subscription)
-    delivery_url = f"{url}/deliveries/{delivery['id']}"
 
     outsider = admins["MYS"]
     assert client.get("/webhooks/subscriptions", headers=outsider).get_json() == []
-    for method, path in (("get", url), ("patch", url), ("delete", url), ("post", f"{url}/pause"),
-                         ("post", f"{url}/resume"), ("post", f"{url}/secret"), ("get", f"{url}/deliveries"),
-                         ("get", delivery_url), ("post", f"{delivery_url}/replay")):
+    routes = sorted((method.lower(), rule.rule) for rule in service_routes(app) if "<subscription_id>" in rule.rule
+                    for method in rule.methods - {"HEAD", "OPTIONS"})
+    assert len(routes) == 9
+    for method, rule in routes:  # every route naming a subscription, present and future
+        path = rule.replace("<subscription_id>", subscription["id"]).replace("<delivery_id>", delivery["id"])
         answer = getattr(client, method)(path, headers=outsider, **({"json": {}} if method == "patch" else {}))
         assert answer.status_code == 404, (method, path)
         assert answer.mimetype == "application/problem+json"
