@@ -4,7 +4,7 @@ An event is a tenant's when it is about a record that tenant owns (docs/adr/0082
 deployments are the requesting state's, an expert is their nominating tenant's, an enrolment or a certificate
 is the trainee's (holder's) tenant's (ADR 23), a case and its expert requests are the lead state's; a case
 shared is also the news of the tenant it was shared with. The owner is read from the event's `data` (which names
-it), never from the envelope's `tenantid` (the tenant whose person acted, ADR docs/events.md).
+it), never from the envelope's `tenantid` (the tenant whose person acted, docs/events.md).
 
 A delivery names the event (type, id, time), the record (its kind, id and the link to it on the portal) and the
 codes, ids, statuses and dates listed here, nothing else: no person's name or address, no free text (a

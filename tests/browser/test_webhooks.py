@@ -120,8 +120,8 @@ def test_a_refused_address_is_shown_beside_its_field_and_another_organisations_a
 def test_the_webhook_pages_speak_indonesian_and_thai(visit, organisation, locale, heading, english):
     tha = organisation()
     tha.admin.post("/api/notification/webhooks/subscriptions", expect=201, json={
-        "url": "https://cases.example.org/events", "event_types": [EVENT]})
-    visitor = visit()
+        "url": "https://cases.example.org/" + "rso-events-of-the-royal-thai-police/" * 4, "event_types": [EVENT]})
+    visitor = visit(width=360)
     page = visitor.open("/")
     page.get_by_label("Language").select_option(locale)
     page.locator("form.rso-language button").click()
@@ -132,6 +132,8 @@ def test_the_webhook_pages_speak_indonesian_and_thai(visit, organisation, locale
     expect(page.locator("h1")).to_have_text(heading)
     assert english not in page.locator("main").inner_text()
     page = visitor.open("/webhooks")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.locator("tbody a").first.click()
     page = visitor.check()
     assert "Deliveries" not in page.locator("main").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # a long address wraps
