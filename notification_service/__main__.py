@@ -1,4 +1,4 @@
-"""`python -m notification_service web|worker|relay|mailer|mail|dead-letters|check-indexes`."""
+"""`python -m notification_service web|worker|relay|mailer|webhooks|mail|dead-letters|check-indexes`."""
 
 import sys
 

@@ -9,6 +9,8 @@ from notification_service.notifications.service import notify
 from notification_service.people.service import forget_deactivated, remember_person
 from notification_service.reads import RULE_READS, PersonDeactivatedRead, PersonRead
 from notification_service.rules import RULES
+from notification_service.webhooks.catalogue import WEBHOOK_EVENTS
+from notification_service.webhooks.service import fan_out
 
 subscriptions = Subscriptions("notification")
 
@@ -28,6 +30,12 @@ def deactivated_people(event: Event) -> None:
 def notices(event: Event) -> None:
     """Portal notifications and pending mail for everyone a rule names, in the inbox record's transaction."""
     notify(event)
+
+
+@subscriptions.on(*WEBHOOK_EVENTS)
+def webhooks(event: Event) -> None:
+    """Webhook deliveries to the subscriptions of the tenants owning the event's record, with the inbox record."""
+    fan_out(event)
 
 
 follow_tenant_status(subscriptions)

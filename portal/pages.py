@@ -84,7 +84,8 @@ def _home():
     shortcuts = []
     if person.has_any("tenant_admin", "platform_admin"):
         shortcuts += [(url_for("admin.people", tenant=person.tenant), _("Manage your organisation's people")),
-                      (url_for("admin.clients", tenant=person.tenant), _("Manage your organisation's machine clients"))]
+                      (url_for("admin.clients", tenant=person.tenant), _("Manage your organisation's machine clients")),
+                      (url_for("webhooks.subscriptions"), _("Manage your organisation's webhooks"))]
     if person.tenant == PLATFORM_TENANT and "platform_admin" in person.roles:
         shortcuts.append((url_for("admin.tenants"), _("Manage the organisations")))
     return render_template("home.html", attention=home.attention(person), shortcuts=shortcuts,
@@ -168,9 +169,11 @@ def password():
 def register(app: Flask) -> None:
     app.register_blueprint(blueprint)
     from portal.admin import pages as admin_pages
+    from portal.admin import webhooks
     from portal.joint_action import pages as joint_action_pages
 
     app.register_blueprint(admin_pages.blueprint)
+    app.register_blueprint(webhooks.blueprint)
     app.register_blueprint(joint_action_pages.blueprint)
     from portal import roster
 

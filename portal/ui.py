@@ -24,7 +24,10 @@ STATE_NAMES = {"active": _l("Active"), "suspended": _l("Suspended"), "deactivate
                "anonymised": _l("Anonymised"), "draft": _l("Draft"), "submitted": _l("Submitted"),
                "under_review": _l("Under review"), "offered": _l("Offered"), "accepted": _l("Accepted"),
                "deployed": _l("Deployed"), "completed": _l("Completed"), "rejected": _l("Rejected"),
-               "withdrawn": _l("Withdrawn"), "cancelled": _l("Cancelled"), "declined": _l("Declined")}
+               "withdrawn": _l("Withdrawn"), "cancelled": _l("Cancelled"), "declined": _l("Declined"),
+               # webhook subscriptions and their deliveries
+               "paused": _l("Paused"), "pending": _l("Pending"), "held": _l("Held"),
+               "succeeded": _l("Succeeded"), "failed": _l("Failed")}
 KIND_NAMES = {"member_state": _l("Member state"), "international_organisation": _l("International organisation"),
               "platform": _l("Platform")}
 
@@ -49,6 +52,7 @@ def navigation(person: Person) -> list[tuple[str, str, bool]]:
         (url_for("training.catalogue"), _l("Training"), True),
         (url_for("admin.people", tenant=person.tenant), _l("People"), admin),
         (url_for("admin.clients", tenant=person.tenant), _l("Machine clients"), admin),
+        (url_for("webhooks.subscriptions"), _l("Webhooks"), admin),
         (url_for("admin.tenants"), _l("Organisations"), platform_admin),
         (url_for("admin.audit"), _l("Audit log"), person.has_any("tenant_admin", "platform_admin", "auditor")),
         (url_for("pages.password"), _l("Change password"), True),

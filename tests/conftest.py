@@ -28,7 +28,9 @@ def running_platform(name: str, mongodb_uri: str, run_id: str, log_dir):
                        # test also exercises the silent refresh (and its rotation of refresh tokens)
                        REFRESH_MARGIN_SECONDS=str(ACCESS_TOKEN_LIFETIME_SECONDS + 1),
                        # the loopback SMTP server (Procfile process `mail`) of this platform only
-                       SMTP_PORT=str(free_ports(1)[0]), MAIL_STORE=str(log_dir / "mail"))
+                       SMTP_PORT=str(free_ports(1)[0]), MAIL_STORE=str(log_dir / "mail"),
+                       # the webhook receivers of the tests listen on loopback (docs/adr/0082)
+                       WEBHOOK_ALLOW_LOCAL="true")
         running = Platform(devstack.process_environment(ports, environ), ports, log_dir)
         try:
             running.start_all()

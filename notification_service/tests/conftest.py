@@ -1,4 +1,6 @@
+import http.server
 import json
+import threading
 import uuid
 from pathlib import Path
 
@@ -71,3 +73,45 @@ def publish(settings, *envelopes) -> None:
             publisher.publish(event["type"], json.dumps(event).encode(), message_id=event["id"])
     finally:
         publisher.close()
+
+
+class Receiver:
+    """A webhook receiver: a real HTTP server on loopback that keeps every request and answers `status`."""
+
+    def __init__(self):
+        received = self.received = []
+        self.status = 204
+        receiver = self
+
+        class Handle(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("content-length") or 0))
+                received.append(({key.lower(): value for key, value in self.headers.items()}, body.decode()))
+                self.send_response(receiver.status)
+                self.send_header("content-length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handle)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks/rso"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receivers():
+    """`receivers()` starts one more receiver; all stop after the test."""
+    started = []
+
+    def start() -> Receiver:
+        started.append(Receiver())
+        return started[-1]
+
+    yield start
+    for receiver in started:
+        receiver.close()

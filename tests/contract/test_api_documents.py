@@ -7,20 +7,22 @@ from openapi_spec_validator import validate
 
 import gateway
 import joint_action_service
+import notification_service
 import roster_service
 import training_service
 from chassis.settings import ServiceSettings
 from gateway.settings import GatewaySettings
+from notification_service.settings import NotificationSettings
 
-SERVICES = [gateway, roster_service, training_service, joint_action_service]
+SERVICES = [gateway, roster_service, training_service, joint_action_service, notification_service]
+SETTINGS = {gateway: GatewaySettings, notification_service: NotificationSettings}
 pytestmark = [pytest.mark.integration, pytest.mark.parametrize("service", SERVICES, ids=lambda s: s.SERVICE)]
 SOME_ID = "0" * 24
 
 
 @pytest.fixture
 def client(make_app, service):
-    settings = GatewaySettings if service is gateway else ServiceSettings
-    return make_app(service.create_app, service.SERVICE, settings).test_client()
+    return make_app(service.create_app, service.SERVICE, SETTINGS.get(service, ServiceSettings)).test_client()
 
 
 @pytest.fixture

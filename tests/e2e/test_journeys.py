@@ -432,3 +432,52 @@ def test_an_offer_reaches_the_experts_mailbox_once_in_their_language_and_their_p
                     expert_person.get("/api/notification/notifications").json())
     assert [item["kind"] for item in mine["items"]] == ["offer_made"]
     assert len(messages_to(store, expert_email)) == 1
+
+
+def test_a_requesting_states_system_receives_its_requests_steps_by_signed_webhook_and_no_other_state_does(
+        directory, roster_office, idn_roster_manager, tha_requesting_officer):
+    """Thailand's administrator subscribes its case system (a receiver on loopback) to its requests' steps; the
+    roster office's offer reaches it signed per Standard Webhooks, linking to the request and naming nobody;
+    Indonesia's system, subscribed to the same events, receives none of Thailand's."""
+    from standardwebhooks import Webhook
+
+    from notification_service.tests.conftest import Receiver
+
+    tha_admin = sign_in(directory, "THA", "admin@immigration.go.th", "tenant_admin")
+    idn_admin = sign_in(directory, "IDN", "admin@imigrasi.go.id", "tenant_admin")
+    tha_system, idn_system = Receiver(), Receiver()
+    try:
+        events = ["roster.deployment_request.moved", "roster.deployment.offered"]
+        tha_hook = tha_admin.post("/api/notification/webhooks/subscriptions", expect=201,
+                                  json={"url": tha_system.url, "event_types": events}).json()
+        idn_hook = idn_admin.post("/api/notification/webhooks/subscriptions", expect=201,
+                                  json={"url": idn_system.url, "event_types": events}).json()
+        expert_id = put_expert_on_roster(idn_roster_manager, roster_office, full_name="Putu Ayu",
+                                         email="putu.ayu@imigrasi.go.id", function="victim_identification",
+                                         languages={"id": "native", "en": "professional"})
+        request = tha_requesting_officer.post(f"{ROSTER}/requests", expect=201, json={
+            "function": "victim_identification", "languages": [{"code": "en", "min_level": "professional"}],
+            "country": "THA", "location": "Ranong", "min_readiness": "vetted",
+            "start_date": days_from_today(10), "end_date": days_from_today(40),
+            "justification": "Screening at the port"}).json()
+        tha_requesting_officer.post(f"{ROSTER}/requests/{request['request_id']}/transitions", expect=200,
+                                    json={"to": "submitted"})
+        deployment_id = review_and_offer(roster_office, request["request_id"], expert_id)
+
+        def delivered() -> list[dict]:
+            verified = [Webhook(tha_hook["secret"]).verify(body, headers) for headers, body in tha_system.received]
+            return verified if "roster.deployment.offered" in {payload["type"] for payload in verified} else []
+
+        payloads = wait_for("the offer's signed delivery to Thailand's system", delivered)
+        offered = next(payload for payload in payloads if payload["type"] == "roster.deployment.offered")
+        assert offered["data"]["record"]["id"] == deployment_id
+        assert offered["data"]["record"]["link"].endswith(f"/roster/requests/{request['request_id']}")
+        assert not any("Putu" in body or "putu.ayu" in body for _, body in tha_system.received)
+        log = tha_admin.get(f"/api/notification/webhooks/subscriptions/{tha_hook['id']}/deliveries").json()
+        assert {entry["status"] for entry in log} <= {"succeeded", "pending"} and len(log) >= 2
+        # Indonesia's deliveries would have been made in the same transaction as Thailand's
+        assert idn_admin.get(f"/api/notification/webhooks/subscriptions/{idn_hook['id']}/deliveries").json() == []
+        assert idn_system.received == []
+    finally:
+        tha_system.close()
+        idn_system.close()

@@ -1,0 +1,91 @@
+"""The events a tenant's systems may subscribe to, whose they are, and what a delivery says about them.
+
+An event is a tenant's when it is about a record that tenant owns (docs/adr/0082): a deployment request and its
+deployments are the requesting state's, an expert is their nominating tenant's, an enrolment or a certificate
+is the trainee's (holder's) tenant's (ADR 23), a case and its expert requests are the lead state's; a case
+shared is also the news of the tenant it was shared with. The owner is read from the event's `data` (which names
+it), never from the envelope's `tenantid` (the tenant whose person acted, docs/events.md).
+
+A delivery names the event (type, id, time), the record (its kind, id and the link to it on the portal) and the
+codes, ids, statuses and dates listed here, nothing else: no person's name or address, no free text (a
+justification, a comment, a reason), no score. Whoever opens the link sees what their own access allows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+Data = dict[str, Any]
+
+
+def _field(name: str) -> Callable[[Data], set[str]]:
+    return lambda data: {data[name]} if data.get(name) else set()
+
+
+def _nested(outer: str, name: str) -> Callable[[Data], set[str]]:
+    return lambda data: {(data.get(outer) or {})[name]} if (data.get(outer) or {}).get(name) else set()
+
+
+def _case_and_shared_with(data: Data) -> set[str]:
+    return {code for code in (data.get("lead_tenant"), data.get("tenant")) if code}
+
+
+@dataclasses.dataclass(frozen=True)
+class WebhookEvent:
+    type: str
+    description: str
+    owners: Callable[[Data], set[str]]  # the tenants whose subscriptions receive it
+    record: str  # the kind of record the event is about
+    record_id: str  # the data field naming it
+    link: tuple[str, str]  # portal path prefix and the data field that completes it
+    fields: tuple[str, ...] = ()  # further data fields passed on as they are (codes, ids, statuses, dates)
+
+    def payload_data(self, data: Data, *, event_id: str, public_url: str) -> Data:
+        prefix, field = self.link
+        return {"event_id": event_id,
+                "record": {"type": self.record, "id": data.get(self.record_id),
+                           "link": f"{public_url}{prefix}{data.get(field)}"},
+                **{name: data.get(name) for name in self.fields}}
+
+
+_DEPLOYMENT = ("request_id", "status", "function", "country", "start_date", "end_date", "case_id")
+_REQUESTER = _field("requesting_tenant")
+
+_EVENTS = [
+    WebhookEvent("roster.expert.registered", "An expert your organisation nominated was registered",
+                 _field("nominating_tenant"), "expert", "expert_id", ("/roster/experts/", "expert_id"),
+                 ("functions",)),
+    WebhookEvent("roster.expert.vetted", "An expert your organisation nominated was vetted",
+                 _field("nominating_tenant"), "expert", "expert_id", ("/roster/experts/", "expert_id"),
+                 ("functions", "vetted_at")),
+    WebhookEvent("roster.deployment.requested", "Your organisation requested experts",
+                 _REQUESTER, "deployment_request", "request_id", ("/roster/requests/", "request_id"),
+                 ("function", "country", "start_date", "end_date", "case_id")),
+    WebhookEvent("roster.deployment_request.moved", "A request of your organisation reached a new status",
+                 _REQUESTER, "deployment_request", "request_id", ("/roster/requests/", "request_id"),
+                 ("status", "case_id")),
+    *(WebhookEvent(f"roster.deployment.{verb}", f"An expert for a request of your organisation: {verb}",
+                   _REQUESTER, "deployment", "deployment_id", ("/roster/requests/", "request_id"), _DEPLOYMENT)
+      for verb in ("offered", "accepted", "deployed", "completed", "cancelled")),
+    *(WebhookEvent(f"training.enrolment.{verb}", f"An enrolment of a person of your organisation was {verb}",
+                   _nested("trainee", "tenant"), "enrolment", "enrolment_id",
+                   ("/training/enrolments/", "enrolment_id"), ("status", "course_id", "session_id"))
+      for verb in ("created", "promoted", "withdrawn")),
+    WebhookEvent("training.course.completed", "A person of your organisation completed a course",
+                 _nested("trainee", "tenant"), "enrolment", "enrolment_id",
+                 ("/training/enrolments/", "enrolment_id"), ("course_id",)),
+    *(WebhookEvent(f"training.certificate.{verb}", f"A certificate of a person of your organisation: {verb}",
+                   _nested("holder", "tenant"), "certificate", "certificate_id",
+                   ("/training/certificates/", "certificate_id"), ("status", "course_code", "expires_on"))
+      for verb in ("issued", "expiring", "expired", "revoked")),
+    WebhookEvent("joint_action.case.expert_requested", "A case your organisation leads requested experts",
+                 _REQUESTER, "expert_request", "expert_request_id", ("/joint-action/cases/", "case_id"),
+                 ("case_id", "function", "country", "start_date", "end_date", "number_of_experts")),
+    WebhookEvent("joint_action.case.shared", "A case was shared with your organisation, or by it",
+                 _case_and_shared_with, "case", "case_id", ("/joint-action/cases/", "case_id"),
+                 ("lead_tenant", "tenant", "permission")),
+]
+
+WEBHOOK_EVENTS: dict[str, WebhookEvent] = {event.type: event for event in _EVENTS}
