@@ -32,7 +32,7 @@ def notices(event: Event) -> None:
     notify(event)
 
 
-@subscriptions.on(*WEBHOOK_EVENTS)
+@subscriptions.on(*WEBHOOK_EVENTS, reads={event_type: event.reads() for event_type, event in WEBHOOK_EVENTS.items()})
 def webhooks(event: Event) -> None:
     """Webhook deliveries to the subscriptions of the tenants owning the event's record, with the inbox record."""
     fan_out(event)

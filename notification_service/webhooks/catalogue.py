@@ -14,33 +14,53 @@ justification, a comment, a reason), no score. Whoever opens the link sees what 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
+
+import marshmallow as ma
+
+from chassis.messaging.contracts import Reads
 
 Data = dict[str, Any]
 
 
-def _field(name: str) -> Callable[[Data], set[str]]:
-    return lambda data: {data[name]} if data.get(name) else set()
+def _at(data: Data, path: str):
+    for key in path.split("."):
+        data = (data or {}).get(key)
+    return data
 
 
-def _nested(outer: str, name: str) -> Callable[[Data], set[str]]:
-    return lambda data: {(data.get(outer) or {})[name]} if (data.get(outer) or {}).get(name) else set()
-
-
-def _case_and_shared_with(data: Data) -> set[str]:
-    return {code for code in (data.get("lead_tenant"), data.get("tenant")) if code}
+def _reads(paths: Iterable[str]) -> type[Reads]:
+    """The consumer schema of the dotted `paths`, values taken as they come."""
+    fields: dict[str, ma.fields.Field] = {}
+    nested: dict[str, list[str]] = defaultdict(list)
+    for path in paths:
+        head, _, rest = path.partition(".")
+        if rest:
+            nested[head].append(rest)
+        else:
+            fields[head] = ma.fields.Raw(allow_none=True)
+    fields.update({head: ma.fields.Nested(_reads(rest), allow_none=True) for head, rest in nested.items()})
+    return Reads.from_dict(fields)
 
 
 @dataclasses.dataclass(frozen=True)
 class WebhookEvent:
     type: str
     description: str
-    owners: Callable[[Data], set[str]]  # the tenants whose subscriptions receive it
+    owners: tuple[str, ...]  # the data paths naming the tenants whose subscriptions receive it
     record: str  # the kind of record the event is about
     record_id: str  # the data field naming it
     link: tuple[str, str]  # portal path prefix and the data field that completes it
     fields: tuple[str, ...] = ()  # further data fields passed on as they are (codes, ids, statuses, dates)
+
+    def owner_tenants(self, data: Data) -> set[str]:
+        return {code for code in (_at(data, path) for path in self.owners) if code}
+
+    def reads(self) -> type[Reads]:
+        """What a delivery reads of the event (tests/contract checks the producer declares it)."""
+        return _reads({*self.owners, self.record_id, self.link[1], *self.fields})
 
     def payload_data(self, data: Data, *, event_id: str, public_url: str) -> Data:
         prefix, field = self.link
@@ -51,14 +71,14 @@ class WebhookEvent:
 
 
 _DEPLOYMENT = ("request_id", "status", "function", "country", "start_date", "end_date", "case_id")
-_REQUESTER = _field("requesting_tenant")
+_REQUESTER = ("requesting_tenant",)
 
 _EVENTS = [
     WebhookEvent("roster.expert.registered", "An expert your organisation nominated was registered",
-                 _field("nominating_tenant"), "expert", "expert_id", ("/roster/experts/", "expert_id"),
+                 ("nominating_tenant",), "expert", "expert_id", ("/roster/experts/", "expert_id"),
                  ("functions",)),
     WebhookEvent("roster.expert.vetted", "An expert your organisation nominated was vetted",
-                 _field("nominating_tenant"), "expert", "expert_id", ("/roster/experts/", "expert_id"),
+                 ("nominating_tenant",), "expert", "expert_id", ("/roster/experts/", "expert_id"),
                  ("functions", "vetted_at")),
     WebhookEvent("roster.deployment.requested", "Your organisation requested experts",
                  _REQUESTER, "deployment_request", "request_id", ("/roster/requests/", "request_id"),
@@ -70,21 +90,21 @@ _EVENTS = [
                    _REQUESTER, "deployment", "deployment_id", ("/roster/requests/", "request_id"), _DEPLOYMENT)
       for verb in ("offered", "accepted", "deployed", "completed", "cancelled")),
     *(WebhookEvent(f"training.enrolment.{verb}", f"An enrolment of a person of your organisation was {verb}",
-                   _nested("trainee", "tenant"), "enrolment", "enrolment_id",
+                   ("trainee.tenant",), "enrolment", "enrolment_id",
                    ("/training/enrolments/", "enrolment_id"), ("status", "course_id", "session_id"))
       for verb in ("created", "promoted", "withdrawn")),
     WebhookEvent("training.course.completed", "A person of your organisation completed a course",
-                 _nested("trainee", "tenant"), "enrolment", "enrolment_id",
+                 ("trainee.tenant",), "enrolment", "enrolment_id",
                  ("/training/enrolments/", "enrolment_id"), ("course_id",)),
     *(WebhookEvent(f"training.certificate.{verb}", f"A certificate of a person of your organisation: {verb}",
-                   _nested("holder", "tenant"), "certificate", "certificate_id",
+                   ("holder.tenant",), "certificate", "certificate_id",
                    ("/training/certificates/", "certificate_id"), ("status", "course_code", "expires_on"))
       for verb in ("issued", "expiring", "expired", "revoked")),
     WebhookEvent("joint_action.case.expert_requested", "A case your organisation leads requested experts",
                  _REQUESTER, "expert_request", "expert_request_id", ("/joint-action/cases/", "case_id"),
                  ("case_id", "function", "country", "start_date", "end_date", "number_of_experts")),
     WebhookEvent("joint_action.case.shared", "A case was shared with your organisation, or by it",
-                 _case_and_shared_with, "case", "case_id", ("/joint-action/cases/", "case_id"),
+                 ("lead_tenant", "tenant"), "case", "case_id", ("/joint-action/cases/", "case_id"),
                  ("lead_tenant", "tenant", "permission")),
 ]
 

@@ -165,7 +165,7 @@ def fan_out(event: Event) -> int:
                        "data": spec.payload_data(event.data, event_id=event.id, public_url=public_url)},
                       separators=(",", ":"))
     made = 0
-    for tenant in sorted(spec.owners(event.data)):
+    for tenant in sorted(spec.owner_tenants(event.data)):
         if is_suspended(tenant):
             continue
         for found in WebhookSubscription.across_tenants("the subscriptions of the tenant that owns the record").filter(

@@ -51,7 +51,7 @@ def _sample(event_type: str) -> dict:
 def test_a_delivery_names_the_owner_and_the_record_and_quotes_nobody(event_type):
     spec = WEBHOOK_EVENTS[event_type]
     data = _sample(event_type)
-    assert spec.owners(data) and spec.owners(data) <= {"THA", "IDN", "MYS"}
+    assert spec.owner_tenants(data) and spec.owner_tenants(data) <= {"THA", "IDN", "MYS"}
     payload = spec.payload_data(data, event_id="evt-1", public_url="https://portal.example.org")
     record = payload["record"]
     assert record["id"] and record["link"].startswith("https://portal.example.org/")
@@ -61,7 +61,7 @@ def test_a_delivery_names_the_owner_and_the_record_and_quotes_nobody(event_type)
 
 
 def test_the_owner_is_the_tenant_of_the_record_not_the_actor():
-    assert WEBHOOK_EVENTS["roster.deployment.offered"].owners(DEPLOYMENT) == {"THA"}  # not the expert's IDN
-    assert WEBHOOK_EVENTS["training.certificate.issued"].owners(SAMPLES["training.certificate"]) == {"IDN"}
-    assert WEBHOOK_EVENTS["joint_action.case.shared"].owners(SAMPLES["joint_action.case"]) == {"THA", "MYS"}
-    assert WEBHOOK_EVENTS["roster.deployment.offered"].owners({**DEPLOYMENT, "requesting_tenant": None}) == set()
+    assert WEBHOOK_EVENTS["roster.deployment.offered"].owner_tenants(DEPLOYMENT) == {"THA"}  # not the expert's IDN
+    assert WEBHOOK_EVENTS["training.certificate.issued"].owner_tenants(SAMPLES["training.certificate"]) == {"IDN"}
+    assert WEBHOOK_EVENTS["joint_action.case.shared"].owner_tenants(SAMPLES["joint_action.case"]) == {"THA", "MYS"}
+    assert WEBHOOK_EVENTS["roster.deployment.offered"].owner_tenants({**DEPLOYMENT, "requesting_tenant": None}) == set()
