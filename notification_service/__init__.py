@@ -7,6 +7,7 @@ from flask import Flask
 from chassis.app import create_service_app
 from chassis.tenant_status import blp as known_tenants
 from notification_service.notifications.api import blp as notifications_blp
+from notification_service.preferences.api import blp as preferences_blp
 from notification_service.settings import NotificationSettings
 
 SERVICE = "notification"
@@ -18,5 +19,5 @@ def create_app(settings: NotificationSettings | None = None) -> Flask:
         settings,
         title="Notifications",
         description="A person's notifications in the portal; e-mail goes out from the worker's events.",
-        blueprints=[notifications_blp, known_tenants],
+        blueprints=[notifications_blp, preferences_blp, known_tenants],
     )

@@ -22,11 +22,12 @@ def forget_deactivated(data: dict[str, Any]) -> None:
         id=data["user_id"], tenant=data["tenant"]).update(set__active=False)
 
 
-def person_by_id(user_id: str | None) -> Person | None:
+def person_by_id(user_id: str | None, *, tenant: str | None = None) -> Person | None:
+    """The active person with this gateway id (only of `tenant` when given: an id the event's author typed)."""
     if not user_id:
         return None
-    return Person.across_tenants("a recipient named by id in an event, of whichever tenant").filter(
-        id=user_id, active=True).first()
+    found = Person.across_tenants("a recipient named by id in an event").filter(id=user_id, active=True)
+    return (found.filter(tenant=tenant) if tenant else found).first()
 
 
 def person_by_email(email: str | None, tenant: str) -> Person | None:
