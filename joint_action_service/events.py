@@ -18,6 +18,9 @@ CASE_MILESTONE_REACHED = "joint_action.case.milestone_reached"
 CASE_SHARED = "joint_action.case.shared"
 CASE_CLOSED = "joint_action.case.closed"
 CASE_EXPERT_REQUESTED = "joint_action.case.expert_requested"
+CASE_EXPERT_DEPLOYED = "joint_action.case.expert_deployed"
+TASK_ASSIGNED = "joint_action.task.assigned"
+ITEM_RELEASED = "joint_action.item.released"
 
 
 def _id(value) -> str | None:
@@ -58,6 +61,32 @@ def case_shared(case, share) -> dict[str, Any]:
 
 def case_closed(case, milestone) -> dict[str, Any]:
     return emit(CASE_CLOSED, {**_case_data(case), "resolution": case.resolution, "date": milestone.date.isoformat()})
+
+
+def case_expert_deployed(case, deployment) -> dict[str, Any]:
+    """The roster deployed an expert on the case: who requested, which function where and when, not whom."""
+    return emit(CASE_EXPERT_DEPLOYED, {
+        **_case_data(case), "requesting_tenant": deployment.tenant, "deployment_id": deployment.id,
+        "function": deployment.function, "country": deployment.country, "start_date": deployment.start_date,
+        "end_date": deployment.end_date,
+    }, tenant=case.tenant)
+
+
+def task_assigned(case, task) -> dict[str, Any]:
+    """A task given to a tenant (and perhaps one of its people: `assignee`, a user id or e-mail address of the
+    assigned tenant, as the task names them); its title and description stay on the case."""
+    return emit(TASK_ASSIGNED, {
+        **_case_data(case), "task_id": str(task.id), "assigned_tenant": task.assigned_tenant,
+        "assignee": task.assignee, "due_date": task.due_date.isoformat() if task.due_date else None,
+        "mandatory": task.mandatory,
+    })
+
+
+def item_released(case, item, tenants: list[str]) -> dict[str, Any]:
+    """An information item released to more participants (`tenants`: those newly released to); its content and
+    handling stay on the case."""
+    return emit(ITEM_RELEASED, {**_case_data(case), "item_id": str(item.id),
+                                "originator_tenant": item.originator_tenant, "tenants": list(tenants)})
 
 
 def case_expert_requested(request) -> dict[str, Any]:

@@ -59,6 +59,7 @@ def verification_url(code: str) -> str:
     return f"{runtime.settings().oauth_issuer.rstrip('/')}/api/training/public/certificates/{code}"
 
 
-def emit_certificate(event_type: str, certificate: Certificate, *, tenant: str | None = None) -> None:
-    """`tenant`: the tenant whose action caused it; the scheduled expiry job names the holder's tenant."""
-    emit(event_type, certificate_data(certificate), tenant=tenant)
+def emit_certificate(event_type: str, certificate: Certificate, *, tenant: str | None = None, **extra) -> None:
+    """`tenant`: the tenant whose action caused it; the scheduled expiry job names the holder's tenant. `extra`:
+    fields of one type only (`reminder_days` of `expiring`)."""
+    emit(event_type, {**certificate_data(certificate), **extra}, tenant=tenant)
