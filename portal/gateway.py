@@ -202,7 +202,7 @@ def _send(method: str, path: str, **kwargs) -> requests.Response:
     if g.get("request_id"):
         headers["X-Request-ID"] = g.request_id
     return http.request(method, f"{settings.gateway_url.rstrip('/')}{path}", headers=headers,
-                        timeout=settings.api_timeout_seconds, **kwargs)
+                        timeout=kwargs.pop("timeout", settings.api_timeout_seconds), **kwargs)
 
 
 def _end_if_access_ended(response: requests.Response) -> None:
@@ -222,6 +222,10 @@ def get(path: str, **kwargs) -> requests.Response:
 
 def post(path: str, **kwargs) -> requests.Response:
     return call("POST", path, **kwargs)
+
+
+def put(path: str, **kwargs) -> requests.Response:
+    return call("PUT", path, **kwargs)
 
 
 def patch(path: str, **kwargs) -> requests.Response:
