@@ -15,14 +15,10 @@ from notification_service.notifications.schemas import (
     NotificationQuery,
     UnreadCount,
 )
+from notification_service.people.service import language_of_caller
 
 blp = Blueprint("notifications", __name__, url_prefix="/notifications",
                 description="The caller's own notifications (of their tenant)")
-
-
-def _language(query: dict) -> str | None:
-    principal = current_principal()
-    return query.get("language") or service.language_for(principal.sub, principal.tenant)
 
 
 @blp.route("")
@@ -32,7 +28,7 @@ class Notifications(MethodView):
     @blp.response(200, NotificationList)
     def get(self, query):
         """The caller's unread notifications (all not dismissed with `include_read=true`), newest first."""
-        me, language = current_principal().sub, _language(query)
+        me, language = current_principal().sub, language_of_caller(query)
         return {"unread": service.unread_count(me),
                 "items": [service.present(notification, language)
                           for notification in service.mine(me, include_read=query["include_read"])]}
@@ -62,7 +58,7 @@ class Read(MethodView):
     @blp.arguments(LanguageQuery, location="query")
     @blp.response(200, NotificationOut)
     def post(self, query, notification_id):
-        return service.present(service.mark_read(notification_id, current_principal().sub), _language(query))
+        return service.present(service.mark_read(notification_id, current_principal().sub), language_of_caller(query))
 
 
 @blp.route("/<notification_id>/dismiss")

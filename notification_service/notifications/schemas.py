@@ -7,7 +7,7 @@ from chassis.i18n import SUPPORTED_LOCALES
 
 class LanguageQuery(ma.Schema):
     language = ma.fields.String(validate=ma.validate.OneOf(SUPPORTED_LOCALES), metadata={
-        "description": "The language of the titles (default: the person's own, else English)."})
+        "description": "The language of titles and labels (default: the person's own, else English)."})
 
 
 class NotificationQuery(LanguageQuery):

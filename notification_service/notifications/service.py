@@ -13,7 +13,6 @@ from chassis.problems import NotFound
 from notification_service.mail.models import PendingMail
 from notification_service.messages import language_of, render, title
 from notification_service.notifications.models import Notification
-from notification_service.people.service import person_by_id
 from notification_service.preferences.service import muted_kinds
 from notification_service.rules import RULES
 
@@ -84,12 +83,6 @@ def dismiss(notification_id: str, user_id: str) -> None:
     notification = _own(notification_id, user_id)
     notification.dismissed_at = now()
     notification.save()
-
-
-def language_for(user_id: str, tenant: str) -> str | None:
-    """The person's own language (from the people read model), None when unknown: English."""
-    person = person_by_id(user_id, tenant=tenant)
-    return person.language if person else None
 
 
 def present(notification: Notification, language: str | None) -> dict:

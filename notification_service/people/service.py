@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chassis.auth import current_principal
 from chassis.i18n import supported
 from notification_service.people.models import Person
 
@@ -41,3 +42,13 @@ def person_by_email(email: str | None, tenant: str) -> Person | None:
 def people_with_role(tenant: str, role: str) -> list[Person]:
     return list(Person.across_tenants("the rule names the tenant whose people are told").filter(
         tenant=tenant, roles=role, active=True).order_by("id"))
+
+
+def language_of_caller(query: dict) -> str | None:
+    """The language an API answer is written in: the one asked for (`language`), else the caller's own from this
+    read model, else None (English)."""
+    if query.get("language"):
+        return query["language"]
+    principal = current_principal()
+    person = person_by_id(principal.sub, tenant=principal.tenant)
+    return person.language if person else None

@@ -6,20 +6,13 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from chassis.auth import current_principal, require
-from notification_service.people.service import person_by_id
+from notification_service.notifications.schemas import LanguageQuery
+from notification_service.people.service import language_of_caller
 from notification_service.preferences import service
-from notification_service.preferences.schemas import LanguageQuery, PreferencesIn, PreferencesOut
+from notification_service.preferences.schemas import PreferencesIn, PreferencesOut
 
 blp = Blueprint("preferences", __name__, url_prefix="/preferences",
                 description="The caller's own choice of what reaches them by e-mail (of their tenant)")
-
-
-def _language(query: dict) -> str | None:
-    """Asked for, else the person's own (the people read model), else English."""
-    if query.get("language"):
-        return query["language"]
-    person = person_by_id(current_principal().sub, tenant=current_principal().tenant)
-    return person.language if person else None
 
 
 @blp.route("")
@@ -28,7 +21,7 @@ class Preferences(MethodView):
     @blp.arguments(LanguageQuery, location="query")
     @blp.response(200, PreferencesOut)
     def get(self, query):
-        return service.mine(current_principal().sub, _language(query))
+        return service.mine(current_principal().sub, language_of_caller(query))
 
     @require()
     @blp.arguments(PreferencesIn)
@@ -36,4 +29,4 @@ class Preferences(MethodView):
     @blp.response(200, PreferencesOut)
     def put(self, body, query):
         """Choose the kinds that reach the caller by e-mail; the others still show in the portal."""
-        return service.choose(current_principal().sub, body["by_email"], _language(query))
+        return service.choose(current_principal().sub, body["by_email"], language_of_caller(query))

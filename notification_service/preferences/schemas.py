@@ -2,13 +2,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from chassis.i18n import SUPPORTED_LOCALES
 from notification_service.messages import LABELS
-
-
-class LanguageQuery(ma.Schema):
-    language = ma.fields.String(validate=ma.validate.OneOf(SUPPORTED_LOCALES), metadata={
-        "description": "The language of the labels (default: the person's own, else English)."})
 
 
 class PreferencesIn(ma.Schema):
