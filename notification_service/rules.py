@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from chassis.messaging import Event
 from chassis.vocabulary import PLATFORM_TENANT
@@ -126,8 +127,11 @@ def certificate_changed(event: Event) -> list[Notice]:
     params = {"course_code": str(data.get("course_code") or ""), "course_title": str(data.get("course_title") or ""),
               "issuer": str((data.get("issuer") or {}).get("name") or ""),
               "expires_on": str(data.get("expires_on") or "")}
+    # the portal's page of the public check, for people (the API's verification_url answers JSON)
+    link = f"/verify/{quote(data['verification_code'], safe='')}" if data.get("verification_code") \
+        else data["verification_url"]
     return [Notice(kind, _named(holder.get("user_id"), holder.get("email"), holder.get("tenant"), holder.get("name")),
-                   params, data["verification_url"])]
+                   params, link)]
 
 
 CASE_WORKER_ROLE = "case_officer"  # who hears of a case's steps for their organisation

@@ -54,7 +54,8 @@ def test_a_case_shared_tells_the_case_officers_of_that_state_only_and_quotes_not
 def test_a_certificate_expiring_reaches_its_holder_by_account_or_address(app):
     [holder] = _known(person(language="id"))
     certificate = {
-        "certificate_id": "c1", "verification_url": "https://rso.example.org/api/training/verify/ABC",
+        "certificate_id": "c1", "verification_code": "ABC",
+        "verification_url": "https://rso.example.org/api/training/public/certificates/ABC",
         "course_code": "VOT-101", "course_title": "Victim identification", "issuer": {"tenant": "IOM", "name": "IOM"},
         "expires_on": "2027-01-31", "holder": {"user_id": holder["data"]["user_id"], "email": "old@example.org",
                                                "name": "S", "tenant": "IDN"}}
@@ -66,7 +67,7 @@ def test_a_certificate_expiring_reaches_its_holder_by_account_or_address(app):
     expiring, revoked = PendingMail.objects.order_by("created_at")
     assert (expiring.to, expiring.language) == (holder["data"]["email"], "id")
     assert expiring.subject == "Sertifikat Anda VOT-101 berakhir pada 2027-01-31"
-    assert "https://rso.example.org/api/training/verify/ABC" in expiring.text
+    assert "https://portal.example.org/verify/ABC" in expiring.text
     assert (revoked.to, revoked.language, revoked.kind) == ("Nomad@Example.org", "en", "certificate_revoked")
     assert Notification.across_tenants("test").count() == 1  # an address alone gets no portal notification
 
