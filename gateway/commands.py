@@ -1,5 +1,5 @@
 """Gateway commands: `python -m gateway bootstrap|verify-audit-log|rotate-signing-key|retire-signing-keys|
-publish-tenants`."""
+publish-tenants|publish-people`."""
 
 from __future__ import annotations
 
@@ -33,6 +33,9 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     commands.add_parser("publish-tenants",
                         help="publish identity.tenant.created (and .suspended) again for every tenant, for services "
                              "that started following tenants after they were created (consumers apply it once)")
+    commands.add_parser("publish-people",
+                        help="publish identity.user.updated again for every person of every tenant, for services "
+                             "that started following people after they were added (applying it twice changes nothing)")
 
 
 def _admin_password() -> str:
@@ -178,10 +181,32 @@ def publish_tenants(settings, args: argparse.Namespace) -> int:
     return 0
 
 
+PUBLISH_BATCH = 500  # people per transaction: one outbox write each, a transaction of bounded size
+
+
+def publish_people(settings, args: argparse.Namespace) -> int:
+    """Every person as the gateway now knows them (`identity.user.updated`, deactivated ones included), so that a
+    read model of people begun after they were added, such as the notification service's, is complete. Each
+    consumer keeps the last description of a person, so running it again changes nothing."""
+    ids = list(User.across_tenants("every tenant's people are published").order_by("tenant", "email").scalar("id"))
+    for start in range(0, len(ids), PUBLISH_BATCH):
+        batch = ids[start:start + PUBLISH_BATCH]
+
+        def work(batch=batch) -> None:
+            for user in User.across_tenants("every tenant's people are published").filter(id__in=batch).order_by(
+                    "tenant", "email"):
+                emit(events.USER_UPDATED, events.person_data(user), tenant=PLATFORM_TENANT)
+
+        db.transaction(work)
+    print(f"published {len(ids)} person(s)")
+    return 0
+
+
 COMMANDS = {
     "verify-audit-log": verify_audit_log,
     "bootstrap": bootstrap,
     "rotate-signing-key": rotate_signing_key,
     "retire-signing-keys": retire_signing_keys,
     "publish-tenants": publish_tenants,
+    "publish-people": publish_people,
 }

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import marshmallow as ma
 
 from chassis.messaging.contracts import PERSONAL, EventContract
+from gateway.identity.models import User
 
 TENANT_CREATED = "identity.tenant.created"
 TENANT_SUSPENDED = "identity.tenant.suspended"
@@ -59,3 +62,10 @@ CONTRACTS = [
     EventContract(USER_DEACTIVATED, PersonDeactivated, summary="A person's account was deactivated.",
                   example={"tenant": "IDN", "user_id": "6650f0c2a1b2c3d4e5f60901"}),
 ]
+
+
+def person_data(user: User) -> dict[str, Any]:
+    """`identity.user.created|updated`: what other services may know of a person (the administration API and
+    `publish-people` send the same shape)."""
+    return {"tenant": user.tenant, "user_id": str(user.id), "email": user.email, "display_name": user.display_name,
+            "roles": list(user.roles), "preferred_language": user.preferred_language, "status": user.status}

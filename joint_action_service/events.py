@@ -12,7 +12,7 @@ from typing import Any
 import marshmallow as ma
 
 from chassis.messaging import emit
-from chassis.messaging.contracts import EventContract
+from chassis.messaging.contracts import PERSONAL, EventContract
 
 JPA_OPENED = "joint_action.jpa.opened"
 JPA_CLOSED = "joint_action.jpa.closed"
@@ -21,6 +21,9 @@ CASE_MILESTONE_REACHED = "joint_action.case.milestone_reached"
 CASE_SHARED = "joint_action.case.shared"
 CASE_CLOSED = "joint_action.case.closed"
 CASE_EXPERT_REQUESTED = "joint_action.case.expert_requested"
+CASE_EXPERT_DEPLOYED = "joint_action.case.expert_deployed"
+TASK_ASSIGNED = "joint_action.task.assigned"
+ITEM_RELEASED = "joint_action.item.released"
 
 Str, Date, Tenants = ma.fields.String, ma.fields.Date, lambda: ma.fields.List(ma.fields.String(), required=True)
 
@@ -66,6 +69,29 @@ class CaseClosed(CaseEvent):
     date = Date(required=True)
 
 
+class CaseExpertDeployed(CaseEvent):
+    requesting_tenant = Str(required=True)
+    deployment_id = Str(required=True)
+    function = Str(required=True, allow_none=True)
+    country = Str(required=True, allow_none=True)
+    start_date = Date(required=True, allow_none=True)
+    end_date = Date(required=True, allow_none=True)
+
+
+class TaskAssigned(CaseEvent):
+    task_id = Str(required=True)
+    assigned_tenant = Str(required=True)
+    assignee = Str(required=True, allow_none=True, metadata=PERSONAL)  # a user id or an e-mail address
+    due_date = Date(required=True, allow_none=True)
+    mandatory = ma.fields.Boolean(required=True)
+
+
+class ItemReleased(CaseEvent):
+    item_id = Str(required=True)
+    originator_tenant = Str(required=True)
+    tenants = Tenants()
+
+
 class LanguageNeed(ma.Schema):
     code = Str(required=True)
     min_level = Str(required=True)
@@ -102,6 +128,16 @@ CONTRACTS = [
                   example={**CASE_EXAMPLE, "tenant": "IDN", "permission": "contribute"}),
     EventContract(CASE_CLOSED, CaseClosed, summary="A case was closed with its resolution.",
                   example={**CASE_EXAMPLE, "resolution": "convicted", "date": "2026-12-15"}),
+    EventContract(CASE_EXPERT_DEPLOYED, CaseExpertDeployed, summary="The roster deployed an expert on a case.",
+                  example={**CASE_EXAMPLE, "requesting_tenant": "THA", "deployment_id": "6650f0c2a1b2c3d4e5f60720",
+                           "function": "interpretation_translation", "country": "THA", "start_date": "2026-12-01",
+                           "end_date": "2026-12-20"}),
+    EventContract(TASK_ASSIGNED, TaskAssigned, summary="A case's task was given to a tenant (and maybe a person).",
+                  example={**CASE_EXAMPLE, "task_id": "6650f0c2a1b2c3d4e5f60750", "assigned_tenant": "IDN",
+                           "assignee": "officer@polri.example.org", "due_date": "2026-12-05", "mandatory": True}),
+    EventContract(ITEM_RELEASED, ItemReleased, summary="An information item was released to more participants.",
+                  example={**CASE_EXAMPLE, "item_id": "6650f0c2a1b2c3d4e5f60760", "originator_tenant": "THA",
+                           "tenants": ["IDN"]}),
     EventContract(CASE_EXPERT_REQUESTED, CaseExpertRequested, summary="A case asks the roster for experts.", example={
         "expert_request_id": "6650f0c2a1b2c3d4e5f60731", "case_id": "6650f0c2a1b2c3d4e5f60730",
         "jpa_id": "6650f0c2a1b2c3d4e5f60740", "requesting_tenant": "THA", "function": "interpretation_translation",
@@ -149,6 +185,32 @@ def case_shared(case, share) -> dict[str, Any]:
 
 def case_closed(case, milestone) -> dict[str, Any]:
     return emit(CASE_CLOSED, {**_case_data(case), "resolution": case.resolution, "date": milestone.date.isoformat()})
+
+
+def case_expert_deployed(case, deployment) -> dict[str, Any]:
+    """The roster deployed an expert on the case: who requested, which function where and when, not whom."""
+    return emit(CASE_EXPERT_DEPLOYED, {
+        **_case_data(case), "requesting_tenant": deployment.tenant, "deployment_id": deployment.id,
+        "function": deployment.function, "country": deployment.country, "start_date": deployment.start_date,
+        "end_date": deployment.end_date,
+    }, tenant=case.tenant)
+
+
+def task_assigned(case, task) -> dict[str, Any]:
+    """A task given to a tenant (and perhaps one of its people: `assignee`, a user id or e-mail address of the
+    assigned tenant, as the task names them); its title and description stay on the case."""
+    return emit(TASK_ASSIGNED, {
+        **_case_data(case), "task_id": str(task.id), "assigned_tenant": task.assigned_tenant,
+        "assignee": task.assignee, "due_date": task.due_date.isoformat() if task.due_date else None,
+        "mandatory": task.mandatory,
+    })
+
+
+def item_released(case, item, tenants: list[str]) -> dict[str, Any]:
+    """An information item released to more participants (`tenants`: those newly released to); its content and
+    handling stay on the case."""
+    return emit(ITEM_RELEASED, {**_case_data(case), "item_id": str(item.id),
+                                "originator_tenant": item.originator_tenant, "tenants": list(tenants)})
 
 
 def case_expert_requested(request) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from flask import Flask
 from chassis.app import create_service_app
 from chassis.tenant_status import blp as known_tenants
 from notification_service.notifications.api import blp as notifications_blp
+from notification_service.preferences.api import blp as preferences_blp
 from notification_service.settings import NotificationSettings
 from notification_service.webhooks.api import blp as webhooks_blp
 
@@ -18,7 +19,7 @@ def create_app(settings: NotificationSettings | None = None) -> Flask:
     return create_service_app(
         settings,
         title="Notifications",
-        description="A person's notifications in the portal, and a tenant's webhooks; e-mail and webhook "
-                    "deliveries go out from the worker's events.",
-        blueprints=[notifications_blp, webhooks_blp, known_tenants],
+        description="A person's notifications in the portal and their e-mail preferences, and a tenant's webhooks; "
+                    "e-mail and webhook deliveries go out from the worker's events.",
+        blueprints=[notifications_blp, preferences_blp, webhooks_blp, known_tenants],
     )

@@ -63,6 +63,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
         _("Your organisation's access is suspended"),
         _("The platform administrators suspended your organisation's access: nobody of %(tenant)s can sign in "
           "until it is reactivated. Reason given: %(reason)s")),
+    "task_assigned": (
+        _("A task on a case led by %(lead_tenant)s"),
+        _("A task on a joint-action case led by %(lead_tenant)s was assigned to you or your organisation "
+          "(%(assigned_tenant)s), due %(due_date)s. Open the case to read it.")),
+    "item_released": (
+        _("Information released to your organisation"),
+        _("%(originator_tenant)s released an information item of a joint-action case led by %(lead_tenant)s to "
+          "your organisation. Open the case to read it.")),
+    "expert_deployed": (
+        _("Expert deployed: %(function)s in %(country)s"),
+        _("An expert of the roster is deployed on a joint-action case led by %(lead_tenant)s, as %(function)s in "
+          "%(country)s from %(start_date)s to %(end_date)s.")),
+}
+
+# kind -> what a person chooses to receive by e-mail or not (the preference page).
+LABELS: dict[str, str] = {
+    "offer_made": _("Deployment offers made to you"),
+    "offer_accepted": _("Offers accepted by experts"),
+    "offer_declined": _("Offers declined by experts"),
+    "request_rejected": _("Deployment requests rejected"),
+    "enrolment_seat": _("A seat in a training session"),
+    "enrolment_rejected": _("Enrolments not accepted"),
+    "certificate_expiring": _("Certificates about to expire"),
+    "certificate_expired": _("Certificates expired"),
+    "certificate_revoked": _("Certificates revoked"),
+    "case_shared": _("Cases shared with your organisation"),
+    "task_assigned": _("Tasks assigned"),
+    "item_released": _("Information released to your organisation"),
+    "expert_deployed": _("Experts deployed on cases"),
+    "tenant_suspended": _("Your organisation's access suspended"),
 }
 
 
@@ -84,8 +114,12 @@ def language_of(preferred: str | None) -> str:
     return supported(preferred) or DEFAULT_LOCALE
 
 
-def title(kind: str, params: dict, language: str) -> str:
+def title(kind: str, params: dict, language: str | None) -> str:
     return _translations(language_of(language)).gettext(MESSAGES[kind][0]) % params
+
+
+def label(kind: str, language: str | None) -> str:
+    return _translations(language_of(language)).gettext(LABELS[kind])
 
 
 def render(kind: str, params: dict, *, language: str, name: str | None, link: str) -> Rendered:

@@ -49,6 +49,7 @@ class IssuerNamed(Reads):
 
 class CertificateRead(Reads):
     verification_url = Str(required=True)
+    verification_code = optional()
     course_code, course_title, expires_on = optional(), optional(), optional()
     issuer = ma.fields.Nested(IssuerNamed, allow_none=True)
     holder = ma.fields.Nested(PersonNamed, allow_none=True)
@@ -59,6 +60,27 @@ class CaseSharedRead(Reads):
     tenant = Str(required=True)
     lead_tenant = Str(required=True)
     permission = optional()
+
+
+class TaskAssignedRead(Reads):
+    case_id = Str(required=True)
+    lead_tenant = Str(required=True)
+    assigned_tenant = Str(required=True)
+    assignee, due_date = optional(), optional()
+
+
+class ItemReleasedRead(Reads):
+    case_id = Str(required=True)
+    lead_tenant = Str(required=True)
+    originator_tenant = Str(required=True)
+    tenants = ma.fields.List(Str(), required=True)
+
+
+class ExpertDeployedRead(Reads):
+    case_id = Str(required=True)
+    lead_tenant = Str(required=True)
+    requesting_tenant = Str(required=True)
+    function, country, start_date, end_date = optional(), optional(), optional(), optional()
 
 
 class TenantSuspendedRead(Reads):
@@ -92,5 +114,8 @@ RULE_READS: dict[str, type[Reads]] = {
     "training.certificate.expired": CertificateRead,
     "training.certificate.revoked": CertificateRead,
     "joint_action.case.shared": CaseSharedRead,
+    "joint_action.task.assigned": TaskAssignedRead,
+    "joint_action.item.released": ItemReleasedRead,
+    "joint_action.case.expert_deployed": ExpertDeployedRead,
     "identity.tenant.suspended": TenantSuspendedRead,
 }

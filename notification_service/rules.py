@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from chassis.messaging import Event
 from chassis.vocabulary import PLATFORM_TENANT
@@ -126,15 +127,57 @@ def certificate_changed(event: Event) -> list[Notice]:
     params = {"course_code": str(data.get("course_code") or ""), "course_title": str(data.get("course_title") or ""),
               "issuer": str((data.get("issuer") or {}).get("name") or ""),
               "expires_on": str(data.get("expires_on") or "")}
+    # the portal's page of the public check, for people (the API's verification_url answers JSON)
+    link = f"/verify/{quote(data['verification_code'], safe='')}" if data.get("verification_code") \
+        else data["verification_url"]
     return [Notice(kind, _named(holder.get("user_id"), holder.get("email"), holder.get("tenant"), holder.get("name")),
-                   params, data["verification_url"])]
+                   params, link)]
+
+
+CASE_WORKER_ROLE = "case_officer"  # who hears of a case's steps for their organisation
+
+
+def _case_link(data: dict[str, Any]) -> str:
+    return f"/cases/{data['case_id']}"
+
+
+def _case_officers(*tenants: str) -> list[Recipient]:
+    return [recipient for tenant in dict.fromkeys(tenants) for recipient in _with_role(tenant, CASE_WORKER_ROLE)]
 
 
 def case_shared(event: Event) -> list[Notice]:
     data = event.data
-    return [Notice("case_shared", _with_role(data["tenant"], "case_officer"),
+    return [Notice("case_shared", _case_officers(data["tenant"]),
                    {"lead_tenant": data["lead_tenant"], "permission": str(data.get("permission") or "")},
-                   f"/joint-action/cases/{data['case_id']}")]
+                   _case_link(data))]
+
+
+def task_assigned(event: Event) -> list[Notice]:
+    """The assignee when they are a person of the assigned tenant (by user id or address), otherwise that
+    tenant's case officers. The task's title and description stay on the case."""
+    data = event.data
+    tenant, assignee = data["assigned_tenant"], data.get("assignee") or ""
+    person = person_by_email(assignee, tenant) if "@" in assignee else person_by_id(assignee, tenant=tenant)
+    recipients = [Recipient.of(person)] if person is not None else _case_officers(tenant)
+    return [Notice("task_assigned", recipients,
+                   {"lead_tenant": data["lead_tenant"], "assigned_tenant": tenant,
+                    "due_date": str(data.get("due_date") or "-")}, _case_link(data))]
+
+
+def item_released(event: Event) -> list[Notice]:
+    """The case officers of each tenant newly released to; the item's content stays on the case."""
+    data = event.data
+    return [Notice("item_released", _case_officers(*data["tenants"]),
+                   {"lead_tenant": data["lead_tenant"], "originator_tenant": data["originator_tenant"]},
+                   _case_link(data))]
+
+
+def expert_deployed(event: Event) -> list[Notice]:
+    """The case officers of the case's lead and of the tenant that requested the expert (never the expert's
+    name: the case shows whom the roster deployed)."""
+    data = event.data
+    return [Notice("expert_deployed", _case_officers(data["lead_tenant"], data["requesting_tenant"]),
+                   {**_deployment(data), "lead_tenant": data["lead_tenant"]}, _case_link(data))]
 
 
 def tenant_suspended(event: Event) -> list[Notice]:
@@ -154,5 +197,8 @@ RULES: dict[str, Callable[[Event], list[Notice]]] = {
     "training.certificate.expired": certificate_changed,
     "training.certificate.revoked": certificate_changed,
     "joint_action.case.shared": case_shared,
+    "joint_action.task.assigned": task_assigned,
+    "joint_action.item.released": item_released,
+    "joint_action.case.expert_deployed": expert_deployed,
     "identity.tenant.suspended": tenant_suspended,
 }

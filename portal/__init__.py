@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from flask import Flask, redirect, render_template, request, session, url_for
+from flask import Flask, g, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
@@ -68,6 +68,7 @@ def _install_page_errors(app: Flask) -> None:
     """People get pages, not problem documents: every error is a page in their language."""
 
     def page(status: int, detail: str | None = None):
+        g.error_page = True  # no API call of its own (the header's notification count) on an error page
         return render_template("error.html", status=status, detail=detail), status
 
     @app.errorhandler(CSRFError)

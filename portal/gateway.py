@@ -201,8 +201,9 @@ def _send(method: str, path: str, **kwargs) -> requests.Response:
                **kwargs.pop("headers", {})}
     if g.get("request_id"):
         headers["X-Request-ID"] = g.request_id
-    return http.request(method, f"{settings.gateway_url.rstrip('/')}{path}", headers=headers,
-                        timeout=settings.api_timeout_seconds, **kwargs)
+    timeout = kwargs.pop("timeout", settings.api_timeout_seconds)  # a caller may wait less (the header's count)
+    return http.request(method, f"{settings.gateway_url.rstrip('/')}{path}", headers=headers, timeout=timeout,
+                        **kwargs)
 
 
 def _end_if_access_ended(response: requests.Response) -> None:
@@ -222,6 +223,10 @@ def get(path: str, **kwargs) -> requests.Response:
 
 def post(path: str, **kwargs) -> requests.Response:
     return call("POST", path, **kwargs)
+
+
+def put(path: str, **kwargs) -> requests.Response:
+    return call("PUT", path, **kwargs)
 
 
 def patch(path: str, **kwargs) -> requests.Response:

@@ -181,3 +181,7 @@ def register(app: Flask) -> None:
     from portal import training
 
     training.register(app)
+    from portal import notifications
+
+    app.register_blueprint(notifications.blueprint)
+    app.jinja_env.globals["unread_notifications"] = notifications.unread_count

@@ -17,6 +17,8 @@ class PortalSettings(ServiceSettings):
     session_idle_seconds: int = 8 * 3600  # a session unused this long ends (its record expires)
     refresh_margin_seconds: int = 60  # refresh the access token when it has less than this left
     api_timeout_seconds: float = 30.0
+    # The unread count in every page's header: a notification service slower than this shows no count.
+    notification_count_timeout_seconds: float = 2.0
 
     @property
     def public_url(self) -> str:

@@ -76,6 +76,10 @@ class CertificateChanged(ma.Schema):
     holder = ma.fields.Nested(HolderInEvent, required=True)
 
 
+class CertificateExpiring(CertificateChanged):
+    reminder_days = ma.fields.Integer(required=True)
+
+
 TRAINEE_EXAMPLE = {"user_id": "u-somchai", "email": "somchai.k@example.org", "name": "Somchai Kittisak",
                    "tenant": "THA"}
 ENROLMENT_EXAMPLE = {"enrolment_id": "6650f0c2a1b2c3d4e5f60801", "session_id": "6650f0c2a1b2c3d4e5f60802",
@@ -103,9 +107,11 @@ CONTRACTS = [
     *[EventContract(event_type, CertificateChanged, summary=summary, example={**CERTIFICATE_EXAMPLE, "status": status})
       for event_type, status, summary in (
           (CERTIFICATE_ISSUED, "valid", "A certificate was issued to a trainee who passed a course."),
-          (CERTIFICATE_EXPIRING, "valid", "A certificate expires within the reminder window."),
           (CERTIFICATE_EXPIRED, "expired", "A certificate reached its expiry date."),
           (CERTIFICATE_REVOKED, "revoked", "The issuing provider revoked a certificate."))],
+    EventContract(CERTIFICATE_EXPIRING, CertificateExpiring,
+                  summary="A certificate expires within a reminder window (`reminder_days`: 30, then 7).",
+                  example={**CERTIFICATE_EXAMPLE, "status": "valid", "reminder_days": 30}),
 ]
 
 
@@ -147,6 +153,7 @@ def verification_url(code: str) -> str:
     return f"{runtime.settings().oauth_issuer.rstrip('/')}/api/training/public/certificates/{code}"
 
 
-def emit_certificate(event_type: str, certificate: Certificate, *, tenant: str | None = None) -> None:
-    """`tenant`: the tenant whose action caused it; the scheduled expiry job names the holder's tenant."""
-    emit(event_type, certificate_data(certificate), tenant=tenant)
+def emit_certificate(event_type: str, certificate: Certificate, *, tenant: str | None = None, **extra) -> None:
+    """`tenant`: the tenant whose action caused it; the scheduled expiry job names the holder's tenant. `extra`:
+    fields of one type only (`reminder_days` of `expiring`)."""
+    emit(event_type, {**certificate_data(certificate), **extra}, tenant=tenant)

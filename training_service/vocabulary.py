@@ -13,3 +13,5 @@ REPORT_READERS = ("training_coordinator", "auditor", "tenant_admin", "platform_a
 
 # Days before expiry at which a certificate counts as expiring and its holder is reminded.
 EXPIRY_REMINDER_DAYS = 30
+# Days before expiry at which the holder is reminded a last time.
+FINAL_REMINDER_DAYS = 7

@@ -83,10 +83,7 @@ def _event(event_type: str, data: dict) -> None:
 
 
 def _person_event(event_type: str, user: User) -> None:
-    """`identity.user.created|updated`: what other services may know of a person (docs/events.md)."""
-    _event(event_type, {"tenant": user.tenant, "user_id": str(user.id), "email": user.email,
-                        "display_name": user.display_name, "roles": list(user.roles),
-                        "preferred_language": user.preferred_language, "status": user.status})
+    _event(event_type, events.person_data(user))
 
 
 @blueprint.route("/tenants")

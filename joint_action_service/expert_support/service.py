@@ -86,7 +86,7 @@ def record_deployment(status: str, data: dict[str, Any]) -> None:
     if deployment is not None and _progress(status) <= _progress(deployment.status):
         return
     expert = data.get("expert") or {}
-    CaseDeployment(
+    deployment = CaseDeployment(
         id=data["deployment_id"], tenant=data.get("requesting_tenant") or case.tenant, case_id=case.id,
         request_id=data.get("request_id"), function=data.get("function"), country=data.get("country"),
         location=data.get("location"), start_date=data.get("start_date"), end_date=data.get("end_date"),
@@ -95,6 +95,8 @@ def record_deployment(status: str, data: dict[str, Any]) -> None:
                               nominating_tenant=expert.get("nominating_tenant")),
         updated_at=now(),
     ).save()
+    if status == "deployed":
+        events.case_expert_deployed(case, deployment)
 
 
 def _name_unless_erased(expert: dict[str, Any]) -> str | None:

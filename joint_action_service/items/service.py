@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from mongoengine.queryset.visitor import Q
 
+from joint_action_service import events
 from joint_action_service.access_log.service import append, logged, logged_page, record_access
 from joint_action_service.common import with_id
 from joint_action_service.handling import check_initial_release, release
 from joint_action_service.items.models import Attachment, InformationItem
 from joint_action_service.visibility import Viewer
+from joint_action_service.vocabulary import RELEASABLE
 
 
 def _filtered(items, query: dict):
@@ -59,10 +61,20 @@ def add_item(viewer: Viewer, case_id: str, data: dict) -> InformationItem:
                   "attachments": [Attachment(**attachment) for attachment in data["attachments"]]}
         item = InformationItem(tenant=viewer.tenant, case_id=case.id, created_by=viewer.sub, **fields)
         item.save(force_insert=True)
+        released = _released_to(item, case)
+        if released:
+            events.item_released(case, item, released)
         append(viewer, [record_access("item", item, "create")])
         return item
 
     return logged(work)
+
+
+def _released_to(item: InformationItem, case) -> list[str]:
+    """The other tenants a new item is released to (a releasable item released to nobody in particular goes to
+    every participant)."""
+    tenants = item.released_to or (case.participants if item.handling_code == RELEASABLE else [])
+    return [tenant for tenant in tenants if tenant != item.originator_tenant]
 
 
 def release_item(viewer: Viewer, case_id: str, item_id: str, tenants: list[str]) -> InformationItem:
@@ -73,6 +85,7 @@ def release_item(viewer: Viewer, case_id: str, item_id: str, tenants: list[str])
                         case_participants=case.participants)
         if added:
             item.save()
+            events.item_released(case, item, added)
             append(viewer, [record_access("item", item, "release", ", ".join(added))])
         return item
 

@@ -7,6 +7,7 @@ import datetime as dt
 
 from chassis.clock import now
 from chassis.problems import Forbidden, ValidationFailed
+from joint_action_service import events
 from joint_action_service.access_log.service import append, case_access, logged, logged_page
 from joint_action_service.common import first_or_404
 from joint_action_service.tasks.models import TASK_WORKFLOW, UNFINISHED, Task, TaskComment
@@ -72,6 +73,7 @@ def add_task(viewer: Viewer, case_id: str, data: dict) -> Task:
         data.setdefault("assigned_tenant", viewer.tenant)
         _check_assignment(case, data, viewer)
         task = Task(tenant=viewer.tenant, case_id=case.id, created_by=viewer.sub, **data).save(force_insert=True)
+        events.task_assigned(case, task)
         _log(viewer, case, "task_added", f"task {task.id}")
         return task
 
@@ -89,9 +91,12 @@ def update_task(viewer: Viewer, case_id: str, task_id: str, data: dict) -> Task:
         if viewer.tenant not in (case.tenant, task.tenant):
             raise Forbidden("Only the lead or the tenant that created the task may change it")
         _check_assignment(case, data, viewer)
+        assigned = (task.assigned_tenant, task.assignee)
         for field, value in data.items():
             setattr(task, field, value)
         task.save()
+        if (task.assigned_tenant, task.assignee) != assigned:
+            events.task_assigned(case, task)
         _log(viewer, case, "task_updated", f"task {task.id}: {', '.join(sorted(data))}")
         return task
 

@@ -13,14 +13,15 @@ from chassis.problems import NotFound
 from notification_service.mail.models import PendingMail
 from notification_service.messages import language_of, render, title
 from notification_service.notifications.models import Notification
-from notification_service.people.service import person_by_id
+from notification_service.preferences.service import muted_kinds
 from notification_service.rules import RULES
 
 
 def notify(event: Event) -> int:
     """Record every notice the rules draw from `event`: a portal notification for each known person and one
-    pending mail per address. Runs in the handler's transaction with its inbox record, so a redelivered event
-    records (and so sends) nothing twice. Returns the number of mails queued."""
+    pending mail per address, unless that person turned the kind off for e-mail. Runs in the handler's
+    transaction with its inbox record, so a redelivered event records (and so sends) nothing twice. Returns the
+    number of mails queued."""
     public_url = runtime.settings().public_url.rstrip("/")
     queued = 0
     for notice in RULES[event.type](event):
@@ -31,6 +32,8 @@ def notify(event: Event) -> int:
             if recipient.user_id:
                 Notification(tenant=recipient.tenant, user_id=recipient.user_id, kind=notice.kind,
                              params=notice.params, link=link, event_id=event.id).save(force_insert=True)
+                if notice.kind in muted_kinds(recipient.tenant, recipient.user_id):
+                    continue
             if recipient.email.lower() in mailed:
                 continue
             mailed.add(recipient.email.lower())
@@ -82,7 +85,8 @@ def dismiss(notification_id: str, user_id: str) -> None:
     notification.save()
 
 
-def title_for(notification: Notification) -> str:
-    """The notification's title in its person's language (from the people read model)."""
-    person = person_by_id(notification.user_id)
-    return title(notification.kind, notification.params, person.language if person else None)
+def present(notification: Notification, language: str | None) -> dict:
+    """The notification as the API shows it, its title in `language`."""
+    return {"id": str(notification.id), "kind": notification.kind, "params": notification.params,
+            "title": title(notification.kind, notification.params, language), "link": notification.link,
+            "created_at": notification.created_at, "read_at": notification.read_at}

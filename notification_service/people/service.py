@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chassis.auth import current_principal
 from chassis.i18n import supported
 from notification_service.people.models import Person
 
@@ -22,11 +23,12 @@ def forget_deactivated(data: dict[str, Any]) -> None:
         id=data["user_id"], tenant=data["tenant"]).update(set__active=False)
 
 
-def person_by_id(user_id: str | None) -> Person | None:
+def person_by_id(user_id: str | None, *, tenant: str | None = None) -> Person | None:
+    """The active person with this gateway id (only of `tenant` when given: an id the event's author typed)."""
     if not user_id:
         return None
-    return Person.across_tenants("a recipient named by id in an event, of whichever tenant").filter(
-        id=user_id, active=True).first()
+    found = Person.across_tenants("a recipient named by id in an event").filter(id=user_id, active=True)
+    return (found.filter(tenant=tenant) if tenant else found).first()
 
 
 def person_by_email(email: str | None, tenant: str) -> Person | None:
@@ -40,3 +42,13 @@ def person_by_email(email: str | None, tenant: str) -> Person | None:
 def people_with_role(tenant: str, role: str) -> list[Person]:
     return list(Person.across_tenants("the rule names the tenant whose people are told").filter(
         tenant=tenant, roles=role, active=True).order_by("id"))
+
+
+def language_of_caller(query: dict) -> str | None:
+    """The language an API answer is written in: the one asked for (`language`), else the caller's own from this
+    read model, else None (English)."""
+    if query.get("language"):
+        return query["language"]
+    principal = current_principal()
+    person = person_by_id(principal.sub, tenant=principal.tenant)
+    return person.language if person else None

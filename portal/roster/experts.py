@@ -134,6 +134,13 @@ def my_roster():
     return _my_page()
 
 
+@blueprint.get("/deployments/<deployment_id>")
+def offer(deployment_id):
+    """Where an offer's e-mail and notification link to (ADR 80): the expert answers it on their roster page,
+    which asks for sign-in and the expert role itself."""
+    return redirect(url_for("roster.my_roster", _anchor=f"offer-{deployment_id}"))
+
+
 @blueprint.post("/experts/<expert_id>/unavailability")
 @requiring("expert", "roster_manager", "tenant_admin")
 def add_unavailability(expert_id):

@@ -44,7 +44,8 @@ class Certificate(TenantOwnedDocument):
     status = me.StringField(required=True, choices=CERTIFICATE_STATES, default="valid")
     reason = me.StringField(max_length=2000)
     renews = me.ObjectIdField()  # the holder's earlier certificate of the same course, if any
-    expiry_reminder_sent_on = me.DateField()
+    expiry_reminder_sent_on = me.DateField()  # the reminder 30 days ahead (or the final one, if that came first)
+    final_reminder_sent_on = me.DateField()  # the last reminder, 7 days ahead
     history = me.EmbeddedDocumentListField(Transition)
     created_at = me.DateTimeField(required=True, default=now)
 

@@ -91,3 +91,30 @@ def test_publish_tenants_tells_late_services_of_every_tenant(app, capsys):
         ("identity.tenant.suspended", {"tenant": "MYS", "reason": "audit"}),
         ("identity.tenant.created", {"tenant": "THA", "name": "Thailand", "kind": "member_state"}),
     ]
+
+
+def test_publish_people_describes_every_person_again_for_a_late_read_model(app, capsys):
+    """The notification service's read model of people, begun after they were added, hears of all of them; a
+    second run says the same again, so applying both leaves the read model as one would (issue 18)."""
+    User(tenant="THA", email="somchai@tha.example.org", display_name="Somchai", roles=["trainee"],
+         preferred_language="th").save()
+    User(tenant="RSO", email="admin@rso.example.org", display_name="Admin", roles=["platform_admin"]).save()
+    gone = User(tenant="MYS", email="gone@mys.example.org", display_name="Gone", roles=["expert"],
+                status="deactivated").save()
+
+    settings = app.extensions["rso.settings"]
+    assert commands.publish_people(settings, argparse.Namespace()) == 0
+    assert "published 3 person(s)" in capsys.readouterr().out
+    first = emitted("identity.user.updated")
+    assert [(event["tenantid"], event["data"]["email"], event["data"]["status"]) for event in first] == [
+        ("RSO", "gone@mys.example.org", "deactivated"), ("RSO", "admin@rso.example.org", "active"),
+        ("RSO", "somchai@tha.example.org", "active")]
+    assert first[0]["data"] == {"tenant": "MYS", "user_id": str(gone.id), "email": "gone@mys.example.org",
+                                "display_name": "Gone", "roles": ["expert"], "preferred_language": None,
+                                "status": "deactivated"}
+    assert first[2]["data"]["preferred_language"] == "th"
+
+    assert commands.publish_people(settings, argparse.Namespace()) == 0
+    again = emitted("identity.user.updated")[3:]
+    assert [event["data"] for event in again] == [event["data"] for event in first]
+    assert len({event["id"] for event in first + again}) == 6

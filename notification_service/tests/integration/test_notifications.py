@@ -48,13 +48,14 @@ def test_a_case_shared_tells_the_case_officers_of_that_state_only_and_quotes_not
         "case_id": "case-1", "jpa_id": None, "lead_tenant": "IDN", "tenant": "THA", "permission": "contribute"},
         tenant="IDN"))
     [mail] = PendingMail.objects
-    assert mail.to == "tha-cases@example.org" and "/joint-action/cases/case-1" in mail.text
+    assert mail.to == "tha-cases@example.org" and "https://portal.example.org/cases/case-1" in mail.text
 
 
 def test_a_certificate_expiring_reaches_its_holder_by_account_or_address(app):
     [holder] = _known(person(language="id"))
     certificate = {
-        "certificate_id": "c1", "verification_url": "https://rso.example.org/api/training/verify/ABC",
+        "certificate_id": "c1", "verification_code": "ABC",
+        "verification_url": "https://rso.example.org/api/training/public/certificates/ABC",
         "course_code": "VOT-101", "course_title": "Victim identification", "issuer": {"tenant": "IOM", "name": "IOM"},
         "expires_on": "2027-01-31", "holder": {"user_id": holder["data"]["user_id"], "email": "old@example.org",
                                                "name": "S", "tenant": "IDN"}}
@@ -66,7 +67,7 @@ def test_a_certificate_expiring_reaches_its_holder_by_account_or_address(app):
     expiring, revoked = PendingMail.objects.order_by("created_at")
     assert (expiring.to, expiring.language) == (holder["data"]["email"], "id")
     assert expiring.subject == "Sertifikat Anda VOT-101 berakhir pada 2027-01-31"
-    assert "https://rso.example.org/api/training/verify/ABC" in expiring.text
+    assert "https://portal.example.org/verify/ABC" in expiring.text
     assert (revoked.to, revoked.language, revoked.kind) == ("Nomad@Example.org", "en", "certificate_revoked")
     assert Notification.across_tenants("test").count() == 1  # an address alone gets no portal notification
 
@@ -135,3 +136,24 @@ def test_a_person_reads_and_dismisses_their_own_notifications_and_nobody_elses(c
     bad = client.get("/notifications?include_read=perhaps", headers=me)
     assert bad.status_code == 422 and bad.mimetype == "application/problem+json"
     assert [error["field"] for error in bad.get_json()["errors"]] == ["include_read"]
+
+
+def test_the_header_count_is_the_callers_unread_count_alone(client, auth_headers, app):
+    expert, = _known(person("u-counted", tenant="IDN"))
+    deliver(subscriptions, deployment(expert))
+    deliver(subscriptions, deployment(expert))
+    assert client.get("/notifications/unread-count", headers=auth_headers(
+        tenant="IDN", roles=["expert"], sub="u-counted")).get_json() == {"unread": 2}
+    assert client.get("/notifications/unread-count", headers=auth_headers(
+        tenant="THA", roles=["expert"], sub="u-counted")).get_json() == {"unread": 0}
+    assert client.get("/notifications/unread-count").status_code == 401
+
+
+def test_titles_come_in_the_language_asked_for(client, auth_headers, app):
+    expert, = _known(person("u-thai", tenant="IDN", language="id"))
+    deliver(subscriptions, deployment(expert))
+    me = auth_headers(tenant="IDN", roles=["expert"], sub="u-thai")
+    assert client.get("/notifications", headers=me).get_json()["items"][0]["title"].startswith("Tawaran")
+    assert client.get("/notifications?language=th", headers=me).get_json()["items"][0]["title"].startswith("ข้อเสนอ")
+    bad = client.get("/notifications?language=fr", headers=me)
+    assert bad.status_code == 422 and [error["field"] for error in bad.get_json()["errors"]] == ["language"]

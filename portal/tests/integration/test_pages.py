@@ -37,3 +37,9 @@ def test_a_signed_out_visitor_of_a_signed_in_page_is_sent_to_sign_in_and_back(cl
 def test_a_form_without_its_csrf_token_is_refused(client):
     refused = client.post("/sign-out", data={})
     assert refused.status_code == 400 and "security code" in refused.get_data(as_text=True)
+
+
+def test_an_offers_link_opens_the_experts_roster_page_at_that_offer(client):
+    """The link an offer's e-mail and notification carry (/roster/deployments/<id>)."""
+    response = client.get("/roster/deployments/dep-42")
+    assert response.status_code == 302 and response.headers["Location"] == "/roster/me#offer-dep-42"

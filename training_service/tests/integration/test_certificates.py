@@ -247,3 +247,15 @@ def test_the_looping_job_survives_the_database_going_away_at_its_tick_and_carrie
             job.wait(30)
     assert job.returncode == 0, log_path.read_text()
     assert "Traceback" not in log_path.read_text()
+
+
+def test_the_holder_is_reminded_again_7_days_before_and_only_once_when_first_found_that_close(app):
+    in_30_days = stored_certificate(TODAY + dt.timedelta(days=30))
+    in_5_days = stored_certificate(TODAY + dt.timedelta(days=5))
+    assert expiry.run(TODAY).reminded == 2
+    assert expiry.run(TODAY + dt.timedelta(days=22)).reminded == 0
+    assert expiry.run(TODAY + dt.timedelta(days=23)).reminded == 1
+    assert expiry.run(TODAY + dt.timedelta(days=24)).reminded == 0
+    assert [(event["data"]["certificate_id"], event["data"]["reminder_days"])
+            for event in emitted("training.certificate.expiring")] == [
+        (str(in_5_days.id), 7), (str(in_30_days.id), 30), (str(in_30_days.id), 7)]
