@@ -15,23 +15,18 @@ import datetime as dt
 import uuid
 
 import mongoengine as me
-from bson import ObjectId
 
 from chassis import db
+from chassis.access import at_hand
 from chassis.auth import Principal
 from chassis.clock import now
 from chassis.problems import Conflict, Forbidden, NotFound
-from chassis.tenant_status import suspended_tenants
 from chassis.workflow import Transition
 from roster_service import events
 from roster_service.access import (
     NOMINATING_TENANT,
     ROSTER_OFFICE,
     THE_EXPERT,
-    acting_as,
-    is_person,
-    is_roster_office,
-    manages_nominations_of,
     reads_whole_roster,
 )
 from roster_service.certificates.service import attach_known_certificates
@@ -53,10 +48,9 @@ from roster_service.experts.models import (
     spoken_levels,
 )
 from roster_service.experts.readiness import VETTED_STATUSES
+from roster_service.policy import policy
 from roster_service.workflows import BOOKED_DEPLOYMENT_STATES, EXPERT_LIFECYCLE, take_step
 
-OFFICE = "the roster office vets and reads every tenant's experts"
-LOOKUP = "an expert is looked up across tenants, then shown only as far as the caller may see"
 PROFILE, CONTACT, SUMMARY = "profile", "contact", "summary"
 ANONYMISED_NAME = "Anonymised expert"
 
@@ -78,30 +72,19 @@ PROFILE_FIELD_WRITERS: dict[str, frozenset[str]] = {
 
 
 def capacities(principal: Principal, expert: Expert) -> set[str]:
-    held = set()
-    if is_roster_office(principal):
-        held.add(ROSTER_OFFICE)
-    if manages_nominations_of(principal, expert.tenant):
-        held.add(NOMINATING_TENANT)
-    if is_person(principal, user_id=expert.user_id, email=expert.email, tenant=expert.tenant):
-        held.add(THE_EXPERT)
-    return held
-
-
-def _load(expert_id: str) -> Expert | None:
-    return Expert.across_tenants(LOOKUP).filter(id=expert_id).first() if ObjectId.is_valid(expert_id) else None
+    return policy.viewer(principal).capacities(expert)
 
 
 def visible_expert(principal: Principal, expert_id: str) -> tuple[Expert, str]:
     """The expert and how much of it the caller may see; 404 when nothing."""
-    expert = _load(expert_id)
-    if expert is not None:
-        if capacities(principal, expert) or reads_whole_roster(principal):
-            return expert, PROFILE
-        if Deployment.objects(expert__expert_id=expert_id, status__in=BOOKED_DEPLOYMENT_STATES).first():
-            return expert, CONTACT
-        if expert.status == "active" and expert.tenant not in suspended_tenants():
-            return expert, SUMMARY
+    viewer = policy.viewer(principal)
+    expert = viewer.get(Expert, expert_id)
+    if viewer.capacities(expert) or reads_whole_roster(principal):
+        return expert, PROFILE
+    if Deployment.objects(expert__expert_id=expert_id, status__in=BOOKED_DEPLOYMENT_STATES).first():
+        return expert, CONTACT
+    if expert.status == "active":  # `policy` shows no other tenant's expert that is not, or whose tenant is suspended
+        return expert, SUMMARY
     raise NotFound(f"No expert {expert_id}")
 
 
@@ -124,13 +107,13 @@ def deployment_history(principal: Principal, expert_id: str):
     expert, view = visible_expert(principal, expert_id)
     if view != PROFILE:
         raise NotFound(f"No expert {expert_id}")
-    return history_of(expert)
+    return history_of(principal, expert)
 
 
 def list_experts(principal: Principal, *, status: str | None = None, function: str | None = None,
                  nominating_tenant: str | None = None):
     """The caller's own tenant's experts; the roster office and RSO readers see every tenant's."""
-    experts = Expert.across_tenants(OFFICE) if reads_whole_roster(principal) else Expert.objects
+    experts = policy.viewer(principal).sees(Expert) if reads_whole_roster(principal) else Expert.objects
     if nominating_tenant:
         experts = experts.filter(tenant=nominating_tenant)
     if status:
@@ -144,8 +127,7 @@ def my_profiles(principal: Principal) -> list[Expert]:
     """The caller's own roster profiles (an expert may be nominated by more than one tenant)."""
     if "expert" not in principal.roles:
         return []
-    candidates = Expert.across_tenants("the expert's own profiles, whoever nominated them").filter(
-        status__ne="anonymised")
+    candidates = policy.viewer(principal).sees(Expert).filter(status__ne="anonymised")
     by_user = list(candidates.filter(user_id=principal.sub))
     by_email = list(candidates.filter(email=principal.email.casefold(), tenant=principal.tenant)) \
         if principal.email else []
@@ -250,7 +232,7 @@ def _store(expert: Expert, **fields) -> None:
     """Write these fields of the profile with one update: unlike `save()`, which writes only what changed
     since the last save, it writes the same again if a transaction is retried."""
     expert.updated_at = now()
-    Expert.across_tenants(LOOKUP).filter(id=expert.id).update_one(
+    at_hand(expert).update_one(
         set__updated_at=expert.updated_at, **{f"set__{name}": value for name, value in fields.items()})
 
 
@@ -276,7 +258,7 @@ def edit_history(principal: Principal, expert_id: str):
     expert, view = visible_expert(principal, expert_id)
     if view != PROFILE:
         raise NotFound(f"No expert {expert_id}")
-    return ProfileEdit.across_tenants(LOOKUP).filter(expert_id=str(expert.id)).order_by("-at", "-id")
+    return policy.viewer(principal).sees(ProfileEdit, expert=expert).order_by("-at", "-id")
 
 
 def vet_function(principal: Principal, expert_id: str, code: str, comment: str | None) -> Expert:
@@ -293,7 +275,7 @@ def vet_function(principal: Principal, expert_id: str, code: str, comment: str |
     expert.functions_awaiting_vetting.remove(code)
 
     def write() -> Expert:
-        Expert.across_tenants(LOOKUP).filter(id=expert.id).update_one(
+        at_hand(expert).update_one(
             pull__functions_awaiting_vetting=code, set__updated_at=now())
         _record_edit(principal, expert, "function_vetted", [
             FieldChange(field="functions_awaiting_vetting", old=before, new=expert.functions_awaiting_vetting)],
@@ -305,19 +287,19 @@ def vet_function(principal: Principal, expert_id: str, code: str, comment: str |
 
 def transition_expert(principal: Principal, expert_id: str, target: str, comment: str | None) -> Expert:
     expert, _ = visible_expert(principal, expert_id)
-    held = capacities(principal, expert)
-    if not held and not reads_whole_roster(principal):
+    viewer = policy.viewer(principal)
+    if not viewer.capacities(expert) and not reads_whole_roster(principal):
         raise NotFound(f"No expert {expert_id}")
-    actor = acting_as(principal, held)
+    actor = viewer.acting_on(expert)
 
     def write() -> Expert:
-        fresh = Expert.across_tenants(LOOKUP).get(id=expert.id)
+        fresh = at_hand(expert).get()
         vetting = target == "vetted" and fresh.vetted_at is None
         extra = {"set__vetted_at": now()} if vetting else {}
         if target == "vetted" and fresh.functions_awaiting_vetting:
             fresh.functions_awaiting_vetting = []  # vetting the profile vets every function it lists
             extra["set__functions_awaiting_vetting"] = []
-        take_step(Expert.across_tenants(LOOKUP), fresh, EXPERT_LIFECYCLE, target, actor, comment,
+        take_step(at_hand(fresh), fresh, EXPERT_LIFECYCLE, target, actor, comment,
                   set__updated_at=now(), **extra)
         if vetting:
             fresh.vetted_at = extra["set__vetted_at"]
@@ -332,7 +314,7 @@ def add_external_certification(principal: Principal, expert_id: str, data: dict)
     certification = _external_certification(data)
 
     def write() -> None:
-        Expert.across_tenants(LOOKUP).filter(id=expert.id).update_one(
+        at_hand(expert).update_one(
             push__certifications=certification, set__updated_at=now())
         _record_edit(principal, expert, "certificate_added", [
             FieldChange(field=f"certifications.{certification.certificate_id}", new=_plain(certification))])
@@ -359,8 +341,8 @@ def _change_certificate(principal: Principal, expert: Expert, certification: Cer
         setattr(certification, name, value)
 
     def write() -> Certification:  # this certificate only: a training certificate may arrive meanwhile
-        Expert.across_tenants(LOOKUP).filter(
-            id=expert.id, certifications__certificate_id=certification.certificate_id).update_one(
+        at_hand(expert).filter(
+            certifications__certificate_id=certification.certificate_id).update_one(
             set__updated_at=now(), **{f"set__certifications__S__{name}": value for name, value in values.items()})
         _record_edit(principal, expert, action, changes)
         return certification
@@ -405,7 +387,7 @@ def add_unavailability(principal: Principal, expert_id: str, data: dict) -> Peri
     [period] = _periods([data])
 
     def write() -> None:
-        Expert.across_tenants(LOOKUP).filter(id=expert.id).update_one(
+        at_hand(expert).update_one(
             push__unavailability=period, set__updated_at=now())
         _record_edit(principal, expert, "unavailability_added", [
             FieldChange(field=f"unavailability.{period.period_id}", new=_plain(period))])
@@ -421,7 +403,7 @@ def remove_unavailability(principal: Principal, expert_id: str, period_id: str) 
         raise NotFound(f"The expert has no unavailability period {period_id}")
 
     def write() -> None:
-        Expert.across_tenants(LOOKUP).filter(id=expert.id).update_one(
+        at_hand(expert).update_one(
             pull__unavailability__period_id=period_id, set__updated_at=now())
         _record_edit(principal, expert, "unavailability_removed", [
             FieldChange(field=f"unavailability.{period_id}", old=_plain(period))])
@@ -440,7 +422,7 @@ def withdraw_consent(principal: Principal, expert_id: str, comment: str | None) 
     expert, _ = expert_to_change(principal, expert_id, {NOMINATING_TENANT, THE_EXPERT})
 
     def write() -> Expert:
-        fresh = Expert.across_tenants(LOOKUP).get(id=expert.id)
+        fresh = at_hand(expert).get()
         end_deployments_of_withdrawn_expert(fresh, principal, "The expert withdrew consent to data processing")
         fresh.reload()
         fresh.history.append(Transition(  # anonymisation is outside the lifecycle's steps, but kept in its history
@@ -457,7 +439,7 @@ def withdraw_consent(principal: Principal, expert_id: str, comment: str | None) 
         fresh.anonymised_at = fresh.updated_at = now()
         fresh.save()
         # the edit history keeps who changed which field when, but no longer the values (names, e-mails, ...)
-        for edit in ProfileEdit.across_tenants(LOOKUP).filter(expert_id=str(fresh.id)):
+        for edit in policy.viewer(principal).sees(ProfileEdit, expert=expert):  # as it was before
             edit.changes = [FieldChange(field=change.field) for change in edit.changes]
             edit.save()
         events.redact_expert_from_outbox(str(fresh.id))
