@@ -48,7 +48,7 @@ class Resource:
     see: SeeRule
     capacities: dict[str, CapacityRule]
     actions: dict[str, frozenset[str]]
-    public: Callable[[], Q] | None
+    public: Callable[..., Q] | None
 
 
 class Policy:
@@ -61,10 +61,10 @@ class Policy:
     def resource(self, model: type[TenantOwnedDocument], *, name: str, see: SeeRule,
                  capacities: dict[str, CapacityRule] | None = None,
                  actions: dict[str, set[str] | frozenset[str]] | None = None,
-                 public: Callable[[], Q] | None = None) -> Resource:
+                 public: Callable[..., Q] | None = None) -> Resource:
         """Declare who sees `model`'s records (`see(viewer, **context) -> Q` over the record's fields), the
         capacities towards one record (`capacities[name](viewer, record) -> bool`), for each action the
-        capacities that allow it, and what anyone may see with no token or relation at all (`public() -> Q`:
+        capacities that allow it, and what anyone may see with no token or relation at all (`public(**context) -> Q`:
         a roster summary, a certificate by its unguessable code)."""
         if model in self._resources:
             raise ValueError(f"{model.__name__} is declared twice in {self.service}'s access policy")
@@ -83,12 +83,12 @@ class Policy:
         except KeyError:
             raise LookupError(f"{self.service} declares no access to {model.__name__}") from None
 
-    def public(self, model: type[TenantOwnedDocument]):
+    def public(self, model: type[TenantOwnedDocument], **context):
         """The records of `model` that anyone may see (its declared `public` rule), whichever tenant owns them."""
         resource = self.of(model)
         if resource.public is None:
             raise LookupError(f"{self.service} declares nothing of {model.__name__} public")
-        return model.across_tenants(f"{self.service}: anyone sees a {resource.name}").filter(resource.public())
+        return model.across_tenants(f"{self.service}: anyone sees a {resource.name}").filter(resource.public(**context))
 
     @property
     def resources(self) -> list[Resource]:
