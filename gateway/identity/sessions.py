@@ -15,6 +15,7 @@ import secrets
 
 from flask import Response, current_app, request
 
+from chassis.access import system
 from chassis.clock import now
 from gateway.identity.models import SignInSession, Tenant, User, token_digest
 
@@ -45,7 +46,7 @@ def current() -> SignInSession | None:
     session = SignInSession.objects(id=token_digest(value)).first()
     if session is None or not session.is_current():
         return None
-    user = User.across_tenants("a session names its person by id").filter(id=session.user_id, status="active").first()
+    user = system("a session names its person by id").records(User).filter(id=session.user_id, status="active").first()
     tenant = Tenant.objects(code=session.tenant).first()
     if user is None or tenant is None or not tenant.is_active:
         return None
@@ -53,7 +54,7 @@ def current() -> SignInSession | None:
 
 
 def person(session: SignInSession) -> User:
-    return User.across_tenants("a session names its person by id").get(id=session.user_id)
+    return system("a session names its person by id").records(User).get(id=session.user_id)
 
 
 def complete_password_change(session: SignInSession) -> None:
