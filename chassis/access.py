@@ -11,8 +11,10 @@ goes through this module, in one of three ways:
   answers 404 (`viewer.get`).
 - **the record at hand** (`at_hand(record)`): a record already obtained through `sees` (or a system purpose)
   is re-read or written by its id, whichever tenant owns it.
-- **the system** (`system(purpose)`): consumers, jobs and sign-in act for nobody's token; they name their
-  purpose, which is how review finds them.
+- **the system** (`system(purpose)`): consumers, jobs and sign-in act for nobody's token, and a step's
+  consequences (a request rolled up from its deployments, a seat counter, a uniqueness check, an erasure
+  cascade) reach records whose contents never go back to the caller; each names its purpose, which is how
+  review finds them.
 
 A contract test fails when code outside this module calls `across_tenants`.
 """
@@ -89,10 +91,6 @@ class Policy:
         if resource.public is None:
             raise LookupError(f"{self.service} declares nothing of {model.__name__} public")
         return model.across_tenants(f"{self.service}: anyone sees a {resource.name}").filter(resource.public(**context))
-
-    @property
-    def resources(self) -> list[Resource]:
-        return list(self._resources.values())
 
     def viewer(self, principal: Principal | None = None) -> Viewer:
         """The caller (by default the current request's) under this policy."""
@@ -174,8 +172,8 @@ def at_hand(record: TenantOwnedDocument):
 
 @dataclasses.dataclass(frozen=True)
 class System:
-    """Reads and writes for no caller's token (a consumer, a job, a sign-in): every tenant's records, under a
-    purpose that says why."""
+    """Reads and writes for no caller's token (a consumer, a job, a sign-in) or a step's consequences the caller
+    never reads: every tenant's records, under a purpose that says why."""
 
     purpose: str
 
