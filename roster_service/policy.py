@@ -25,6 +25,22 @@ from roster_service.workflows import BOOKED_DEPLOYMENT_STATES
 
 policy = Policy("roster")
 
+# Who may change each field of a profile (`PATCH /experts/{id}`). A field is writable by a capacity only if
+# named here; tests check that every field of the patch schema is. Identity links (`user_id`, and `email`,
+# by which an expert without a user id is recognised) and identity facts the office vetted stay with the
+# nominating tenant or the office; the expert keeps their name, phone, languages and functions current.
+# Functions added after vetting wait for the office's vetting of each (`vet_function`).
+PROFILE_FIELD_WRITERS: dict[str, frozenset[str]] = {
+    "full_name": frozenset({NOMINATING_TENANT, THE_EXPERT}),
+    "phone": frozenset({NOMINATING_TENANT, THE_EXPERT}),
+    "languages": frozenset({NOMINATING_TENANT, THE_EXPERT}),
+    "functions": frozenset({NOMINATING_TENANT, THE_EXPERT}),
+    "email": frozenset({NOMINATING_TENANT}),
+    "nationality": frozenset({NOMINATING_TENANT}),
+    "clearance_level": frozenset({NOMINATING_TENANT}),
+    "user_id": frozenset({ROSTER_OFFICE}),
+}
+
 
 def _expert_seen(viewer: Viewer) -> Q:
     """Whole profiles: the office readers every one, a tenant its own, an expert their own. Contact details: the
@@ -70,9 +86,9 @@ policy.resource(
         THE_EXPERT: lambda viewer, expert: is_person(viewer.principal, user_id=expert.user_id, email=expert.email,
                                                      tenant=expert.tenant),
     },
-    actions={"vet_function": {ROSTER_OFFICE}, "verify_certificate": {ROSTER_OFFICE},
-             "add_certificate": {NOMINATING_TENANT, THE_EXPERT}, "keep_calendar": {NOMINATING_TENANT, THE_EXPERT},
-             "withdraw_consent": {NOMINATING_TENANT, THE_EXPERT}})
+    actions={"edit_profile": set().union(*PROFILE_FIELD_WRITERS.values()), "vet_function": {ROSTER_OFFICE},
+             "check_certificate": {ROSTER_OFFICE}, "add_certificate": {NOMINATING_TENANT, THE_EXPERT},
+             "keep_calendar": {NOMINATING_TENANT, THE_EXPERT}, "withdraw_consent": {NOMINATING_TENANT, THE_EXPERT}})
 policy.resource(ProfileEdit, name="profile edit", see=lambda viewer, *, expert: (
     Q(expert_id=str(expert.id)) if _profile_reader(viewer, expert) else NOTHING))
 policy.resource(

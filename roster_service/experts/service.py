@@ -24,9 +24,6 @@ from chassis.problems import Conflict, Forbidden, NotFound
 from chassis.workflow import Transition
 from roster_service import events
 from roster_service.access import (
-    NOMINATING_TENANT,
-    ROSTER_OFFICE,
-    THE_EXPERT,
     reads_whole_roster,
 )
 from roster_service.certificates.service import attach_known_certificates
@@ -48,28 +45,11 @@ from roster_service.experts.models import (
     spoken_levels,
 )
 from roster_service.experts.readiness import VETTED_STATUSES
-from roster_service.policy import policy
+from roster_service.policy import PROFILE_FIELD_WRITERS, policy
 from roster_service.workflows import BOOKED_DEPLOYMENT_STATES, EXPERT_LIFECYCLE, take_step
 
 PROFILE, CONTACT, SUMMARY = "profile", "contact", "summary"
 ANONYMISED_NAME = "Anonymised expert"
-
-# Who may change each field of a profile (`PATCH /experts/{id}`). A field is writable by a capacity only if
-# named here; tests check that every field of the patch schema is. Identity links (`user_id`, and `email`,
-# by which an expert without a user id is recognised) and identity facts the office vetted stay with the
-# nominating tenant or the office; the expert keeps their name, phone, languages and functions current.
-# Functions added after vetting wait for the office's vetting of each (`vet_function`).
-PROFILE_FIELD_WRITERS: dict[str, frozenset[str]] = {
-    "full_name": frozenset({NOMINATING_TENANT, THE_EXPERT}),
-    "phone": frozenset({NOMINATING_TENANT, THE_EXPERT}),
-    "languages": frozenset({NOMINATING_TENANT, THE_EXPERT}),
-    "functions": frozenset({NOMINATING_TENANT, THE_EXPERT}),
-    "email": frozenset({NOMINATING_TENANT}),
-    "nationality": frozenset({NOMINATING_TENANT}),
-    "clearance_level": frozenset({NOMINATING_TENANT}),
-    "user_id": frozenset({ROSTER_OFFICE}),
-}
-
 
 def capacities(principal: Principal, expert: Expert) -> set[str]:
     return policy.viewer(principal).capacities(expert)
@@ -88,13 +68,14 @@ def visible_expert(principal: Principal, expert_id: str) -> tuple[Expert, str]:
     raise NotFound(f"No expert {expert_id}")
 
 
-def expert_to_change(principal: Principal, expert_id: str, allowed: set[str]) -> tuple[Expert, set[str]]:
-    """The expert if the caller may change it in one of the `allowed` capacities: 404 if the caller
-    cannot see the profile at all, 403 if it can but not in such a capacity."""
+def expert_to_change(principal: Principal, expert_id: str, action: str) -> tuple[Expert, set[str]]:
+    """The expert if the caller may take `action` on it (`roster_service.policy`): 404 if the caller cannot see
+    the profile at all, 403 if it can but holds none of the capacities the action needs."""
     expert, view = visible_expert(principal, expert_id)
     held = capacities(principal, expert)
     if view != PROFILE:
         raise NotFound(f"No expert {expert_id}")
+    allowed = policy.of(Expert).actions[action]
     if not held & allowed:
         raise Forbidden(f"Changing this needs to be one of: {', '.join(sorted(allowed))}")
     if expert.status == "anonymised":
@@ -177,7 +158,7 @@ def register_expert(principal: Principal, data: dict) -> Expert:
 def update_expert(principal: Principal, expert_id: str, changes: dict) -> Expert:
     """Edit the fields the caller's capacity may write (`PROFILE_FIELD_WRITERS`); the change is kept in the
     profile's edit history. Functions new to a vetted profile await the roster office's vetting."""
-    expert, held = expert_to_change(principal, expert_id, set().union(*PROFILE_FIELD_WRITERS.values()))
+    expert, held = expert_to_change(principal, expert_id, "edit_profile")
     refused = sorted(name for name in changes if not held & PROFILE_FIELD_WRITERS[name])
     if refused:
         raise Forbidden("Your capacity towards this profile does not let you change: " + ", ".join(
@@ -263,7 +244,7 @@ def edit_history(principal: Principal, expert_id: str):
 
 def vet_function(principal: Principal, expert_id: str, code: str, comment: str | None) -> Expert:
     """The roster office vetted a function added after the profile was vetted: it now counts."""
-    expert, _ = expert_to_change(principal, expert_id, {ROSTER_OFFICE})
+    expert, _ = expert_to_change(principal, expert_id, "vet_function")
     if code not in expert.function_codes():
         raise NotFound(f"The expert does not offer the function '{code}'")
     if code not in expert.functions_awaiting_vetting:
@@ -310,7 +291,7 @@ def transition_expert(principal: Principal, expert_id: str, target: str, comment
 
 
 def add_external_certification(principal: Principal, expert_id: str, data: dict) -> Certification:
-    expert, _ = expert_to_change(principal, expert_id, {NOMINATING_TENANT, THE_EXPERT})
+    expert, _ = expert_to_change(principal, expert_id, "add_certificate")
     certification = _external_certification(data)
 
     def write() -> None:
@@ -352,7 +333,7 @@ def _change_certificate(principal: Principal, expert: Expert, certification: Cer
 
 def verify_certification(principal: Principal, expert_id: str, certificate_id: str) -> Certification:
     """The roster office checked the evidence of an external certificate: from now on it counts."""
-    expert, _ = expert_to_change(principal, expert_id, {ROSTER_OFFICE})
+    expert, _ = expert_to_change(principal, expert_id, "check_certificate")
     certification = _external_certificate(expert, certificate_id)
     if certification.status == "revoked":
         raise Conflict("The roster office revoked this certificate", current_state="revoked")
@@ -363,7 +344,7 @@ def verify_certification(principal: Principal, expert_id: str, certificate_id: s
 def unverify_certification(principal: Principal, expert_id: str, certificate_id: str) -> Certification:
     """The roster office takes back its verification (the evidence did not hold): the certificate no
     longer counts towards readiness until verified again."""
-    expert, _ = expert_to_change(principal, expert_id, {ROSTER_OFFICE})
+    expert, _ = expert_to_change(principal, expert_id, "check_certificate")
     certification = _external_certificate(expert, certificate_id)
     if certification.verified_at is None:
         raise Conflict("The certificate is not verified", current_state="unverified",
@@ -374,7 +355,7 @@ def unverify_certification(principal: Principal, expert_id: str, certificate_id:
 
 def revoke_certification(principal: Principal, expert_id: str, certificate_id: str, reason: str) -> Certification:
     """The roster office revokes an external certificate for good (e.g. forged evidence); it never counts again."""
-    expert, _ = expert_to_change(principal, expert_id, {ROSTER_OFFICE})
+    expert, _ = expert_to_change(principal, expert_id, "check_certificate")
     certification = _external_certificate(expert, certificate_id)
     if certification.status == "revoked":
         raise Conflict("The certificate is already revoked", current_state="revoked", allowed_next_states=[])
@@ -383,7 +364,7 @@ def revoke_certification(principal: Principal, expert_id: str, certificate_id: s
 
 
 def add_unavailability(principal: Principal, expert_id: str, data: dict) -> Period:
-    expert, _ = expert_to_change(principal, expert_id, {NOMINATING_TENANT, THE_EXPERT})
+    expert, _ = expert_to_change(principal, expert_id, "keep_calendar")
     [period] = _periods([data])
 
     def write() -> None:
@@ -397,7 +378,7 @@ def add_unavailability(principal: Principal, expert_id: str, data: dict) -> Peri
 
 
 def remove_unavailability(principal: Principal, expert_id: str, period_id: str) -> None:
-    expert, _ = expert_to_change(principal, expert_id, {NOMINATING_TENANT, THE_EXPERT})
+    expert, _ = expert_to_change(principal, expert_id, "keep_calendar")
     period = next((period for period in expert.unavailability if period.period_id == period_id), None)
     if period is None:
         raise NotFound(f"The expert has no unavailability period {period_id}")
@@ -419,7 +400,7 @@ def withdraw_consent(principal: Principal, expert_id: str, comment: str | None) 
     Kept: nationality, functions and the status history, which identify nobody and keep the
     roster's statistics and audit trail whole.
     """
-    expert, _ = expert_to_change(principal, expert_id, {NOMINATING_TENANT, THE_EXPERT})
+    expert, _ = expert_to_change(principal, expert_id, "withdraw_consent")
 
     def write() -> Expert:
         fresh = at_hand(expert).get()
