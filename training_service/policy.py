@@ -61,6 +61,12 @@ def _two_sided(field: str):
     return seen
 
 
+def offered_to(tenant: str) -> Q:
+    """Published courses offered to `tenant` (to all, or listing it) by a provider not suspended."""
+    return (Q(status="published") & (Q(audience="all") | Q(audience_tenants=tenant))
+            & Q(tenant__nin=sorted(suspended_tenants())))
+
+
 def _course_seen(viewer: Viewer, *, enrolled: bool = False, enrolment: Enrolment | None = None,
                  report: bool = False) -> Q:
     """The catalogue: the provider's own courses (drafts for its authors), published courses offered to the viewer's
@@ -73,9 +79,7 @@ def _course_seen(viewer: Viewer, *, enrolled: bool = False, enrolment: Enrolment
     own = Q(tenant=viewer.tenant)
     if not viewer.has_role(*AUTHORS):
         own &= Q(status="published")
-    offered = (Q(status="published") & (Q(audience="all") | Q(audience_tenants=viewer.tenant))
-               & Q(tenant__nin=sorted(suspended_tenants())))
-    rule = own | offered
+    rule = own | offered_to(viewer.tenant)
     if enrolled or report:
         rule |= Q(id__in=list(Enrolment.objects.distinct("course_id")))
     return rule

@@ -35,6 +35,8 @@ from training_service.sessions.models import Session
 from training_service.sessions.service import find_visible_session
 
 PREREQUISITE_PROOF = ("valid", "expired")  # certificate states that show a prerequisite was passed
+PREREQUISITES = system("prerequisites: the trainee's own certificates, in the trainee's tenant")
+ONE_OPEN_ENROLMENT = system("one open enrolment per person and session, in the person's tenant")
 
 
 def self_enrol(session_id: str, principal: Principal) -> Enrolment:
@@ -73,7 +75,7 @@ def enrol(session: Session, course: Course, trainee: TraineeRef, *, source: str,
     open_key = Enrolment.open_key_for(session.id, trainee.tenant, trainee.email)
 
     def work() -> Enrolment:
-        if system("one open enrolment per person and session, in the person's tenant").records(Enrolment).filter(
+        if ONE_OPEN_ENROLMENT.records(Enrolment).filter(
                 tenant=trainee.tenant, session_id=session.id, trainee__email=trainee.email,
                 status__in=OPEN_STATES).count():
             raise Conflict("Already enrolled in this session", email=trainee.email)
@@ -99,8 +101,7 @@ def _check_prerequisites(course: Course, trainee: TraineeRef) -> None:
     valid or expired. A revoked certificate no longer proves the pass."""
     if not course.prerequisites:
         return
-    done = set(system("prerequisites: the trainee's own certificates, in the trainee's tenant").records(
-        Certificate).filter(
+    done = set(PREREQUISITES.records(Certificate).filter(
         tenant=trainee.tenant, provider_tenant=course.tenant, course_code__in=course.prerequisites,
         status__in=PREREQUISITE_PROOF, __raw__=person_filter(trainee.user_id, trainee.email, field="holder"),
     ).distinct("course_code"))
