@@ -2,8 +2,8 @@
 
 `Model.objects` only ever returns the current tenant's records; with no tenant in context it raises
 `NoTenantContext` rather than return everything. Workflows that grant visibility across tenants (a
-case shared with participating states, an offer to a requesting state) say so by name:
-`Model.across_tenants(reason)`, which is easy to find in review.
+case shared with participating states, an offer to a requesting state) go through `chassis.access`, the only
+caller of `Model.across_tenants(reason)` (ADR 100; a contract test fails on any other).
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ import os
 import sys
 
 from chassis import context, db
+from chassis.access import system
 from chassis.messaging import emit
 from chassis.vocabulary import PLATFORM_TENANT
 from gateway import events
@@ -188,12 +189,12 @@ def publish_people(settings, args: argparse.Namespace) -> int:
     """Every person as the gateway now knows them (`identity.user.updated`, deactivated ones included), so that a
     read model of people begun after they were added, such as the notification service's, is complete. Each
     consumer keeps the last description of a person, so running it again changes nothing."""
-    ids = list(User.across_tenants("every tenant's people are published").order_by("tenant", "email").scalar("id"))
+    ids = list(system("every tenant's people are published").records(User).order_by("tenant", "email").scalar("id"))
     for start in range(0, len(ids), PUBLISH_BATCH):
         batch = ids[start:start + PUBLISH_BATCH]
 
         def work(batch=batch) -> None:
-            for user in User.across_tenants("every tenant's people are published").filter(id__in=batch).order_by(
+            for user in system("every tenant's people are published").records(User).filter(id__in=batch).order_by(
                     "tenant", "email"):
                 emit(events.USER_UPDATED, events.person_data(user), tenant=PLATFORM_TENANT)
 

@@ -1,4 +1,5 @@
-"""Who a caller is in relation to a record, and the capacities the workflows grant steps to.
+"""Who a caller is in relation to a record, and the capacities the workflows grant steps to (declared per
+resource in `roster_service.policy`, ADR 0100).
 
 Roles come from the token and say what a person does in their own tenant; a capacity says what they
 are to this record: the roster office (the RSO's roster managers), the tenant that nominated the

@@ -10,6 +10,7 @@ still in training's outbox lose the person's identity.
 
 from __future__ import annotations
 
+from chassis.access import system
 from chassis.erasure import ERASED_NAME, erased_email
 from chassis.messaging.outbox import redact
 from training_service.certificates.models import Certificate
@@ -19,7 +20,7 @@ from training_service.enrolments.models import OPEN_STATES, Enrolment
 from training_service.enrolments.service import end_enrolment
 from training_service.recommendations.models import Recommendation
 
-REASON = "an erased person's records, whichever tenant holds them"
+ERASURE = system("an erased person's records, whichever tenant holds them")
 IDENTITY = ("user_id", "email", "name")
 
 
@@ -33,16 +34,16 @@ def erase_person(expert_id: str, user_id: str | None) -> None:
     emails = [link.email] if link and link.email and tenant else []
     stand_in = {"user_id": None, "email": erased_email(expert_id), "name": ERASED_NAME}
 
-    Certificate.across_tenants(REASON).filter(__raw__=_person("holder", user_ids, emails, tenant, expert_id)).update(
+    ERASURE.records(Certificate).filter(__raw__=_person("holder", user_ids, emails, tenant, expert_id)).update(
         set__expert_id=None, **{f"set__holder__{field}": value for field, value in stand_in.items()})
-    Enrolment.across_tenants(REASON).filter(__raw__=_person("trainee", user_ids, emails, tenant)).update(
+    ERASURE.records(Enrolment).filter(__raw__=_person("trainee", user_ids, emails, tenant)).update(
         **{f"set__trainee__{field}": value for field, value in stand_in.items()})
-    for enrolment in Enrolment.across_tenants(REASON).filter(trainee__email=stand_in["email"],
+    for enrolment in ERASURE.records(Enrolment).filter(trainee__email=stand_in["email"],
                                                              status__in=OPEN_STATES):
         end_enrolment(enrolment, SYSTEM, "The person withdrew consent to data processing")
-    Recommendation.across_tenants(REASON).filter(
+    ERASURE.records(Recommendation).filter(
         __raw__=_person("person", user_ids, emails, tenant, expert_id)).delete()
-    KnownPerson.across_tenants(REASON).filter(
+    ERASURE.records(KnownPerson).filter(
         __raw__={"$or": [{"user_id": {"$in": user_ids}}, {"email": {"$in": emails}, "tenant": tenant}]}).delete()
     if link is not None:
         link.delete()

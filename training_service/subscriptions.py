@@ -6,6 +6,7 @@ import logging
 
 import marshmallow as ma
 
+from chassis.access import system
 from chassis.erasure import follow_erasure, is_erased
 from chassis.messaging import Event
 from chassis.messaging.consumer import Subscriptions
@@ -68,7 +69,7 @@ def recommend_training_for_skill_gaps(event: Event) -> None:
 def withdraw_waiting_people(tenant: str, event: Event) -> None:
     """A suspended tenant's courses leave the catalogue and its people wait no longer for seats: their
     waitlisted and pending enrolments are withdrawn. Seats already held, progress and certificates stay."""
-    waiting = list(Enrolment.across_tenants("withdraw a suspended tenant's people from waitlists").filter(
+    waiting = list(system("withdraw a suspended tenant's people from waitlists").records(Enrolment).filter(
         tenant=tenant, status__in=("waitlisted", "pending_approval")))
     for enrolment in waiting:
         end_enrolment(enrolment, SYSTEM, f"tenant {tenant} suspended")

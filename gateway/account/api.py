@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from chassis import context
+from chassis.access import system
 from chassis.auth import current_principal, require
 from chassis.problems import Forbidden, NotFound, ValidationFailed
 from gateway.account import schemas
@@ -60,8 +61,9 @@ class Password(MethodView):
 
 def _sign_in_rows(user: User, current: str | None) -> list[dict]:
     sign_ins = token_families.live_sign_ins(user.get_user_id())
-    names = {client.client_id: client.name for client in OAuthClient.across_tenants(
-        "a person's sign-ins name the clients they used").filter(client_id__in=[s.client_id for s in sign_ins])}
+    clients = system("a person's sign-ins name the clients they used").records(OAuthClient)
+    names = {client.client_id: client.name
+             for client in clients.filter(client_id__in=[sign_in.client_id for sign_in in sign_ins])}
     return [{**dataclasses.asdict(sign_in), "client_name": names.get(sign_in.client_id, sign_in.client_id),
              "current": sign_in.id == current} for sign_in in sign_ins]
 

@@ -16,6 +16,7 @@ import functools
 import secrets
 
 from chassis import context
+from chassis.access import system
 from gateway.identity import audit, second_factor, throttle
 from gateway.identity.models import LoginThrottle, Tenant, User, hash_secret, secret_matches
 
@@ -39,7 +40,7 @@ def authenticate(email: str, password: str, address: str | None) -> User:
     """The active user of an active tenant with these credentials, or `LoginRefused`."""
     email = (email or "").strip().lower()
     keys = [throttle.account_key(email), throttle.address_key(address)]
-    user = User.across_tenants("a login names an e-mail, not a tenant").filter(email=email).first()
+    user = system("a login names an e-mail, not a tenant").records(User).filter(email=email).first()
     tenant = Tenant.objects(code=user.tenant).first() if user else None
 
     if any(throttle.blocked(key) for key in keys):

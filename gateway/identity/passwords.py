@@ -9,6 +9,7 @@ their gateway sign-in sessions.
 from __future__ import annotations
 
 from chassis import context, db
+from chassis.access import system
 from chassis.clock import now
 from gateway.identity import audit, sessions
 from gateway.identity.models import RefreshToken, User, hash_secret, secret_matches
@@ -47,7 +48,7 @@ def weaknesses(user: User, password: str) -> list[str]:
 def change(user_id: str, new_password: str, *, reason: str, keep_family: str | None = None) -> None:
     """Set the password, audited, in one transaction; then end every other sign-in of the person."""
     def work() -> User:
-        user = User.across_tenants("a password change names its person by id").get(id=user_id)
+        user = system("a password change names its person by id").records(User).get(id=user_id)
         user.password_hash = hash_secret(new_password)
         user.password_change_required = False
         user.password_changed_at = now()

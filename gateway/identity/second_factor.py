@@ -25,6 +25,7 @@ import secrets
 import pyotp
 import segno
 
+from chassis.access import system
 from chassis.clock import now
 from gateway.identity.models import Tenant, User, token_digest
 
@@ -100,7 +101,7 @@ def enrol(user_id: str, secret: str, code: str) -> list[str] | None:
     if step is None:
         return None
     codes = [_new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
-    User.across_tenants("enrolment names its person by id").filter(id=user_id).update_one(
+    system("enrolment names its person by id").records(User).filter(id=user_id).update_one(
         set__totp_secret=secret, set__totp_last_step=step, set__second_factor_enrolled_at=now(),
         set__recovery_code_digests=[_recovery_digest(code) for code in codes])
     return codes
@@ -111,11 +112,11 @@ def verify(user: User, code: str) -> str | None:
     code = _normalised(code)
     step = _matching_step(user.totp_secret, code) if user.totp_secret else None
     if step is not None:
-        claimed = User.across_tenants("a code names its person by id").filter(
+        claimed = system("a code names its person by id").records(User).filter(
             id=user.id, totp_secret=user.totp_secret, totp_last_step__lt=step).update_one(set__totp_last_step=step)
         return "totp" if claimed else None
     digest = _recovery_digest(code)
-    used = User.across_tenants("a code names its person by id").filter(
+    used = system("a code names its person by id").records(User).filter(
         id=user.id, recovery_code_digests=digest).update_one(pull__recovery_code_digests=digest)
     return "recovery_code" if used else None
 

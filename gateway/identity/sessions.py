@@ -15,6 +15,7 @@ import secrets
 
 from flask import Response, current_app, request
 
+from chassis.access import system
 from chassis.clock import now
 from gateway.identity.models import SignInSession, Tenant, User, token_digest
 
@@ -47,7 +48,7 @@ def current() -> SignInSession | None:
     session = SignInSession.objects(id=token_digest(value)).first()
     if session is None or not session.is_current():
         return None
-    user = User.across_tenants("a session names its person by id").filter(id=session.user_id, status="active").first()
+    user = system("a session names its person by id").records(User).filter(id=session.user_id, status="active").first()
     tenant = Tenant.objects(code=session.tenant).first()
     if user is None or tenant is None or not tenant.is_active:
         return None
@@ -55,7 +56,7 @@ def current() -> SignInSession | None:
 
 
 def person(session: SignInSession) -> User:
-    return User.across_tenants("a session names its person by id").get(id=session.user_id)
+    return system("a session names its person by id").records(User).get(id=session.user_id)
 
 
 def await_second_factor(session: SignInSession, step: str, offered_totp_secret: str | None = None) -> None:

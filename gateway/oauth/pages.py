@@ -26,6 +26,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from chassis import context
+from chassis.access import system
 from chassis.clock import now
 from gateway.identity import audit, keys, login, passwords, second_factor, sessions
 from gateway.identity.models import OAuthClient, SignInSession, User
@@ -276,7 +277,7 @@ def _logout() -> Response:
     # A client named and an ID token of another client: return to neither.
     client_id = None if named and hinted and named != hinted else (named or hinted)
     target = request.values.get("post_logout_redirect_uri")
-    client = OAuthClient.across_tenants("a logout names its client by id").filter(
+    client = system("a logout names its client by id").records(OAuthClient).filter(
         client_id=client_id, status="active").first() if client_id else None
     if client is not None and target and target in client.post_logout_redirect_uris:
         state = request.values.get("state")

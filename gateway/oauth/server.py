@@ -28,6 +28,7 @@ from flask import request as flask_request
 from joserfc.jwk import KeySet
 
 from chassis import context
+from chassis.access import system
 from chassis.auth import TokenValidator, Unauthorized
 from chassis.clock import now
 from chassis.vocabulary import PLATFORM_TENANT
@@ -84,7 +85,7 @@ def may_serve(client: OAuthClient, user: User) -> bool:
 def active_user(user_id: str, sign_in_family: str, amr: list[str]) -> User | None:
     """The person a code or refresh token names, if still active, carrying the sign-in (family) it belongs to
     and how that sign-in was made."""
-    user = User.across_tenants("tokens name users by id").filter(id=user_id, status="active").first()
+    user = system("tokens name users by id").records(User).filter(id=user_id, status="active").first()
     if user is None:
         return None
     tenant = Tenant.objects(code=user.tenant).first()
@@ -96,7 +97,7 @@ def active_user(user_id: str, sign_in_family: str, amr: list[str]) -> User | Non
 
 def find_active_client(client_id: str) -> OAuthClient | None:
     """A client of an active tenant; the token endpoint authenticates clients before any tenant is known."""
-    client = OAuthClient.across_tenants("the token endpoint looks clients up by id").filter(
+    client = system("the token endpoint looks clients up by id").records(OAuthClient).filter(
         client_id=client_id, status="active").first()
     if client is None:
         return None
@@ -393,7 +394,7 @@ class AuditedAuthorizationServer(AuthorizationServer):
         """Every refused OAuth request (bad client authentication, reused code, ...) goes to the audit log, in the
         chain of the client's tenant when the client exists, so that tenant's administrators see attacks on it."""
         client_id = _presented_client_credentials()[0] or flask_request.values.get("client_id")
-        client = OAuthClient.across_tenants("a refusal is recorded with its client's tenant").filter(
+        client = system("a refusal is recorded with its client's tenant").records(OAuthClient).filter(
             client_id=client_id).first() if client_id else None
         tenant = client.tenant if client else None
         audit.record(f"oauth.{flask_request.endpoint or 'request'}", outcome="failure", actor=client_id,

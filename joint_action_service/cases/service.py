@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from chassis.access import system
 from chassis.clock import now, today
 from chassis.problems import Conflict, NotFound, ValidationFailed
 from chassis.tenant_status import is_suspended, refuse_unknown_tenants
@@ -151,8 +152,7 @@ def update_case(viewer: Viewer, case_id: str, data: dict) -> dict:
 def share_case(viewer: Viewer, case_id: str, tenant: str, permission: str) -> dict:
     def work() -> dict:
         case = viewer.workable_case(case_id, lead=True)
-        jpa = Jpa.across_tenants("the JPA of a case its lead shares").filter(id=case.jpa_id).first() \
-            if case.jpa_id else None
+        jpa = viewer.jpa_of(case)
         _check_share_target(tenant, case, jpa, "tenant", location="path")
         share = case.share_of(tenant)
         if share is not None and share.permission == permission:
@@ -191,7 +191,7 @@ def end_participation(viewer: Viewer, jpa: Jpa, leaving: list[str]) -> None:
     leave it: its cases would belong to a JPA it no longer takes part in."""
     if not leaving:
         return
-    jpa_cases = Case.across_tenants("the cases of a JPA that tenants leave").filter(jpa_id=jpa.id)
+    jpa_cases = system("tenants leaving a JPA end their shares of its cases").records(Case).filter(jpa_id=jpa.id)
     leads = sorted(set(jpa_cases.filter(tenant__in=leaving).scalar("tenant")))
     if leads:
         raise Conflict(f"{', '.join(leads)} lead cases of this JPA and cannot leave it", leading_tenants=leads)

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 from typing import Any
 
+from chassis.access import system
 from chassis.clock import now
 from chassis.erasure import ERASED_NAME, is_erased
 from joint_action_service import events
@@ -52,7 +53,7 @@ def record_roster_decision(status: str, data: dict[str, Any], at: dt.datetime) -
     """The roster received, reviewed, offered, rejected or staffed an expert request: show it on the request (runs
     in the consumer's transaction, once per event). Events may arrive out of order: an older one changes nothing."""
     request_id = parse_object_id(data.get("expert_request_id"))
-    request = ExpertRequest.across_tenants("the roster answers an expert request of a case").filter(
+    request = system("the roster answers an expert request of a case").records(ExpertRequest).filter(
         id=request_id).first() if request_id else None
     if request is None:
         return  # a roster request of its own, not from a case
@@ -76,12 +77,12 @@ def record_deployment(status: str, data: dict[str, Any]) -> None:
     Events of different types may arrive out of order: a deployment only ever moves forward.
     """
     case_id = parse_object_id(data.get("case_id"))
-    case = Case.across_tenants("a roster deployment answers an expert request of the case").filter(
+    case = system("a roster deployment answers an expert request of the case").records(Case).filter(
         id=case_id).first() if case_id else None
     if case is None:
         log.info("deployment for no known case ignored", extra={"deployment_id": data.get("deployment_id")})
         return
-    deployment = CaseDeployment.across_tenants("deployments are keyed by the roster's id").filter(
+    deployment = system("deployments are keyed by the roster's id").records(CaseDeployment).filter(
         id=data["deployment_id"]).first()
     if deployment is not None and _progress(status) <= _progress(deployment.status):
         return
@@ -107,5 +108,5 @@ def _name_unless_erased(expert: dict[str, Any]) -> str | None:
 def forget_expert(expert_id: str, _user_id: str | None) -> None:
     """The expert withdrew consent (`roster.expert.erased`): deployments on cases keep the expert's id, function
     and dates, for the case's record, but no longer name them."""
-    CaseDeployment.across_tenants("an erased expert's deployments, whichever tenant requested them").filter(
+    system("an erased expert's deployments, whichever tenant requested them").records(CaseDeployment).filter(
         expert__expert_id=expert_id).update(set__expert__full_name=ERASED_NAME)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from chassis.access import system
 from chassis.clock import now
 from chassis.problems import Forbidden, ValidationFailed
 from joint_action_service import events
@@ -23,14 +24,14 @@ def create_from_template(case, presets, opened_on: dt.date, viewer: Viewer) -> N
 
 
 def unfinished_mandatory(case) -> list[Task]:
-    return list(Task.across_tenants("closing a case checks all its mandatory tasks").filter(
+    return list(system("closing a case checks all its mandatory tasks").records(Task).filter(
         case_id=case.id, mandatory=True, status__in=UNFINISHED).order_by("created_at"))
 
 
 def return_to_lead(viewer: Viewer, case, tenants: list[str]) -> None:
     """Tenants that may no longer work the case (their share ended, or became read-only) hand their unfinished
     tasks back to the lead, without a person: a task is never left with a tenant that cannot act on it."""
-    returned = Task.across_tenants("the tasks of tenants that may no longer work a case").filter(
+    returned = system("the tasks of tenants that may no longer work a case return to its lead").records(Task).filter(
         case_id=case.id, assigned_tenant__in=tenants, status__in=UNFINISHED)
     count = returned.update(set__assigned_tenant=case.tenant, set__assignee=None)
     if count:

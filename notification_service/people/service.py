@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chassis.access import system
 from chassis.auth import current_principal
 from chassis.i18n import supported
 from notification_service.people.models import Person
@@ -19,7 +20,7 @@ def remember_person(data: dict[str, Any]) -> None:
 
 def forget_deactivated(data: dict[str, Any]) -> None:
     """`identity.user.deactivated`: a deactivated person is told nothing more."""
-    Person.across_tenants("the gateway names the person's tenant in the event").filter(
+    system("the gateway names the person's tenant in the event").records(Person).filter(
         id=data["user_id"], tenant=data["tenant"]).update(set__active=False)
 
 
@@ -27,7 +28,7 @@ def person_by_id(user_id: str | None, *, tenant: str | None = None) -> Person | 
     """The active person with this gateway id (only of `tenant` when given: an id the event's author typed)."""
     if not user_id:
         return None
-    found = Person.across_tenants("a recipient named by id in an event").filter(id=user_id, active=True)
+    found = system("a recipient named by id in an event").records(Person).filter(id=user_id, active=True)
     return (found.filter(tenant=tenant) if tenant else found).first()
 
 
@@ -35,12 +36,12 @@ def person_by_email(email: str | None, tenant: str) -> Person | None:
     """The active person of `tenant` with this address (an address never identifies another tenant's person)."""
     if not email:
         return None
-    return Person.across_tenants("the event names the tenant the address belongs to").filter(
+    return system("the event names the tenant the address belongs to").records(Person).filter(
         tenant=tenant, email=email.lower(), active=True).first()
 
 
 def people_with_role(tenant: str, role: str) -> list[Person]:
-    return list(Person.across_tenants("the rule names the tenant whose people are told").filter(
+    return list(system("the rule names the tenant whose people are told").records(Person).filter(
         tenant=tenant, roles=role, active=True).order_by("id"))
 
 

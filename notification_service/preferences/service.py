@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from chassis.access import system
 from notification_service.messages import LABELS, label
 from notification_service.preferences.models import EmailPreferences
 
 
 def muted_kinds(tenant: str, user_id: str) -> set[str]:
     """What `user_id` of `tenant` turned off (the worker asks, for each person it is about to write to)."""
-    found = EmailPreferences.across_tenants("the worker writes to people of every tenant").filter(
+    found = system("the worker writes to people of every tenant").records(EmailPreferences).filter(
         tenant=tenant, user_id=user_id).first()
     return set(found.muted) if found else set()
 

@@ -20,6 +20,7 @@ import requests
 from standardwebhooks import Webhook
 
 from chassis import db
+from chassis.access import system
 from chassis.backoff import DEPENDENCY_ERRORS, DependencyRetry
 from chassis.clock import now
 from chassis.egress import public_session
@@ -58,7 +59,7 @@ class WebhookDispatcher:
         settings = self.settings
         lease = dt.timedelta(seconds=2 * (settings.webhook_connect_timeout_seconds + settings.webhook_timeout_seconds))
         at = now()
-        return WebhookDelivery.across_tenants(REASON).filter(status="pending", next_attempt_at__lte=at).order_by(
+        return system(REASON).records(WebhookDelivery).filter(status="pending", next_attempt_at__lte=at).order_by(
             "next_attempt_at").modify(set__next_attempt_at=at + lease, new=True)
 
     def deliver_next(self) -> bool:
@@ -66,12 +67,12 @@ class WebhookDispatcher:
         delivery = self._claim()
         if delivery is None:
             return False
-        subscription = WebhookSubscription.across_tenants(REASON).filter(id=delivery.subscription_id).first()
+        subscription = system(REASON).records(WebhookSubscription).filter(id=delivery.subscription_id).first()
         if subscription is None:  # deleted while the delivery waited: its log went with it
             delivery.delete()
             return True
         if subscription.status == "paused":  # paused since the delivery was claimed
-            WebhookDelivery.across_tenants(REASON).filter(id=delivery.id, status="pending").update_one(
+            system(REASON).records(WebhookDelivery).filter(id=delivery.id, status="pending").update_one(
                 set__status="held")
             return True
         started, at = time.monotonic(), now()
@@ -92,8 +93,8 @@ class WebhookDispatcher:
         return True
 
     def _record(self, delivery_id: str, attempt: DeliveryAttempt) -> None:
-        delivery = WebhookDelivery.across_tenants(REASON).filter(id=delivery_id).first()
-        subscription = WebhookSubscription.across_tenants(REASON).filter(
+        delivery = system(REASON).records(WebhookDelivery).filter(id=delivery_id).first()
+        subscription = system(REASON).records(WebhookSubscription).filter(
             id=delivery.subscription_id).first() if delivery else None
         if subscription is None:
             return
@@ -110,9 +111,9 @@ class WebhookDispatcher:
             wait = min(settings.webhook_retry_initial_seconds * 2 ** (tried - 1), settings.webhook_retry_max_seconds)
             changes = {"set__status": "failed", "set__finished_at": now()} if tried >= settings.webhook_max_attempts \
                 else {"set__next_attempt_at": now() + dt.timedelta(seconds=wait)}
-        WebhookDelivery.across_tenants(REASON).filter(id=delivery.id).update_one(push__attempts=attempt, **changes)
+        system(REASON).records(WebhookDelivery).filter(id=delivery.id).update_one(push__attempts=attempt, **changes)
         if not succeeded:
-            failing = WebhookSubscription.across_tenants(REASON).filter(id=subscription.id).modify(
+            failing = system(REASON).records(WebhookSubscription).filter(id=subscription.id).modify(
                 inc__consecutive_failures=1, new=True)
             if failing.status == "active" and failing.consecutive_failures >= settings.webhook_pause_after_failures:
                 log.warning("webhook subscription paused: its receiver keeps failing",

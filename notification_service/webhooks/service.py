@@ -16,6 +16,7 @@ import uuid
 from typing import Any
 
 from chassis import db, runtime
+from chassis.access import system
 from chassis.auth import Principal
 from chassis.clock import now
 from chassis.messaging import Event
@@ -73,7 +74,7 @@ def update(subscription_id: str, data: dict[str, Any]) -> WebhookSubscription:
 def pause_and_hold(found: WebhookSubscription, reason: str) -> None:
     """Pause `found`: its pending deliveries are held, and new events are recorded as held, until it is resumed."""
     found.update(set__status="paused", set__paused_reason=reason, set__paused_at=now(), set__updated_at=now())
-    WebhookDelivery.across_tenants("the deliveries of one subscription, named by its id").filter(
+    system("the deliveries of one subscription, named by its id").records(WebhookDelivery).filter(
         subscription_id=found.id, status="pending").update(set__status="held")
 
 
@@ -168,7 +169,7 @@ def fan_out(event: Event) -> int:
     for tenant in sorted(spec.owner_tenants(event.data)):
         if is_suspended(tenant):
             continue
-        for found in WebhookSubscription.across_tenants("the subscriptions of the tenant that owns the record").filter(
+        for found in system("the subscriptions of the tenant that owns the record").records(WebhookSubscription).filter(
                 tenant=tenant, event_types=event.type):
             WebhookDelivery(id=_new_id("msg"), tenant=tenant, subscription_id=found.id, event_id=event.id,
                             event_type=event.type, body=body,

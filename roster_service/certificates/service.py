@@ -17,6 +17,7 @@ import marshmallow as ma
 from bson import ObjectId
 
 from chassis import context
+from chassis.access import system
 from chassis.messaging.contracts import Reads
 from roster_service.certificates.models import TrainingCertificate
 from roster_service.experts.models import Certification, Expert
@@ -28,7 +29,8 @@ STATUS_BY_EVENT = {
     "training.certificate.revoked": "revoked",
 }
 _STATUS_ORDER = ("valid", "expired", "revoked")
-CROSSING = "certificates follow their holder onto the roster, whichever tenant nominated them"
+CATALOGUE = system("the catalogue is platform-wide: its changes requalify every tenant's certificates")
+CROSSING = system("training certificates follow their holder onto the roster, whichever tenant nominated them")
 
 
 class HolderSchema(Reads):
@@ -75,7 +77,7 @@ def qualifies_for(function: str | None, course_id: str | None, courses_by_functi
 def record_training_certificate(event_type: str, fields: dict) -> TrainingCertificate:
     """Apply a `training.certificate.*` event: keep the certificate, update every expert holding it."""
     holder, issuer = fields["holder"], fields["issuer"] or {}
-    stored = TrainingCertificate.across_tenants(CROSSING).filter(certificate_id=fields["certificate_id"]).first()
+    stored = CROSSING.records(TrainingCertificate).filter(certificate_id=fields["certificate_id"]).first()
     if stored is None:
         stored = TrainingCertificate(tenant=holder["tenant"] or context.tenant.get())
     incoming = STATUS_BY_EVENT[event_type]
@@ -98,7 +100,7 @@ def record_training_certificate(event_type: str, fields: dict) -> TrainingCertif
 
 def experts_holding(certificate: TrainingCertificate) -> list[Expert]:
     """Every roster profile of the certificate's holder that is not anonymised."""
-    experts = Expert.across_tenants(CROSSING).filter(status__ne="anonymised")
+    experts = CROSSING.records(Expert).filter(status__ne="anonymised")
     if certificate.holder_expert_id and ObjectId.is_valid(certificate.holder_expert_id):
         by_id = experts.filter(id=certificate.holder_expert_id).first()
         if by_id is not None:
@@ -116,7 +118,7 @@ def attach_known_certificates(expert: Expert) -> None:
     """Carry onto a new or re-identified profile the certificates its person already holds."""
     if not (expert.user_id or expert.email):
         return
-    known = TrainingCertificate.across_tenants(CROSSING)
+    known = CROSSING.records(TrainingCertificate)
     matches = []
     if expert.user_id:
         matches += list(known.filter(holder_user_id=expert.user_id))
@@ -150,7 +152,7 @@ def requalify_certificates(course_ids: set[str]) -> int:
     """After the catalogue changed which courses qualify, recompute `qualifies_for` where they appear."""
     courses = qualifying_courses_by_function()
     changed = 0
-    for expert in Expert.across_tenants("the catalogue is platform-wide").filter(
+    for expert in CATALOGUE.records(Expert).filter(
             certifications__course_id__in=sorted(course_ids)):
         for certificate in expert.certifications:
             if certificate.course_id in course_ids or certificate.function:

@@ -8,12 +8,13 @@ and is refused.
 
 from __future__ import annotations
 
+from chassis.access import system
 from chassis.problems import Conflict
 from roster_service.deployments.models import Deployment
 from roster_service.experts.models import Booking, Expert
 from roster_service.search.criteria import at
 
-CROSSING = "booking an offered expert, whichever tenant nominated them"
+BOOKING = system("booking an offered expert, whichever tenant nominated them")
 
 
 def book_expert(deployment: Deployment) -> None:
@@ -24,7 +25,7 @@ def book_expert(deployment: Deployment) -> None:
         "unavailability": {"$not": {"$elemMatch": {
             "start_date": {"$lte": end}, "$or": [{"end_date": None}, {"end_date": {"$gte": start}}]}}},
     }
-    booked = Expert.across_tenants(CROSSING).filter(id=deployment.expert.expert_id, __raw__=free).update_one(
+    booked = BOOKING.records(Expert).filter(id=deployment.expert.expert_id, __raw__=free).update_one(
         push__bookings=Booking(deployment_id=str(deployment.id), start_date=deployment.start_date,
                                end_date=deployment.end_date))
     if not booked:
@@ -35,5 +36,5 @@ def book_expert(deployment: Deployment) -> None:
 
 
 def release_expert(deployment: Deployment) -> None:
-    Expert.across_tenants(CROSSING).filter(id=deployment.expert.expert_id).update_one(
+    BOOKING.records(Expert).filter(id=deployment.expert.expert_id).update_one(
         pull__bookings__deployment_id=str(deployment.id))

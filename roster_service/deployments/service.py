@@ -9,28 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bson import ObjectId
-from mongoengine.queryset.visitor import Q
-
 from chassis import context, db
+from chassis.access import at_hand, system
 from chassis.auth import Principal
 from chassis.clock import now
-from chassis.problems import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
+from chassis.problems import Conflict, InvalidTransition, NotFound, ValidationFailed
 from chassis.workflow import Transition
 from roster_service import events
 from roster_service.access import (
     NOMINATING_TENANT,
-    REQUESTING_TENANT,
     ROSTER_OFFICE,
     THE_EXPERT,
     acting_as,
-    is_person,
-    is_roster_office,
-    manages_nominations_of,
-    reads_whole_roster,
-    requests_for,
 )
-from roster_service.deployments.booking import book_expert, release_expert
+from roster_service.deployments.booking import BOOKING, book_expert, release_expert
 from roster_service.deployments.models import (
     Deployment,
     DeploymentRequest,
@@ -39,6 +31,7 @@ from roster_service.deployments.models import (
     LanguageRequirement,
 )
 from roster_service.experts.models import Expert
+from roster_service.policy import policy
 from roster_service.search.criteria import LanguageNeed, SearchCriteria
 from roster_service.search.service import explain
 from roster_service.workflows import (
@@ -49,9 +42,10 @@ from roster_service.workflows import (
     REQUEST_WORKFLOW,
 )
 
-OFFICE = "the roster office reviews and staffs every tenant's requests"
-EXPERT_SIDE = "the nominating tenant and the expert follow the deployments of their experts"
-BELONGS_TO_REQUEST = "a deployment step moves the request it belongs to, whoever took it"
+BELONGS_TO_REQUEST = system("a deployment step moves the request it belongs to, and its sibling deployments, "
+                            "whoever took it")
+ERASURE = system("an expert who withdrew consent is forgotten by every deployment, whichever tenant requested it")
+IDENTITY = system("a profile's new identity link reaches its live deployments, whichever tenant requested them")
 OPEN_REQUEST_STATES = ("submitted", "under_review", "offered")  # waiting for experts
 STEPS_FROM_THE_START_DATE = ("deployed", "completed")  # a deployment cannot be under way before its first day
 
@@ -59,28 +53,16 @@ STEPS_FROM_THE_START_DATE = ("deployed", "completed")  # a deployment cannot be 
 # --- requests -------------------------------------------------------------------------------------------
 
 def request_capacities(principal: Principal, request: DeploymentRequest) -> set[str]:
-    capacities = set()
-    if is_roster_office(principal):
-        capacities.add(ROSTER_OFFICE)
-    if requests_for(principal, request.tenant):
-        capacities.add(REQUESTING_TENANT)
-    return capacities
+    return policy.viewer(principal).capacities(request)
 
 
 def find_request(principal: Principal, request_id: str) -> DeploymentRequest:
     """The request if the caller may see it: its own tenant's, or any for the RSO's roster readers."""
-    if ObjectId.is_valid(request_id):
-        requests = DeploymentRequest.across_tenants(OFFICE) if reads_whole_roster(principal) \
-            else DeploymentRequest.objects
-        request = requests.filter(id=request_id).first()
-        if request is not None:
-            return request
-    raise NotFound(f"No deployment request {request_id}")
+    return policy.viewer(principal).get(DeploymentRequest, request_id)
 
 
 def list_requests(principal: Principal, *, status: str | None = None, function: str | None = None):
-    requests = DeploymentRequest.across_tenants(OFFICE) if reads_whole_roster(principal) \
-        else DeploymentRequest.objects
+    requests = policy.viewer(principal).sees(DeploymentRequest)
     if status:
         requests = requests.filter(status=status)
     if function:
@@ -102,8 +84,7 @@ def create_request(principal: Principal, data: dict) -> DeploymentRequest:
 
 def update_request(principal: Principal, request_id: str, changes: dict) -> DeploymentRequest:
     request = find_request(principal, request_id)
-    if REQUESTING_TENANT not in request_capacities(principal, request):
-        raise Forbidden("Only the requesting tenant's officers edit a request")
+    policy.viewer(principal).require("edit", request, "Only the requesting tenant's officers edit a request")
     merged = {"start_date": request.start_date, "end_date": request.end_date, **changes}
     if merged["end_date"] < merged["start_date"]:
         raise ValidationFailed({"end_date": ["Must be on or after start_date"]})
@@ -124,7 +105,7 @@ def transition_request(principal: Principal, request_id: str, target: str, comme
     actor = acting_as(principal, request_capacities(principal, request))
 
     def write() -> DeploymentRequest:
-        fresh = DeploymentRequest.across_tenants(OFFICE).get(id=request.id)
+        fresh = at_hand(request).get()
         if target == "submitted":
             fresh.submitted_at = now()
         REQUEST_WORKFLOW.take(fresh, target, actor, comment)
@@ -140,14 +121,14 @@ def transition_request(principal: Principal, request_id: str, target: str, comme
 
 
 def _end_live_deployments(request: DeploymentRequest, actor: Principal, reason: str) -> None:
-    for deployment in Deployment.across_tenants(BELONGS_TO_REQUEST).filter(
+    for deployment in BELONGS_TO_REQUEST.records(Deployment).filter(
             request_id=str(request.id), status__in=LIVE_DEPLOYMENT_STATES):
         _move_deployment(deployment, "cancelled", actor, reason, reason=reason)
 
 
 def request_from_case(fields: dict) -> DeploymentRequest | None:
     """A joint-action case asked for experts: one submitted request per expert request, never two."""
-    existing = DeploymentRequest.across_tenants("one request per joint-action expert request").filter(
+    existing = system("one request per joint-action expert request").records(DeploymentRequest).filter(
         expert_request_id=fields["expert_request_id"]).first()
     if existing is not None:
         return None
@@ -178,19 +159,21 @@ def criteria_of(request: DeploymentRequest) -> SearchCriteria:
 def make_offer(principal: Principal, request_id: str, expert_id: str, comment: str | None) -> Deployment:
     """Offer one expert for a request (roster office). The expert must match the request."""
     request = find_request(principal, request_id)
-    if ROSTER_OFFICE not in request_capacities(principal, request):
-        raise Forbidden("Only the roster office offers experts")
-    expert = Expert.across_tenants(OFFICE).filter(id=expert_id, status__ne="anonymised").first() \
-        if ObjectId.is_valid(expert_id) else None
-    if expert is None:
+    viewer = policy.viewer(principal)
+    viewer.require("offer", request, "Only the roster office offers experts")
+    try:
+        expert = viewer.get(Expert, expert_id)
+    except NotFound:
+        expert = None
+    if expert is None or expert.status == "anonymised":
         raise ValidationFailed({"expert_id": ["No such expert on the roster"]})
 
     def write() -> Deployment:
-        fresh = DeploymentRequest.across_tenants(OFFICE).get(id=request.id)
+        fresh = at_hand(request).get()
         if fresh.status not in ("under_review", "offered"):
             raise InvalidTransition(current_state=fresh.status, requested="offered",
                                     allowed_next_states=REQUEST_WORKFLOW.allowed_next(fresh.status))
-        live = Deployment.across_tenants(OFFICE).filter(request_id=str(fresh.id), status__in=LIVE_DEPLOYMENT_STATES)
+        live = viewer.sees(Deployment).filter(request_id=str(fresh.id), status__in=LIVE_DEPLOYMENT_STATES)
         if any(deployment.expert.expert_id == expert_id for deployment in live):
             raise Conflict("This expert is already offered for this request")
         if live.count() >= fresh.number_of_experts:
@@ -221,43 +204,18 @@ def snapshot(expert: Expert) -> ExpertSnapshot:
 
 
 def deployment_capacities(principal: Principal, deployment: Deployment) -> set[str]:
-    capacities = set()
-    if is_roster_office(principal):
-        capacities.add(ROSTER_OFFICE)
-    if requests_for(principal, deployment.tenant):
-        capacities.add(REQUESTING_TENANT)
-    if manages_nominations_of(principal, deployment.expert.nominating_tenant):
-        capacities.add(NOMINATING_TENANT)
-    if is_person(principal, user_id=deployment.expert.user_id, email=deployment.expert.email,
-                 tenant=deployment.expert.nominating_tenant):
-        capacities.add(THE_EXPERT)
-    return capacities
-
-
-def _visible_deployments(principal: Principal):
-    """The deployments the caller may see: the requesting tenant's, its nominees', the expert's own."""
-    if reads_whole_roster(principal):
-        return Deployment.across_tenants(OFFICE)
-    scope = Q(tenant=principal.tenant) | Q(expert__nominating_tenant=principal.tenant)
-    if "expert" in principal.roles:
-        scope |= Q(expert__user_id=principal.sub)
-    return Deployment.across_tenants(EXPERT_SIDE).filter(scope)
+    return policy.viewer(principal).capacities(deployment)
 
 
 def find_deployment(principal: Principal, deployment_id: str) -> Deployment:
-    if ObjectId.is_valid(deployment_id):
-        deployment = _visible_deployments(principal).filter(id=deployment_id).first()
-        if deployment is not None:
-            return deployment
-        deployment = Deployment.across_tenants(EXPERT_SIDE).filter(id=deployment_id).first()
-        if deployment is not None and THE_EXPERT in deployment_capacities(principal, deployment):
-            return deployment  # an expert matched by e-mail rather than user id
-    raise NotFound(f"No deployment {deployment_id}")
+    """A deployment the caller sees: the requesting tenant's, its nominees' (an expert known by e-mail is one of
+    them), the expert's own; any for the roster office's readers."""
+    return policy.viewer(principal).get(Deployment, deployment_id)
 
 
 def list_deployments(principal: Principal, *, status: str | None = None, request_id: str | None = None,
                      expert_id: str | None = None):
-    deployments = _visible_deployments(principal)
+    deployments = policy.viewer(principal).sees(Deployment)
     if status:
         deployments = deployments.filter(status=status)
     if request_id:
@@ -269,7 +227,7 @@ def list_deployments(principal: Principal, *, status: str | None = None, request
 
 def contact_visible(principal: Principal, deployment: Deployment) -> bool:
     """The requesting tenant sees the expert's contact details only once the offer is accepted."""
-    if deployment_capacities(principal, deployment) & {ROSTER_OFFICE, NOMINATING_TENANT, THE_EXPERT}:
+    if policy.viewer(principal).may("see_contact", deployment):
         return True
     return deployment.status in BOOKED_DEPLOYMENT_STATES
 
@@ -289,12 +247,12 @@ def transition_deployment(principal: Principal, deployment_id: str, target: str,
         raise ValidationFailed({"evaluation": ["An evaluation is recorded when a deployment is completed"]})
 
     def write() -> Deployment:
-        fresh = Deployment.across_tenants(EXPERT_SIDE).get(id=deployment.id)
+        fresh = at_hand(deployment).get()
         recorded = None
         if evaluation is not None and target == "completed":
             recorded = Evaluation(recorded_by=principal.sub, recorded_at=now(), **evaluation)
         _move_deployment(fresh, target, actor, comment, reason=reason, evaluation=recorded)
-        _roll_up(DeploymentRequest.across_tenants(BELONGS_TO_REQUEST).get(id=fresh.request_id), actor)
+        _roll_up(BELONGS_TO_REQUEST.records(DeploymentRequest).get(id=fresh.request_id), actor)
         return fresh
 
     return db.transaction(write)
@@ -306,7 +264,7 @@ def _move_deployment(deployment: Deployment, target: str, actor: Principal, comm
     was_booked = deployment.status in BOOKED_DEPLOYMENT_STATES
     if target == "accepted":
         book_expert(deployment)
-        expert = Expert.across_tenants(EXPERT_SIDE).get(id=deployment.expert.expert_id)
+        expert = BOOKING.records(Expert).get(id=deployment.expert.expert_id)
         deployment.expert = snapshot(expert)
     if target in ("cancelled", "declined"):
         if was_booked:
@@ -333,7 +291,7 @@ def rolled_up_status(current: str, deployment_states: list[str], places: int) ->
 
 
 def _roll_up(request: DeploymentRequest, actor: Principal) -> None:
-    states = list(Deployment.across_tenants(BELONGS_TO_REQUEST).filter(request_id=str(request.id)).scalar("status"))
+    states = list(BELONGS_TO_REQUEST.records(Deployment).filter(request_id=str(request.id)).scalar("status"))
     target = rolled_up_status(request.status, states, request.number_of_experts)
     if target != request.status and target in REQUEST_WORKFLOW.allowed_next(request.status):
         comment = "Follows from the request's deployments"
@@ -343,24 +301,24 @@ def _roll_up(request: DeploymentRequest, actor: Principal) -> None:
 
 def end_deployments_of_withdrawn_expert(expert: Expert, principal: Principal, reason: str) -> None:
     """Consent withdrawn: every deployment forgets who the expert was, and open offers and bookings end."""
-    deployments = Deployment.across_tenants(EXPERT_SIDE).filter(expert__expert_id=str(expert.id))
+    deployments = ERASURE.records(Deployment).filter(expert__expert_id=str(expert.id))
     deployments.update(set__expert__full_name=None, set__expert__email=None, set__expert__phone=None,
                        set__expert__user_id=None)
     actor = acting_as(principal, {NOMINATING_TENANT, THE_EXPERT})
     for deployment in deployments.filter(status__in=("offered", "accepted")):
         _move_deployment(deployment, "declined" if deployment.status == "offered" else "cancelled", actor, reason,
                          reason=reason)
-        _roll_up(DeploymentRequest.across_tenants(BELONGS_TO_REQUEST).get(id=deployment.request_id), actor)
+        _roll_up(BELONGS_TO_REQUEST.records(DeploymentRequest).get(id=deployment.request_id), actor)
 
 
 def follow_identity_change(expert: Expert) -> None:
     """The profile's identity link changed (user id or e-mail): its live deployments recognise the expert by
     the new one only, so an account unlinked from the profile no longer answers its offers."""
-    Deployment.across_tenants(EXPERT_SIDE).filter(
+    IDENTITY.records(Deployment).filter(
         expert__expert_id=str(expert.id), status__in=LIVE_DEPLOYMENT_STATES).update(
         set__expert__user_id=expert.user_id, set__expert__email=expert.email)
 
 
-def history_of(expert: Expert):
-    """The expert's deployments with their evaluations, newest first."""
-    return Deployment.across_tenants(EXPERT_SIDE).filter(expert__expert_id=str(expert.id)).order_by("-start_date")
+def history_of(principal: Principal, expert: Expert):
+    """The expert's deployments with their evaluations, newest first (for a caller who reads the whole profile)."""
+    return policy.viewer(principal).sees(Deployment).filter(expert__expert_id=str(expert.id)).order_by("-start_date")

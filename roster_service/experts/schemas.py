@@ -62,7 +62,7 @@ def _functions(**kwargs):
 
 
 class ExpertPatch(ma.Schema):
-    """Who may write each field: `roster_service.experts.service.PROFILE_FIELD_WRITERS`."""
+    """Who may write each field: `roster_service.policy.PROFILE_FIELD_WRITERS`."""
 
     full_name = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
     email = ma.fields.Email(validate=ma.validate.Length(max=254),

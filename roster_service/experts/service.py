@@ -15,23 +15,15 @@ import datetime as dt
 import uuid
 
 import mongoengine as me
-from bson import ObjectId
 
 from chassis import db
+from chassis.access import at_hand
 from chassis.auth import Principal
 from chassis.clock import now
 from chassis.problems import Conflict, Forbidden, NotFound
-from chassis.tenant_status import suspended_tenants
 from chassis.workflow import Transition
 from roster_service import events
 from roster_service.access import (
-    NOMINATING_TENANT,
-    ROSTER_OFFICE,
-    THE_EXPERT,
-    acting_as,
-    is_person,
-    is_roster_office,
-    manages_nominations_of,
     reads_whole_roster,
 )
 from roster_service.certificates.service import attach_known_certificates
@@ -53,65 +45,37 @@ from roster_service.experts.models import (
     spoken_levels,
 )
 from roster_service.experts.readiness import VETTED_STATUSES
+from roster_service.policy import PROFILE_FIELD_WRITERS, policy
 from roster_service.workflows import BOOKED_DEPLOYMENT_STATES, EXPERT_LIFECYCLE
 
-OFFICE = "the roster office vets and reads every tenant's experts"
-LOOKUP = "an expert is looked up across tenants, then shown only as far as the caller may see"
 PROFILE, CONTACT, SUMMARY = "profile", "contact", "summary"
 ANONYMISED_NAME = "Anonymised expert"
 
-# Who may change each field of a profile (`PATCH /experts/{id}`). A field is writable by a capacity only if
-# named here; tests check that every field of the patch schema is. Identity links (`user_id`, and `email`,
-# by which an expert without a user id is recognised) and identity facts the office vetted stay with the
-# nominating tenant or the office; the expert keeps their name, phone, languages and functions current.
-# Functions added after vetting wait for the office's vetting of each (`vet_function`).
-PROFILE_FIELD_WRITERS: dict[str, frozenset[str]] = {
-    "full_name": frozenset({NOMINATING_TENANT, THE_EXPERT}),
-    "phone": frozenset({NOMINATING_TENANT, THE_EXPERT}),
-    "languages": frozenset({NOMINATING_TENANT, THE_EXPERT}),
-    "functions": frozenset({NOMINATING_TENANT, THE_EXPERT}),
-    "email": frozenset({NOMINATING_TENANT}),
-    "nationality": frozenset({NOMINATING_TENANT}),
-    "clearance_level": frozenset({NOMINATING_TENANT}),
-    "user_id": frozenset({ROSTER_OFFICE}),
-}
-
-
 def capacities(principal: Principal, expert: Expert) -> set[str]:
-    held = set()
-    if is_roster_office(principal):
-        held.add(ROSTER_OFFICE)
-    if manages_nominations_of(principal, expert.tenant):
-        held.add(NOMINATING_TENANT)
-    if is_person(principal, user_id=expert.user_id, email=expert.email, tenant=expert.tenant):
-        held.add(THE_EXPERT)
-    return held
-
-
-def _load(expert_id: str) -> Expert | None:
-    return Expert.across_tenants(LOOKUP).filter(id=expert_id).first() if ObjectId.is_valid(expert_id) else None
+    return policy.viewer(principal).capacities(expert)
 
 
 def visible_expert(principal: Principal, expert_id: str) -> tuple[Expert, str]:
     """The expert and how much of it the caller may see; 404 when nothing."""
-    expert = _load(expert_id)
-    if expert is not None:
-        if capacities(principal, expert) or reads_whole_roster(principal):
-            return expert, PROFILE
-        if Deployment.objects(expert__expert_id=expert_id, status__in=BOOKED_DEPLOYMENT_STATES).first():
-            return expert, CONTACT
-        if expert.status == "active" and expert.tenant not in suspended_tenants():
-            return expert, SUMMARY
+    viewer = policy.viewer(principal)
+    expert = viewer.get(Expert, expert_id)
+    if viewer.capacities(expert) or reads_whole_roster(principal):
+        return expert, PROFILE
+    if Deployment.objects(expert__expert_id=expert_id, status__in=BOOKED_DEPLOYMENT_STATES).first():
+        return expert, CONTACT
+    if expert.status == "active":  # `policy` shows no other tenant's expert that is not, or whose tenant is suspended
+        return expert, SUMMARY
     raise NotFound(f"No expert {expert_id}")
 
 
-def expert_to_change(principal: Principal, expert_id: str, allowed: set[str]) -> tuple[Expert, set[str]]:
-    """The expert if the caller may change it in one of the `allowed` capacities: 404 if the caller
-    cannot see the profile at all, 403 if it can but not in such a capacity."""
+def expert_to_change(principal: Principal, expert_id: str, action: str) -> tuple[Expert, set[str]]:
+    """The expert if the caller may take `action` on it (`roster_service.policy`): 404 if the caller cannot see
+    the profile at all, 403 if it can but holds none of the capacities the action needs."""
     expert, view = visible_expert(principal, expert_id)
     held = capacities(principal, expert)
     if view != PROFILE:
         raise NotFound(f"No expert {expert_id}")
+    allowed = policy.of(Expert).actions[action]
     if not held & allowed:
         raise Forbidden(f"Changing this needs to be one of: {', '.join(sorted(allowed))}")
     if expert.status == "anonymised":
@@ -124,13 +88,13 @@ def deployment_history(principal: Principal, expert_id: str):
     expert, view = visible_expert(principal, expert_id)
     if view != PROFILE:
         raise NotFound(f"No expert {expert_id}")
-    return history_of(expert)
+    return history_of(principal, expert)
 
 
 def list_experts(principal: Principal, *, status: str | None = None, function: str | None = None,
                  nominating_tenant: str | None = None):
     """The caller's own tenant's experts; the roster office and RSO readers see every tenant's."""
-    experts = Expert.across_tenants(OFFICE) if reads_whole_roster(principal) else Expert.objects
+    experts = policy.viewer(principal).sees(Expert) if reads_whole_roster(principal) else Expert.objects
     if nominating_tenant:
         experts = experts.filter(tenant=nominating_tenant)
     if status:
@@ -144,8 +108,7 @@ def my_profiles(principal: Principal) -> list[Expert]:
     """The caller's own roster profiles (an expert may be nominated by more than one tenant)."""
     if "expert" not in principal.roles:
         return []
-    candidates = Expert.across_tenants("the expert's own profiles, whoever nominated them").filter(
-        status__ne="anonymised")
+    candidates = policy.viewer(principal).sees(Expert).filter(status__ne="anonymised")
     by_user = list(candidates.filter(user_id=principal.sub))
     by_email = list(candidates.filter(email=principal.email.casefold(), tenant=principal.tenant)) \
         if principal.email else []
@@ -195,7 +158,7 @@ def register_expert(principal: Principal, data: dict) -> Expert:
 def update_expert(principal: Principal, expert_id: str, changes: dict) -> Expert:
     """Edit the fields the caller's capacity may write (`PROFILE_FIELD_WRITERS`); the change is kept in the
     profile's edit history. Functions new to a vetted profile await the roster office's vetting."""
-    expert, held = expert_to_change(principal, expert_id, set().union(*PROFILE_FIELD_WRITERS.values()))
+    expert, held = expert_to_change(principal, expert_id, "edit_profile")
     refused = sorted(name for name in changes if not held & PROFILE_FIELD_WRITERS[name])
     if refused:
         raise Forbidden("Your capacity towards this profile does not let you change: " + ", ".join(
@@ -250,7 +213,7 @@ def _store(expert: Expert, **fields) -> None:
     """Write these fields of the profile with one update: unlike `save()`, which writes only what changed
     since the last save, it writes the same again if a transaction is retried."""
     expert.updated_at = now()
-    Expert.across_tenants(LOOKUP).filter(id=expert.id).update_one(
+    at_hand(expert).update_one(
         set__updated_at=expert.updated_at, **{f"set__{name}": value for name, value in fields.items()})
 
 
@@ -276,12 +239,12 @@ def edit_history(principal: Principal, expert_id: str):
     expert, view = visible_expert(principal, expert_id)
     if view != PROFILE:
         raise NotFound(f"No expert {expert_id}")
-    return ProfileEdit.across_tenants(LOOKUP).filter(expert_id=str(expert.id)).order_by("-at", "-id")
+    return policy.viewer(principal).sees(ProfileEdit, expert=expert).order_by("-at", "-id")
 
 
 def vet_function(principal: Principal, expert_id: str, code: str, comment: str | None) -> Expert:
     """The roster office vetted a function added after the profile was vetted: it now counts."""
-    expert, _ = expert_to_change(principal, expert_id, {ROSTER_OFFICE})
+    expert, _ = expert_to_change(principal, expert_id, "vet_function")
     if code not in expert.function_codes():
         raise NotFound(f"The expert does not offer the function '{code}'")
     if code not in expert.functions_awaiting_vetting:
@@ -293,7 +256,7 @@ def vet_function(principal: Principal, expert_id: str, code: str, comment: str |
     expert.functions_awaiting_vetting.remove(code)
 
     def write() -> Expert:
-        Expert.across_tenants(LOOKUP).filter(id=expert.id).update_one(
+        at_hand(expert).update_one(
             pull__functions_awaiting_vetting=code, set__updated_at=now())
         _record_edit(principal, expert, "function_vetted", [
             FieldChange(field="functions_awaiting_vetting", old=before, new=expert.functions_awaiting_vetting)],
@@ -305,13 +268,13 @@ def vet_function(principal: Principal, expert_id: str, code: str, comment: str |
 
 def transition_expert(principal: Principal, expert_id: str, target: str, comment: str | None) -> Expert:
     expert, _ = visible_expert(principal, expert_id)
-    held = capacities(principal, expert)
-    if not held and not reads_whole_roster(principal):
+    viewer = policy.viewer(principal)
+    if not viewer.capacities(expert) and not reads_whole_roster(principal):
         raise NotFound(f"No expert {expert_id}")
-    actor = acting_as(principal, held)
+    actor = viewer.acting_on(expert)
 
     def write() -> Expert:
-        fresh = Expert.across_tenants(LOOKUP).get(id=expert.id)
+        fresh = at_hand(expert).get()
         vetting = target == "vetted" and fresh.vetted_at is None
         if vetting:
             fresh.vetted_at = now()
@@ -326,11 +289,11 @@ def transition_expert(principal: Principal, expert_id: str, target: str, comment
 
 
 def add_external_certification(principal: Principal, expert_id: str, data: dict) -> Certification:
-    expert, _ = expert_to_change(principal, expert_id, {NOMINATING_TENANT, THE_EXPERT})
+    expert, _ = expert_to_change(principal, expert_id, "add_certificate")
     certification = _external_certification(data)
 
     def write() -> None:
-        Expert.across_tenants(LOOKUP).filter(id=expert.id).update_one(
+        at_hand(expert).update_one(
             push__certifications=certification, set__updated_at=now())
         _record_edit(principal, expert, "certificate_added", [
             FieldChange(field=f"certifications.{certification.certificate_id}", new=_plain(certification))])
@@ -357,8 +320,8 @@ def _change_certificate(principal: Principal, expert: Expert, certification: Cer
         setattr(certification, name, value)
 
     def write() -> Certification:  # this certificate only: a training certificate may arrive meanwhile
-        Expert.across_tenants(LOOKUP).filter(
-            id=expert.id, certifications__certificate_id=certification.certificate_id).update_one(
+        at_hand(expert).filter(
+            certifications__certificate_id=certification.certificate_id).update_one(
             set__updated_at=now(), **{f"set__certifications__S__{name}": value for name, value in values.items()})
         _record_edit(principal, expert, action, changes)
         return certification
@@ -368,7 +331,7 @@ def _change_certificate(principal: Principal, expert: Expert, certification: Cer
 
 def verify_certification(principal: Principal, expert_id: str, certificate_id: str) -> Certification:
     """The roster office checked the evidence of an external certificate: from now on it counts."""
-    expert, _ = expert_to_change(principal, expert_id, {ROSTER_OFFICE})
+    expert, _ = expert_to_change(principal, expert_id, "check_certificate")
     certification = _external_certificate(expert, certificate_id)
     if certification.status == "revoked":
         raise Conflict("The roster office revoked this certificate", current_state="revoked")
@@ -379,7 +342,7 @@ def verify_certification(principal: Principal, expert_id: str, certificate_id: s
 def unverify_certification(principal: Principal, expert_id: str, certificate_id: str) -> Certification:
     """The roster office takes back its verification (the evidence did not hold): the certificate no
     longer counts towards readiness until verified again."""
-    expert, _ = expert_to_change(principal, expert_id, {ROSTER_OFFICE})
+    expert, _ = expert_to_change(principal, expert_id, "check_certificate")
     certification = _external_certificate(expert, certificate_id)
     if certification.verified_at is None:
         raise Conflict("The certificate is not verified", current_state="unverified",
@@ -390,7 +353,7 @@ def unverify_certification(principal: Principal, expert_id: str, certificate_id:
 
 def revoke_certification(principal: Principal, expert_id: str, certificate_id: str, reason: str) -> Certification:
     """The roster office revokes an external certificate for good (e.g. forged evidence); it never counts again."""
-    expert, _ = expert_to_change(principal, expert_id, {ROSTER_OFFICE})
+    expert, _ = expert_to_change(principal, expert_id, "check_certificate")
     certification = _external_certificate(expert, certificate_id)
     if certification.status == "revoked":
         raise Conflict("The certificate is already revoked", current_state="revoked", allowed_next_states=[])
@@ -399,11 +362,11 @@ def revoke_certification(principal: Principal, expert_id: str, certificate_id: s
 
 
 def add_unavailability(principal: Principal, expert_id: str, data: dict) -> Period:
-    expert, _ = expert_to_change(principal, expert_id, {NOMINATING_TENANT, THE_EXPERT})
+    expert, _ = expert_to_change(principal, expert_id, "keep_calendar")
     [period] = _periods([data])
 
     def write() -> None:
-        Expert.across_tenants(LOOKUP).filter(id=expert.id).update_one(
+        at_hand(expert).update_one(
             push__unavailability=period, set__updated_at=now())
         _record_edit(principal, expert, "unavailability_added", [
             FieldChange(field=f"unavailability.{period.period_id}", new=_plain(period))])
@@ -413,13 +376,13 @@ def add_unavailability(principal: Principal, expert_id: str, data: dict) -> Peri
 
 
 def remove_unavailability(principal: Principal, expert_id: str, period_id: str) -> None:
-    expert, _ = expert_to_change(principal, expert_id, {NOMINATING_TENANT, THE_EXPERT})
+    expert, _ = expert_to_change(principal, expert_id, "keep_calendar")
     period = next((period for period in expert.unavailability if period.period_id == period_id), None)
     if period is None:
         raise NotFound(f"The expert has no unavailability period {period_id}")
 
     def write() -> None:
-        Expert.across_tenants(LOOKUP).filter(id=expert.id).update_one(
+        at_hand(expert).update_one(
             pull__unavailability__period_id=period_id, set__updated_at=now())
         _record_edit(principal, expert, "unavailability_removed", [
             FieldChange(field=f"unavailability.{period_id}", old=_plain(period))])
@@ -435,10 +398,10 @@ def withdraw_consent(principal: Principal, expert_id: str, comment: str | None) 
     Kept: nationality, functions and the status history, which identify nobody and keep the
     roster's statistics and audit trail whole.
     """
-    expert, _ = expert_to_change(principal, expert_id, {NOMINATING_TENANT, THE_EXPERT})
+    expert, _ = expert_to_change(principal, expert_id, "withdraw_consent")
 
     def write() -> Expert:
-        fresh = Expert.across_tenants(LOOKUP).get(id=expert.id)
+        fresh = at_hand(expert).get()
         end_deployments_of_withdrawn_expert(fresh, principal, "The expert withdrew consent to data processing")
         fresh.reload()
         fresh.history.append(Transition(  # anonymisation is outside the lifecycle's steps, but kept in its history
@@ -455,7 +418,7 @@ def withdraw_consent(principal: Principal, expert_id: str, comment: str | None) 
         fresh.anonymised_at = fresh.updated_at = now()
         fresh.save()
         # the edit history keeps who changed which field when, but no longer the values (names, e-mails, ...)
-        for edit in ProfileEdit.across_tenants(LOOKUP).filter(expert_id=str(fresh.id)):
+        for edit in policy.viewer(principal).sees(ProfileEdit, expert=expert):  # as it was before
             edit.changes = [FieldChange(field=change.field) for change in edit.changes]
             edit.save()
         events.redact_expert_from_outbox(str(fresh.id))

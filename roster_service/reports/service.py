@@ -6,8 +6,6 @@ from __future__ import annotations
 import collections
 import datetime as dt
 
-from mongoengine.queryset.visitor import Q
-
 from chassis.auth import Principal
 from chassis.tenant_status import suspended_tenants
 from roster_service.access import reads_whole_roster
@@ -16,15 +14,16 @@ from roster_service.deployments.service import OPEN_REQUEST_STATES
 from roster_service.experts.models import Expert
 from roster_service.experts.readiness import readiness
 from roster_service.functions.service import known_function_codes
+from roster_service.policy import policy
 from roster_service.search.criteria import at
 from roster_service.workflows import BOOKED_DEPLOYMENT_STATES
 
-CROSSING = "the roster office's reports cover every tenant"
 AGE_BUCKETS = ((7, "0-7 days"), (30, "8-30 days"), (90, "31-90 days"), (None, "over 90 days"))
 
 
 def _experts(principal: Principal):
-    return Expert.across_tenants(CROSSING) if reads_whole_roster(principal) else Expert.objects
+    """The office readers report on every tenant's experts, anyone else on their own tenant's only."""
+    return policy.viewer(principal).sees(Expert) if reads_whole_roster(principal) else Expert.objects
 
 
 def coverage(principal: Principal, *, today: dt.date | None = None) -> dict:
@@ -53,10 +52,8 @@ def coverage(principal: Principal, *, today: dt.date | None = None) -> dict:
 def deployments_over(principal: Principal, start: dt.date, end: dt.date) -> dict:
     """Deployments (accepted or later) overlapping the period, per requesting tenant, nominating tenant
     and function."""
-    deployments = Deployment.across_tenants(CROSSING).filter(
+    deployments = policy.viewer(principal).sees(Deployment).filter(
         status__in=BOOKED_DEPLOYMENT_STATES, start_date__lte=at(end), end_date__gte=at(start))
-    if not reads_whole_roster(principal):
-        deployments = deployments.filter(Q(tenant=principal.tenant) | Q(expert__nominating_tenant=principal.tenant))
     rows = list(deployments.only("tenant", "function", "expert.nominating_tenant"))
 
     def count(key) -> list[dict]:
@@ -74,8 +71,7 @@ def deployments_over(principal: Principal, start: dt.date, end: dt.date) -> dict
 def open_requests(principal: Principal, *, now: dt.datetime | None = None) -> dict:
     """Requests still waiting to be staffed, oldest first, with their age since submission."""
     now = now or dt.datetime.now(dt.UTC)
-    requests = DeploymentRequest.across_tenants(CROSSING) if reads_whole_roster(principal) \
-        else DeploymentRequest.objects
+    requests = policy.viewer(principal).sees(DeploymentRequest)
     waiting = requests.filter(status__in=OPEN_REQUEST_STATES).order_by("submitted_at").only(
         "tenant", "function", "status", "submitted_at", "start_date")
     rows = []

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from chassis.tenant_status import suspended_tenants
 from roster_service.experts.models import Expert
 from roster_service.experts.readiness import Readiness, readiness
+from roster_service.policy import policy
 from roster_service.search.criteria import SearchCriteria, build_criteria, first_failure, mongo_filter
 from roster_service.search.ranking import Ranker, ScorePart, score
 
-CROSSING = "roster search: every nominating tenant's experts, shown as summaries"
 # What summaries read; contact details are never loaded for a search.
 SUMMARY_FIELDS = ("id", "tenant", "status", "nationality", "clearance_level", "languages", "functions",
                   "functions_awaiting_vetting",
@@ -67,7 +67,7 @@ class RankedMatches(Sequence):
         if isinstance(index, int):
             return self[index:index + 1 or None][0]
         chosen = self.ranked[index]
-        experts = {str(expert.id): expert for expert in Expert.across_tenants(CROSSING).filter(
+        experts = {str(expert.id): expert for expert in policy.public(Expert).filter(
             id__in=[expert_id for _, expert_id, _ in chosen]).only(*SUMMARY_FIELDS)}
         return [Match(experts[expert_id], parts, self.reasons,
                       readiness(experts[expert_id], self.criteria.function, through=self.through))
@@ -83,7 +83,7 @@ def search(criteria: SearchCriteria, *, today: dt.date | None = None) -> RankedM
     suspended = suspended_tenants()
     rules = build_criteria(criteria, suspended_tenants=suspended, today=today)
     query = mongo_filter(rules)
-    experts = Expert.across_tenants(CROSSING)
+    experts = policy.public(Expert)
     certified = None  # every match holds a qualifying certificate when readiness `ready` is asked for
     if criteria.min_readiness != "ready":
         ready = dataclasses.replace(criteria, min_readiness="ready")

@@ -11,13 +11,11 @@ from collections.abc import Iterable
 
 import mongoengine as me
 from bson import ObjectId
-from mongoengine.queryset.visitor import Q
 
 from chassis import db
 from chassis.auth import Principal
 from chassis.clock import now
 from chassis.problems import Conflict, NotFound, ValidationFailed
-from chassis.tenant_status import suspended_tenants
 from chassis.workflow import Workflow
 from training_service.catalogue.models import (
     Assessment,
@@ -28,7 +26,7 @@ from training_service.catalogue.models import (
     Option,
     Question,
 )
-from training_service.enrolments.models import Enrolment
+from training_service.policy import policy
 from training_service.vocabulary import AUTHORS, COORDINATORS
 
 COURSE_WORKFLOW = Workflow("course", {
@@ -237,12 +235,7 @@ def get_own_course(course_id: str) -> Course:
 
 def catalogue(principal: Principal, filters: dict):
     """The courses `principal` may see: all of its own tenant's (authors) and those offered to it."""
-    own = Q(tenant=principal.tenant)
-    if not is_author(principal):
-        own &= Q(status="published")
-    offered = (Q(status="published") & (Q(audience="all") | Q(audience_tenants=principal.tenant))
-               & Q(tenant__nin=suspended_tenants()))
-    courses = Course.across_tenants("catalogue: published courses offered to the caller's tenant").filter(own | offered)
+    courses = policy.viewer(principal).sees(Course)
     if "provider" in filters:
         courses = courses.filter(tenant=filters["provider"])
     return courses.filter(**{key: value for key, value in filters.items() if key != "provider"})
@@ -251,18 +244,12 @@ def catalogue(principal: Principal, filters: dict):
 def find_visible_course(course_id: str, principal: Principal) -> Course:
     """A course in the caller's catalogue, or one its tenant's people are enrolled in (an archived
     version stays visible to the cohorts still taking it)."""
-    wanted = db.object_id(course_id, "course")
-    course = catalogue(principal, {}).filter(id=wanted).first()
-    if course is None and Enrolment.objects(course_id=wanted).count():
-        course = load_course(wanted)
-    if course is None:
-        raise NotFound(f"No course {course_id}")
-    return course
+    return policy.viewer(principal).get(Course, db.object_id(course_id, "course"), enrolled=True)
 
 
-def load_course(course_id) -> Course:
-    """A course by id whatever its state and provider: for an enrolment that already refers to it."""
-    return Course.across_tenants("the course of an enrolment the caller may see").get(id=course_id)
+def course_of(enrolment, principal: Principal) -> Course:
+    """The course of an enrolment the caller sees, whatever the course's state and provider."""
+    return policy.viewer(principal).get(Course, enrolment.course_id, enrolment=enrolment)
 
 
 def course_view(course: Course, principal: Principal) -> dict:

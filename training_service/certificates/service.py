@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from chassis import db
+from chassis.access import system
 from chassis.auth import Principal
 from chassis.clock import today
 from chassis.problems import NotFound
@@ -18,18 +19,19 @@ from training_service.directory.service import (
     caller_filter,
     expert_filter,
     expert_id_for,
-    is_trainee,
     organisation_name,
     person_filter,
 )
 from training_service.enrolments.models import Enrolment
-from training_service.vocabulary import AUTHORS, COORDINATORS
+from training_service.policy import policy
+from training_service.vocabulary import COORDINATORS
 
 CERTIFICATE_WORKFLOW = Workflow("certificate", {
     "valid": {"expired": SERVICE_ONLY, "revoked": COORDINATORS},
     "expired": {"revoked": COORDINATORS},
     "revoked": {},
 })
+RENEWAL = system("a renewed certificate points at the holder's earlier one, in the holder's tenant")
 VERIFICATION_CODE_BYTES = 24  # 192 random bits: unguessable, 32 URL-safe characters
 
 
@@ -40,7 +42,7 @@ def issue_certificate(enrolment: Enrolment, course: Course) -> Certificate:
     it renews. The earlier one keeps its own dates, so each certificate's events tell one story.
     """
     holder = TraineeRef(**enrolment.trainee.to_mongo().to_dict())
-    earlier = Certificate.across_tenants("the holder's own certificates, in the holder's tenant").filter(
+    earlier = RENEWAL.records(Certificate).filter(
         tenant=enrolment.tenant, provider_tenant=course.tenant, course_code=course.code,
         status__in=("valid", "expired"), __raw__=person_filter(holder.user_id, holder.email, field="holder"),
     ).order_by("-issued_on", "-created_at").first()
@@ -73,22 +75,13 @@ def revoke(certificate_id: str, reason: str, principal: Principal) -> Certificat
 
 
 def _issued_by(principal: Principal):
-    return Certificate.across_tenants("certificates the caller's tenant issued to other tenants' people").filter(
-        provider_tenant=principal.tenant)
-
-
-def may_see(certificate: Certificate, principal: Principal) -> bool:
-    return (is_trainee(principal, certificate.holder)
-            or (principal.tenant == certificate.tenant and bool(principal.roles & set(COORDINATORS)))
-            or (principal.tenant == certificate.provider_tenant and bool(principal.roles & set(AUTHORS))))
+    """Certificates the caller's tenant issued, to whichever tenant's people (its authors see them)."""
+    return policy.viewer(principal).sees(Certificate).filter(provider_tenant=principal.tenant)
 
 
 def find_certificate(certificate_id: str, principal: Principal) -> Certificate:
-    certificate = Certificate.across_tenants("a certificate concerns its holder's tenant and its issuer").filter(
-        id=db.object_id(certificate_id, "certificate")).first()
-    if certificate is None or not may_see(certificate, principal):
-        raise NotFound(f"No certificate {certificate_id}")
-    return certificate
+    """A certificate the caller sees: the holder's, their tenant's coordinators', the provider's authors'."""
+    return policy.viewer(principal).get(Certificate, db.object_id(certificate_id, "certificate"))
 
 
 def my_certificates(principal: Principal):
@@ -105,8 +98,7 @@ def tenant_certificates(principal: Principal, scope: str, status: str | None):
 
 def verify(code: str) -> Certificate:
     """The certificate behind a verification code, for the public check (no login)."""
-    certificate = Certificate.across_tenants("public verification by unguessable code").filter(
-        verification_code=code).first()
+    certificate = policy.public(Certificate, code=code).first()
     if certificate is None:
         raise NotFound("No certificate has this verification code")
     return certificate
@@ -115,6 +107,6 @@ def verify(code: str) -> Certificate:
 def link_expert(expert_id: str, user_id: str | None, email: str | None, tenant: str | None) -> int:
     """Name a newly registered roster expert (of `tenant`) on the certificates they already hold: by user
     id, or by e-mail among `tenant`'s certificates only; return how many."""
-    return Certificate.across_tenants("a roster expert's certificates, by user id in any tenant").filter(
+    return system("a roster expert's certificates, by user id in any tenant").records(Certificate).filter(
         expert_id=None, __raw__=expert_filter(user_id, email, tenant),
     ).update(set__expert_id=expert_id)

@@ -8,6 +8,7 @@ sees the session full. Waitlisted trainees are promoted in the order they joined
 
 from __future__ import annotations
 
+from chassis.access import system
 from chassis.clock import now
 from chassis.workflow import Workflow
 from training_service import events
@@ -27,12 +28,15 @@ ENROLMENT_WORKFLOW = Workflow("enrolment", {
 })
 
 
+SEATS = system("a session's seats and waitlist, which trainees of several tenants share")
+
+
 def _sessions():
-    return Session.across_tenants("seat counter of a session, which trainees of several tenants share")
+    return SEATS.records(Session)
 
 
 def _waitlist(session_id):
-    return Enrolment.across_tenants("a session's waitlist spans the trainees' tenants").filter(
+    return SEATS.records(Enrolment).filter(
         session_id=session_id, status="waitlisted").order_by("waitlist_position")
 
 

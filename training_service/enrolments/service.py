@@ -9,6 +9,7 @@ from __future__ import annotations
 import mongoengine as me
 
 from chassis import db
+from chassis.access import system
 from chassis.auth import Principal
 from chassis.clock import now, today
 from chassis.problems import Conflict, Forbidden, InvalidTransition, NotFound
@@ -28,12 +29,14 @@ from training_service.directory.service import (
 from training_service.enrolments import seats
 from training_service.enrolments.models import OPEN_STATES, Enrolment
 from training_service.enrolments.seats import ENROLMENT_WORKFLOW
+from training_service.policy import policy
 from training_service.recommendations import service as recommendations
 from training_service.sessions.models import Session
 from training_service.sessions.service import find_visible_session
-from training_service.vocabulary import AUTHORS, COORDINATORS
 
 PREREQUISITE_PROOF = ("valid", "expired")  # certificate states that show a prerequisite was passed
+PREREQUISITES = system("prerequisites: the trainee's own certificates, in the trainee's tenant")
+ONE_OPEN_ENROLMENT = system("one open enrolment per person and session, in the person's tenant")
 
 
 def self_enrol(session_id: str, principal: Principal) -> Enrolment:
@@ -72,7 +75,7 @@ def enrol(session: Session, course: Course, trainee: TraineeRef, *, source: str,
     open_key = Enrolment.open_key_for(session.id, trainee.tenant, trainee.email)
 
     def work() -> Enrolment:
-        if Enrolment.across_tenants("one open enrolment per person and session, in the person's tenant").filter(
+        if ONE_OPEN_ENROLMENT.records(Enrolment).filter(
                 tenant=trainee.tenant, session_id=session.id, trainee__email=trainee.email,
                 status__in=OPEN_STATES).count():
             raise Conflict("Already enrolled in this session", email=trainee.email)
@@ -98,7 +101,7 @@ def _check_prerequisites(course: Course, trainee: TraineeRef) -> None:
     valid or expired. A revoked certificate no longer proves the pass."""
     if not course.prerequisites:
         return
-    done = set(Certificate.across_tenants("the trainee's own certificates, in the trainee's tenant").filter(
+    done = set(PREREQUISITES.records(Certificate).filter(
         tenant=trainee.tenant, provider_tenant=course.tenant, course_code__in=course.prerequisites,
         status__in=PREREQUISITE_PROOF, __raw__=person_filter(trainee.user_id, trainee.email, field="holder"),
     ).distinct("course_code"))
@@ -141,8 +144,8 @@ def withdraw(enrolment_id: str, principal: Principal, comment: str | None) -> En
 
     def work() -> Enrolment:
         enrolment = find_enrolment(enrolment_id, principal)
-        if not _may_withdraw(enrolment, principal):
-            raise Forbidden("Only the trainee or a training coordinator may withdraw an enrolment")
+        policy.viewer(principal).require(
+            "withdraw", enrolment, "Only the trainee or a training coordinator may withdraw an enrolment")
         return end_enrolment(enrolment, principal, comment)
 
     return db.transaction(work)
@@ -169,24 +172,9 @@ def _expect_pending(enrolment: Enrolment, requested: str) -> None:
                                 allowed_next_states=ENROLMENT_WORKFLOW.allowed_next(enrolment.status))
 
 
-def _may_withdraw(enrolment: Enrolment, principal: Principal) -> bool:
-    coordinator = bool(principal.roles & set(COORDINATORS))
-    return (is_trainee(principal, enrolment.trainee)
-            or (coordinator and principal.tenant in (enrolment.tenant, enrolment.provider_tenant)))
-
-
-def may_see(enrolment: Enrolment, principal: Principal) -> bool:
-    return (is_trainee(principal, enrolment.trainee)
-            or (principal.tenant == enrolment.tenant and bool(principal.roles & set(COORDINATORS)))
-            or (principal.tenant == enrolment.provider_tenant and bool(principal.roles & set(AUTHORS))))
-
-
 def find_enrolment(enrolment_id: str, principal: Principal) -> Enrolment:
-    enrolment = Enrolment.across_tenants("an enrolment concerns the trainee's tenant and the provider").filter(
-        id=db.object_id(enrolment_id, "enrolment")).first()
-    if enrolment is None or not may_see(enrolment, principal):
-        raise NotFound(f"No enrolment {enrolment_id}")
-    return enrolment
+    """An enrolment the caller sees: the trainee's, their tenant's coordinators', the provider's authors'."""
+    return policy.viewer(principal).get(Enrolment, db.object_id(enrolment_id, "enrolment"))
 
 
 def find_own_enrolment(enrolment_id: str, principal: Principal) -> Enrolment:
@@ -199,8 +187,7 @@ def find_own_enrolment(enrolment_id: str, principal: Principal) -> Enrolment:
 
 def _for_provider(enrolment_id: str, principal: Principal) -> Enrolment:
     enrolment = find_enrolment(enrolment_id, principal)
-    if enrolment.provider_tenant != principal.tenant:
-        raise Forbidden("Only the course's provider decides on enrolment requests")
+    policy.viewer(principal).require("decide", enrolment, "Only the course's provider decides on enrolment requests")
     return enrolment
 
 
@@ -218,7 +205,7 @@ def session_enrolments(session_id: str, principal: Principal, filters: dict):
     ordering = ("status", "waitlist_position", "created_at")
     own_session = Session.objects(id=db.object_id(session_id, "session")).first()
     if own_session is not None:
-        return Enrolment.across_tenants("the provider sees every enrolment in its session").filter(
+        return policy.viewer(principal).sees(Enrolment).filter(  # the provider's authors see all of them
             session_id=own_session.id, **filters).order_by(*ordering)
     session, _course = find_visible_session(session_id, principal)
     return Enrolment.objects(session_id=session.id, **filters).order_by(*ordering)

@@ -18,7 +18,7 @@ from chassis.clock import now
 from chassis.problems import Conflict, NotFound, ValidationFailed
 from training_service import events
 from training_service.catalogue.models import Assessment, Course
-from training_service.catalogue.service import load_course
+from training_service.catalogue.service import course_of
 from training_service.certificates.service import issue_certificate
 from training_service.common import SYSTEM
 from training_service.directory.service import take_identity
@@ -27,12 +27,13 @@ from training_service.enrolments.seats import ENROLMENT_WORKFLOW
 from training_service.enrolments.service import find_enrolment, find_own_enrolment
 from training_service.learning.grading import AttemptScore, QuizResult, course_outcome, grade, quiz_result
 from training_service.learning.models import Answer, Attempt
+from training_service.policy import policy
 
 
 def content(enrolment_id: str, principal: Principal) -> dict:
     """The course's modules and items with their content, each marked done or not, quizzes with results."""
     enrolment = find_enrolment(enrolment_id, principal)
-    course = load_course(enrolment.course_id)
+    course = course_of(enrolment, principal)
     results = quiz_results(enrolment, course)
     modules = []
     for module in course.outline:
@@ -59,7 +60,7 @@ def complete_item(enrolment_id: str, item_id: str, principal: Principal) -> Enro
 
     def work() -> Enrolment:
         enrolment = _learning_enrolment(enrolment_id, principal)
-        course = load_course(enrolment.course_id)
+        course = course_of(enrolment, principal)
         item = next((item for item in course.content_items() if item.item_id == item_id), None)
         if item is None:
             raise ValidationFailed({"item_id": ["No such item in this course"]})
@@ -78,7 +79,7 @@ def complete_item(enrolment_id: str, item_id: str, principal: Principal) -> Enro
 def quiz(enrolment_id: str, assessment_id: str, principal: Principal) -> dict:
     """A quiz of the course as the trainee sees it: questions and options, no key; their results so far."""
     enrolment = find_own_enrolment(enrolment_id, principal)
-    course = load_course(enrolment.course_id)
+    course = course_of(enrolment, principal)
     assessment = _course_assessment(course, assessment_id)
     attempts = _attempts(enrolment).filter(assessment_id=assessment.id).order_by("number")
     result = quiz_result(assessment, [_score(attempt) for attempt in attempts])
@@ -93,7 +94,7 @@ def submit_attempt(enrolment_id: str, assessment_id: str, answers: list[dict], p
 
     def work() -> dict:
         enrolment = _learning_enrolment(enrolment_id, principal)
-        course = load_course(enrolment.course_id)
+        course = course_of(enrolment, principal)
         assessment = _course_assessment(course, assessment_id)
         by_question = _check_answers(assessment, answers)
         previous = [_score(attempt) for attempt in _attempts(enrolment).filter(assessment_id=assessment.id)]
@@ -135,8 +136,7 @@ def complete_if_done(enrolment: Enrolment, course: Course) -> None:
 
 def quiz_results(enrolment: Enrolment, course: Course) -> dict[ObjectId, QuizResult]:
     quiz_ids = course.assessment_ids()
-    assessments = Assessment.across_tenants("the quizzes of a course the trainee is enrolled in").filter(
-        tenant=course.tenant, id__in=quiz_ids)
+    assessments = policy.viewer().sees(Assessment, course=course)
     scores: dict[ObjectId, list[AttemptScore]] = defaultdict(list)
     for attempt in _attempts(enrolment).filter(assessment_id__in=quiz_ids):
         scores[attempt.assessment_id].append(_score(attempt))
@@ -158,8 +158,7 @@ def _learning_enrolment(enrolment_id: str, principal: Principal) -> Enrolment:
 def _course_assessment(course: Course, assessment_id: str) -> Assessment:
     if not ObjectId.is_valid(assessment_id) or ObjectId(assessment_id) not in course.assessment_ids():
         raise NotFound(f"No assessment {assessment_id} in this course")
-    return Assessment.across_tenants("a quiz of the course the trainee is enrolled in").get(
-        tenant=course.tenant, id=ObjectId(assessment_id))
+    return policy.viewer().get(Assessment, ObjectId(assessment_id), course=course)
 
 
 def _check_answers(assessment: Assessment, answers: list[dict]) -> dict[str, dict]:
@@ -193,8 +192,8 @@ def _check_answers(assessment: Assessment, answers: list[dict]) -> dict[str, dic
 
 
 def _attempts(enrolment: Enrolment):
-    return Attempt.across_tenants("attempts belong to the trainee's tenant").filter(
-        tenant=enrolment.tenant, enrolment_id=enrolment.id)
+    """The attempts of an enrolment the caller sees (the trainee, or the provider reading its content)."""
+    return policy.viewer().sees(Attempt, enrolment=enrolment)
 
 
 def _score(attempt: Attempt) -> AttemptScore:

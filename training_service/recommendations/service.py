@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import logging
 
-from mongoengine.queryset.visitor import Q
-
 from chassis import db
+from chassis.access import system
 from chassis.auth import Principal
 from chassis.clock import now
 from chassis.problems import Conflict, NotFound
-from chassis.tenant_status import suspended_tenants
 from chassis.vocabulary import FUNCTION_CODES
 from training_service.catalogue.models import Course
 from training_service.directory.models import TraineeRef
 from training_service.directory.service import caller_filter, normalise_email, person_filter
+from training_service.policy import offered_to
 from training_service.recommendations.models import Recommendation
 
 log = logging.getLogger(__name__)
@@ -23,9 +22,8 @@ log = logging.getLogger(__name__)
 def course_for_function(function: str, tenant: str) -> Course | None:
     """The published course offered to `tenant` that best covers `function`: one whose certificate
     qualifies for it, else one with a module on it; the most recently published first."""
-    offered = Course.across_tenants("courses offered to the expert's tenant").filter(
-        Q(status="published") & (Q(audience="all") | Q(audience_tenants=tenant))
-        & Q(tenant__nin=suspended_tenants()))
+    skill_gaps = system("the courses offered to a deployed expert's tenant, for their skill gaps")
+    offered = skill_gaps.records(Course).filter(offered_to(tenant))
     return (offered.filter(function=function).order_by("-published_at").first()
             or offered.filter(outline__functions=function).order_by("-published_at").first())
 
@@ -50,7 +48,7 @@ def recommend_for_gaps(deployment: dict) -> list[Recommendation]:
         if course is None:
             log.info("no course covers a skill gap", extra={"function": function, "tenant": tenant})
             continue
-        exists = Recommendation.across_tenants("one recommendation per deployment and gap").filter(
+        exists = system("one recommendation per deployment and gap").records(Recommendation).filter(
             deployment_id=deployment["deployment_id"], function=function).count()
         if not exists:
             created.append(Recommendation(
@@ -63,7 +61,7 @@ def recommend_for_gaps(deployment: dict) -> list[Recommendation]:
 
 def mark_taken_up(person: TraineeRef, course: Course) -> None:
     """A person enrolled in a course recommended to them: the recommendation is done."""
-    Recommendation.across_tenants("the person's own recommendations, in their tenant").filter(
+    system("an enrolment takes up the person's own recommendations, in their tenant").records(Recommendation).filter(
         tenant=person.tenant, provider_tenant=course.tenant, course_code=course.code, status="open",
         __raw__=person_filter(person.user_id, person.email, field="person"),
     ).update(set__status="enrolled", set__updated_at=now())

@@ -15,11 +15,11 @@ from collections import defaultdict
 from chassis.auth import Principal
 from chassis.clock import today
 from chassis.problems import NotFound
-from chassis.vocabulary import PLATFORM_TENANT
 from training_service.catalogue.models import Course
 from training_service.catalogue.service import get_own_course
 from training_service.certificates.models import Certificate
 from training_service.enrolments.models import ENROLMENT_STATES, Enrolment
+from training_service.policy import policy, reads_every_tenants_reports
 from training_service.vocabulary import EXPIRY_REMINDER_DAYS
 
 
@@ -98,11 +98,10 @@ def certificate_figures(certificates, on: dt.date) -> dict:
 def course_report(course_id: str) -> dict:
     """One of this tenant's courses: figures overall and per trainees' tenant."""
     course = get_own_course(course_id)
-    enrolments = Enrolment.across_tenants("a provider's course report counts every trainee tenant").filter(
-        provider_tenant=course.tenant, course_id=course.id)
+    viewer = policy.viewer()
+    enrolments = viewer.sees(Enrolment, report=True).filter(provider_tenant=course.tenant, course_id=course.id)
     total, per_tenant = grouped_enrolment_figures(enrolments, "tenant")
-    certificates = Certificate.across_tenants("a provider's course report counts certificates it issued").filter(
-        provider_tenant=course.tenant, course_id=course.id)
+    certificates = viewer.sees(Certificate, report=True).filter(provider_tenant=course.tenant, course_id=course.id)
     return {
         "course": {"id": course.id, "code": course.code, "version": course.version, "title": course.title},
         "enrolments": total,
@@ -114,14 +113,14 @@ def course_report(course_id: str) -> dict:
 def tenant_report(tenant: str, principal: Principal) -> dict:
     """A tenant's people: figures overall and per course. A tenant reads its own; the RSO's platform
     administrators read any tenant's."""
-    if tenant != principal.tenant and not (principal.tenant == PLATFORM_TENANT and "platform_admin" in principal.roles):
+    viewer = policy.viewer(principal)
+    if tenant != principal.tenant and not reads_every_tenants_reports(viewer):
         raise NotFound(f"No report for tenant {tenant}")
-    enrolments = Enrolment.across_tenants("a tenant report, checked above to be the caller's own or the RSO's").filter(
-        tenant=tenant)
+    enrolments = viewer.sees(Enrolment, report=True).filter(tenant=tenant)
     total, per_course = grouped_enrolment_figures(enrolments, "course_id")
-    courses = {course.id: course for course in Course.across_tenants("titles of the courses in a tenant report").filter(
+    courses = {course.id: course for course in viewer.sees(Course, report=True).filter(
         id__in=list(per_course)).only("code", "version", "title", "tenant")}
-    certificates = Certificate.across_tenants("a tenant report, checked above").filter(tenant=tenant)
+    certificates = viewer.sees(Certificate, report=True).filter(tenant=tenant)
     return {
         "tenant": tenant,
         "enrolments": total,

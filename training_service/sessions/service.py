@@ -9,6 +9,7 @@ from chassis.problems import Conflict, NotFound, ValidationFailed
 from training_service.catalogue.models import Course
 from training_service.catalogue.service import find_visible_course, get_own_course
 from training_service.enrolments import seats
+from training_service.policy import policy
 from training_service.sessions.models import Session, Trainer
 
 SCHEDULED_NEEDS = ("starts_on", "ends_on", "capacity")
@@ -79,18 +80,12 @@ def get_own_session(session_id: str) -> Session:
 
 def find_visible_session(session_id: str, principal: Principal) -> tuple[Session, Course]:
     """A session of a course the caller may see (the provider's own, or one offered to the caller)."""
-    session = Session.across_tenants("sessions of courses offered to the caller").filter(
-        id=db.object_id(session_id, "session")).first()
-    if session is None:
-        raise NotFound(f"No session {session_id}")
-    try:
-        course = find_visible_course(str(session.course_id), principal)
-    except NotFound:
-        raise NotFound(f"No session {session_id}") from None
-    return session, course
+    viewer = policy.viewer(principal)
+    session = viewer.get(Session, db.object_id(session_id, "session"))
+    return session, viewer.get(Course, session.course_id, enrolled=True)
 
 
 def sessions_of(course_id: str, principal: Principal):
     course = find_visible_course(course_id, principal)
-    return Session.across_tenants("sessions of a course offered to the caller").filter(
-        tenant=course.tenant, course_id=course.id).order_by("starts_on", "created_at")
+    return policy.viewer(principal).sees(Session, courses=[course]).filter(tenant=course.tenant).order_by(
+        "starts_on", "created_at")
