@@ -46,7 +46,7 @@ class OutboxRelay:
                         message_id=message.id,
                         headers=headers,
                     )
-                    outbox.mark_published(message)
+                outbox.mark_published(message)
                 published += 1
             if len(batch) < self.settings.relay_batch_size:
                 return published
