@@ -33,7 +33,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wsgi import LimitedStream
 
-from chassis import context, db, metrics, runtime
+from chassis import context, db, metrics, runtime, tracing
 from chassis.auth import JWKSKeySource, TokenValidator, authenticate
 from chassis.messaging.connection import ping_broker
 from chassis.openapi import (
@@ -220,6 +220,7 @@ def create_service_app(
     app = Flask(settings.service_name, static_folder=static_folder)
     hops = settings.trusted_proxy_hops
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)  # type: ignore[method-assign]
+    tracing.instrument_app(app)  # before every request hook, so that each runs inside the request's span
     app.config.update(
         API_TITLE=title,
         API_VERSION="v1",

@@ -1,4 +1,5 @@
-"""Structured JSON logs carrying the service name and the request/correlation/tenant context."""
+"""Structured JSON logs carrying the service name, the request/correlation/tenant context and the trace and span
+ids (null while tracing is off: chassis.tracing)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import sys
 
 from pythonjsonlogger.json import JsonFormatter
 
-from chassis import context
+from chassis import context, tracing
 
 
 class ContextFilter(logging.Filter):
@@ -20,6 +21,7 @@ class ContextFilter(logging.Filter):
         record.request_id = context.request_id.get()
         record.correlation_id = context.correlation_id.get()
         record.tenant = context.tenant.get()
+        record.trace_id, record.span_id = tracing.current_ids()
         return True
 
 
@@ -30,7 +32,7 @@ def configure_logging(service: str, *, level: str = "INFO", json_output: bool = 
     if json_output:
         handler.setFormatter(JsonFormatter(
             "%(asctime)s %(levelname)s %(name)s %(message)s %(service)s %(request_id)s %(correlation_id)s "
-            "%(tenant)s",
+            "%(tenant)s %(trace_id)s %(span_id)s",
             rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
         ))
     else:

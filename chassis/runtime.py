@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chassis import db
+from chassis import db, tracing
 from chassis.logging import configure_logging
 from chassis.settings import ServiceSettings
 
@@ -10,9 +10,11 @@ _current: ServiceSettings | None = None
 
 
 def bootstrap(settings: ServiceSettings) -> ServiceSettings:
-    """Configure logging and connect the database for the service these settings describe."""
+    """Configure logging (and tracing, when an OTLP endpoint is configured) and connect the database for the service
+    these settings describe."""
     global _current
     configure_logging(settings.service_name, level=settings.log_level, json_output=settings.log_json)
+    tracing.configure(settings.service_name)
     db.connect(settings)
     _current = settings
     return settings

@@ -140,12 +140,16 @@ def _apt_install(package: str, *options: str) -> None:
             raise DevstackError(f"`{' '.join(command)}` failed; install {package} yourself and retry")
 
 
-def ensure_promtool() -> None:
-    """`promtool` checks infra/prometheus/alerts.yml; Debian's `prometheus` package brings it."""
-    if shutil.which("promtool"):
+PROMETHEUS_COMMANDS = ("prometheus", "promtool")
+
+
+def ensure_prometheus() -> None:
+    """The Prometheus server (the e2e suite scrapes the running platform with it) and `promtool` (it checks
+    infra/prometheus/alerts.yml), both from Debian's `prometheus` package."""
+    if all(shutil.which(command) for command in PROMETHEUS_COMMANDS):
         return
     if os.geteuid() != 0:
-        raise DevstackError("promtool is not installed. Install it with:\n  sudo apt-get install -y "
+        raise DevstackError("Prometheus is not installed. Install it with:\n  sudo apt-get install -y "
                             "--no-install-recommends prometheus")
     _apt_install("prometheus", "--no-install-recommends")
 
@@ -403,7 +407,8 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("ensure-mongo", help="start SecantusDB in var/ unless a MongoDB answers at MONGODB_URI")
     commands.add_parser("ensure-broker", help="start (or install) RabbitMQ unless one answers at AMQP_URL")
-    commands.add_parser("ensure-promtool", help="install promtool (Debian's prometheus package) unless present")
+    commands.add_parser("ensure-prometheus", help="install the Prometheus server and promtool (Debian's prometheus "
+                                                  "package) unless present")
     commands.add_parser("ensure-browser", help="install Debian's chromium for the browser tests when missing")
     commands.add_parser("ensure-pdf", help="install Pango and Noto fonts (PDF certificates) when missing")
     run_command = commands.add_parser("run", help="ensure-mongo, ensure-broker, then run every process until "
@@ -427,8 +432,8 @@ def main(argv: list[str] | None = None) -> int:
             ensure_mongo(mongodb_uri)
         elif args.command == "ensure-broker":
             ensure_broker(amqp_url)
-        elif args.command == "ensure-promtool":
-            ensure_promtool()
+        elif args.command == "ensure-prometheus":
+            ensure_prometheus()
         elif args.command == "ensure-browser":
             ensure_browser()
         elif args.command == "ensure-pdf":

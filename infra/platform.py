@@ -72,9 +72,16 @@ class Platform:
         return f"http://127.0.0.1:{self.ports[service]}"
 
     def start(self, name: str) -> None:
+        """Start the Procfile process `name`, or `<process>.<n>`: one more replica of that process (against the same
+        database and broker), with a metrics port of its own."""
+        process, _, replica = name.partition(".")
+        env = self.env
+        if replica:
+            port = self.metrics_ports.setdefault(name, free_ports(1)[0])
+            env = {**self.env, metrics_port_variable(process): str(port)}
         with open(self.log_dir / f"{name}.log", "ab") as log:
             self.processes[name] = subprocess.Popen(
-                ["bash", "-c", f"exec {self.commands[name]}"], cwd=ROOT, env=self.env, stdin=subprocess.DEVNULL,
+                ["bash", "-c", f"exec {self.commands[process]}"], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
     def stop(self, name: str, sig: int = signal.SIGTERM, wait: float = 20) -> None:

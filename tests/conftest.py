@@ -8,6 +8,7 @@ import os
 import pytest
 
 from chassis.testing.infrastructure import rabbitmq_vhost
+from chassis.testing.otlp import OtlpReceiver
 from gateway.settings import GatewaySettings
 from infra import devstack
 from infra.platform import WEB_SERVICES, Platform, free_ports
@@ -15,11 +16,26 @@ from infra.platform import WEB_SERVICES, Platform, free_ports
 ACCESS_TOKEN_LIFETIME_SECONDS = GatewaySettings.access_token_lifetime_seconds
 
 
+def tracing_environment(receiver: OtlpReceiver) -> dict[str, str]:
+    """Every process exports its spans to the in-test receiver, but only of the traces a caller asked for (a
+    sampled `traceparent`): no request without one starts a trace (sample ratio 0), so the other tests pay for
+    no span (chassis.tracing)."""
+    return {"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint, "OTEL_TRACES_SAMPLER_ARG": "0",
+            "OTEL_BSP_SCHEDULE_DELAY": "200"}
+
+
+@pytest.fixture(scope="session")
+def otlp_receiver():
+    receiver = OtlpReceiver()
+    yield receiver
+    receiver.close()
+
+
 @contextlib.contextmanager
-def running_platform(name: str, mongodb_uri: str, run_id: str, log_dir):
-    """Every Procfile process against databases and a vhost of its own; at the end, no event may wait in a retry
-    or dead-letter queue (a handler failed on it), and every index of every service database finds exactly what
-    a collection scan finds."""
+def running_platform(name: str, mongodb_uri: str, run_id: str, log_dir, receiver: OtlpReceiver):
+    """Every Procfile process against databases and a vhost of its own, exporting traces to `receiver`; at the
+    end, no event may wait in a retry or dead-letter queue (a handler failed on it), and every index of every
+    service database finds exactly what a collection scan finds."""
     with rabbitmq_vhost(f"rso-test-{run_id}-{name}") as amqp_url:
         ports = dict(zip(WEB_SERVICES, free_ports(len(WEB_SERVICES)), strict=True))
         environ = {key: value for key, value in os.environ.items() if key != "MONGODB_DATABASE"}
@@ -30,7 +46,7 @@ def running_platform(name: str, mongodb_uri: str, run_id: str, log_dir):
                        # the loopback SMTP server (Procfile process `mail`) of this platform only
                        SMTP_PORT=str(free_ports(1)[0]), MAIL_STORE=str(log_dir / "mail"),
                        # the webhook receivers of the tests listen on loopback (docs/adr/0082)
-                       WEBHOOK_ALLOW_LOCAL="true")
+                       WEBHOOK_ALLOW_LOCAL="true", **tracing_environment(receiver))
         running = Platform(devstack.process_environment(ports, environ), ports, log_dir)
         try:
             running.start_all()
@@ -49,13 +65,14 @@ def assert_nothing_failed(running: Platform) -> None:
 
 
 @pytest.fixture(scope="session")
-def shared_platform(rso_mongodb_uri, rso_run_id, tmp_path_factory):
-    with running_platform("shared", rso_mongodb_uri, rso_run_id, tmp_path_factory.mktemp("shared")) as running:
+def shared_platform(rso_mongodb_uri, rso_run_id, tmp_path_factory, otlp_receiver):
+    with running_platform("shared", rso_mongodb_uri, rso_run_id, tmp_path_factory.mktemp("shared"),
+                          otlp_receiver) as running:
         yield running
 
 
 @pytest.fixture(scope="module")
-def platform(request, rso_mongodb_uri, rso_run_id, tmp_path_factory):
+def platform(request, rso_mongodb_uri, rso_run_id, tmp_path_factory, otlp_receiver):
     """The shared platform, or one of the module's own if it sets `OWN_PLATFORM = True`."""
     if not getattr(request.module, "OWN_PLATFORM", False):
         running = request.getfixturevalue("shared_platform")
@@ -63,7 +80,7 @@ def platform(request, rso_mongodb_uri, rso_run_id, tmp_path_factory):
         assert_nothing_failed(running)
         return
     name = request.module.__name__.rpartition(".")[2]
-    with running_platform(name, rso_mongodb_uri, rso_run_id, tmp_path_factory.mktemp(name)) as running:
+    with running_platform(name, rso_mongodb_uri, rso_run_id, tmp_path_factory.mktemp(name), otlp_receiver) as running:
         yield running
 
 

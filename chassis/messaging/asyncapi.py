@@ -33,6 +33,7 @@ ENVELOPE = {
         "correlationid": {"type": ["string", "null"]},
         "causationid": {"type": ["string", "null"]},
         "dataversion": {"type": "string"},
+        "traceparent": {"type": "string", "description": "W3C trace context it was emitted in, when tracing is on"},
     },
 }
 

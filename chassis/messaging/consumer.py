@@ -25,7 +25,7 @@ import mongoengine as me
 import pika
 from pika.adapters.blocking_connection import BlockingChannel
 
-from chassis import context, db, metrics
+from chassis import context, db, metrics, tracing
 from chassis.backoff import DATABASE_UNAVAILABLE, DEPENDENCY_ERRORS, DependencyRetry
 from chassis.messaging.connection import CONNECTION_ERRORS, connect, declare_exchange
 from chassis.messaging.envelope import Event, MalformedEvent
@@ -216,21 +216,22 @@ class Worker:
                 metrics.instruments().events_dead_lettered.labels(self.settings.service_name, handler.name).inc()
                 channel.basic_ack(method.delivery_tag)
                 return
-            started = time.perf_counter()
-            labels = (self.settings.service_name, handler.name)
-            try:
-                applied = apply_once(handler, event)
-            except DATABASE_UNAVAILABLE:
-                raise  # not the event's fault: run() drops the connection (the broker requeues it) and waits
-            except Exception as error:  # any handler failure is retried, then dead-lettered
-                self._observe(labels, "failed", started)
-                self._retry_or_bury(publish_channel, queues, body, properties, headers, attempt, error, event)
-            else:
-                retry.succeeded("database")
-                self._observe(labels, "applied" if applied else "duplicate", started)
-                log.info("event handled" if applied else "duplicate event ignored", extra={
-                    "handler": handler.name, "event_id": event.id, "event_type": event.type,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2)})
+            with tracing.consuming(queues.main, event, headers):  # its log lines and the events it emits too
+                started = time.perf_counter()
+                labels = (self.settings.service_name, handler.name)
+                try:
+                    applied = apply_once(handler, event)
+                except DATABASE_UNAVAILABLE:
+                    raise  # not the event's fault: run() drops the connection (the broker requeues it) and waits
+                except Exception as error:  # any handler failure is retried, then dead-lettered
+                    self._observe(labels, "failed", started)
+                    self._retry_or_bury(publish_channel, queues, body, properties, headers, attempt, error, event)
+                else:
+                    retry.succeeded("database")
+                    self._observe(labels, "applied" if applied else "duplicate", started)
+                    log.info("event handled" if applied else "duplicate event ignored", extra={
+                        "handler": handler.name, "event_id": event.id, "event_type": event.type,
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 2)})
             channel.basic_ack(method.delivery_tag)
 
         return on_message

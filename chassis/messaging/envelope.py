@@ -1,7 +1,9 @@
 """The CloudEvents 1.0 envelope every event travels in, with RSO extension attributes.
 
 Extensions: `tenantid` (the tenant the event concerns), `correlationid` (the request or flow it belongs
-to), `causationid` (the event that caused it, if any) and `dataversion` (the version of `data`).
+to), `causationid` (the event that caused it, if any) and `dataversion` (the version of `data`); and, while
+tracing is on, `traceparent` (the W3C trace context it was emitted in: the CloudEvents distributed-tracing
+extension, chassis.tracing).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 import marshmallow as ma
 
-from chassis import context
+from chassis import context, tracing
 
 SPEC_VERSION = "1.0"
 EVENT_TYPE_PATTERN = re.compile(r"^[a-z][a-z_]*\.[a-z][a-z_]*\.[a-z][a-z_]*$")
@@ -35,6 +37,7 @@ class EnvelopeSchema(ma.Schema):
     correlationid = ma.fields.String(allow_none=True, load_default=None)
     causationid = ma.fields.String(allow_none=True, load_default=None)
     dataversion = ma.fields.String(load_default="1")
+    traceparent = ma.fields.String(allow_none=True, load_default=None)
 
 
 class MalformedEvent(ValueError):
@@ -54,6 +57,7 @@ class Event:
     correlation_id: str | None = None
     causation_id: str | None = None
     dataversion: str = "1"
+    traceparent: str | None = None
 
     @classmethod
     def from_envelope(cls, envelope: dict[str, Any]) -> Event:
@@ -64,7 +68,7 @@ class Event:
         return cls(
             id=loaded["id"], type=loaded["type"], source=loaded["source"], time=loaded["time"],
             data=loaded["data"], tenant=loaded["tenantid"], correlation_id=loaded["correlationid"],
-            causation_id=loaded["causationid"], dataversion=loaded["dataversion"],
+            causation_id=loaded["causationid"], dataversion=loaded["dataversion"], traceparent=loaded["traceparent"],
         )
 
     @classmethod
@@ -80,11 +84,11 @@ class Event:
 
 def make_envelope(event_type: str, data: dict[str, Any], *, source: str, tenant: str | None,
                   dataversion: str = "1", event_id: str | None = None) -> dict[str, Any]:
-    """Build an envelope; correlation and causation come from the current request or event."""
+    """Build an envelope; correlation, causation and trace context come from the current request or event."""
     if not EVENT_TYPE_PATTERN.match(event_type):
         raise ValueError(f"event type {event_type!r} is not '<service>.<aggregate>.<past-tense verb>'")
     event_id = event_id or context.new_id()
-    return {
+    envelope = {
         "specversion": SPEC_VERSION,
         "id": event_id,
         "source": source,
@@ -97,3 +101,7 @@ def make_envelope(event_type: str, data: dict[str, Any], *, source: str, tenant:
         "causationid": context.causation_id.get(),
         "dataversion": dataversion,
     }
+    traceparent = tracing.current_traceparent()
+    if traceparent:
+        envelope["traceparent"] = traceparent
+    return envelope

@@ -14,7 +14,7 @@ import threading
 
 from pymongo.errors import PyMongoError
 
-from chassis import metrics
+from chassis import metrics, tracing
 from chassis.backoff import DependencyRetry
 from chassis.messaging import outbox
 from chassis.messaging.connection import CONNECTION_ERRORS, ConfirmingPublisher
@@ -39,11 +39,13 @@ class OutboxRelay:
         while True:
             batch = outbox.pending(self.settings.relay_batch_size)
             for message in batch:
-                self.publisher.publish(
-                    message.routing_key,
-                    json.dumps(message.envelope).encode(),
-                    message_id=message.id,
-                )
+                with tracing.publishing(message.routing_key, message.envelope) as headers:
+                    self.publisher.publish(
+                        message.routing_key,
+                        json.dumps(message.envelope).encode(),
+                        message_id=message.id,
+                        headers=headers,
+                    )
                 outbox.mark_published(message)
                 published += 1
             if len(batch) < self.settings.relay_batch_size:

@@ -52,7 +52,9 @@ def build(directory: Path) -> list[Manifest]:
 
 
 def _containers(manifest: Manifest) -> list[dict]:
-    return manifest.get("spec", {}).get("template", {}).get("spec", {}).get("containers", [])
+    """Its pod's containers, init containers included."""
+    pod = manifest.get("spec", {}).get("template", {}).get("spec", {})
+    return pod.get("initContainers", []) + pod.get("containers", [])
 
 
 def _selected(manifest: Manifest, target: dict | None, patch: Any) -> bool:

@@ -106,6 +106,18 @@ def test_credentials_come_from_secrets_and_the_bootstrap_runs_as_a_job(manifests
     assert "bootstrap" in job["spec"]["template"]["spec"]["containers"][0]["command"][-1]
 
 
+def test_the_migration_job_builds_every_services_indexes_before_the_bootstrap(manifests):
+    """Every service script of the Procfile runs `ensure-indexes` (docs/adr/0065) in an init container, so it is
+    done before the bootstrap, and the Job fails (and is retried) if any of them fails."""
+    [job] = of_kind(manifests, "Job").values()
+    [init] = job["spec"]["template"]["spec"]["initContainers"]
+    script = init["command"][-1]
+    assert script.startswith("set -e;") and '"$script" ensure-indexes' in script
+    listed = script.partition(" in ")[2].partition(";")[0].split()
+    assert listed == list(dict.fromkeys(command[0] for command in cluster_processes().values()))
+    assert {"secretRef": {"name": "rso-credentials"}} in init["envFrom"]
+
+
 def test_production_takes_credentials_from_the_cluster_not_from_git():
     assert of_kind(kustomize.render(K8S / "overlays" / "production"), "Secret") == {}
     assert set(of_kind(kustomize.render(K8S / "base"), "Secret")) == {"rso-credentials", "rso-bootstrap", "rso-portal"}

@@ -61,7 +61,7 @@ def dashboard_expressions() -> dict[str, str]:
 
 
 def test_promtool_accepts_the_alert_rules():
-    assert shutil.which("promtool"), "promtool is missing: `rso-dev ensure-promtool` installs it (infra/test does)"
+    assert shutil.which("promtool"), "promtool is missing: `rso-dev ensure-prometheus` installs it (infra/test does)"
     result = subprocess.run(["promtool", "check", "rules", str(ALERTS)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
