@@ -16,7 +16,7 @@ TEMPLATES = Path(TRANSLATIONS).parent / "templates"
 SHOWN_MESSAGES = {
     login.GENERIC_REFUSAL, pages.CSRF_REFUSAL, pages.NOT_AVAILABLE, pages.SESSION_EXPIRED, passwords.TOO_SHORT,
     passwords.TOO_LONG, passwords.TOO_SIMPLE, passwords.CONTAINS_EMAIL, passwords.SAME_AS_BEFORE,
-    passwords.CONFIRMATION_DIFFERS,
+    passwords.CONFIRMATION_DIFFERS, passwords.TOO_COMMON, *passwords.MISSING_CLASS.values(),
 }
 
 
