@@ -8,7 +8,7 @@ import requests
 from chassis import context
 from chassis.testing.events import emitted
 from chassis.testing.infrastructure import free_port
-from gateway.identity.models import AuditEntry, Denial, OAuthClient, PasswordPolicy, Tenant, User, hash_secret
+from gateway.identity.models import AuditEntry, OAuthClient, PasswordPolicy, Tenant, User, hash_secret
 
 pytestmark = pytest.mark.integration
 
