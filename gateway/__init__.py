@@ -10,6 +10,7 @@ from chassis.app import create_service_app
 from chassis.i18n import init_babel
 from gateway.account.api import blueprint as account_blueprint
 from gateway.admin.api import blueprint as admin_blueprint
+from gateway.cors import install_cors
 from gateway.edge import install_edge
 from gateway.oauth.api import blueprint as oauth_blueprint
 from gateway.oauth.pages import blueprint as pages_blueprint
@@ -36,4 +37,5 @@ def create_app(settings: GatewaySettings | None = None) -> Flask:
     init_babel(app, TRANSLATIONS)
     app.extensions["gateway.authorization_server"] = create_authorization_server(app, settings)
     install_edge(app, settings)
+    install_cors(app)  # on the token, revocation and API paths (gateway.cors)
     return app
