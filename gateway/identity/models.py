@@ -332,8 +332,8 @@ class PasswordResetToken(db.Document):
             "indexes": ["user_id", {"fields": ["expires_at"], "expireAfterSeconds": 0}]}
 
     id = me.StringField(primary_key=True)  # SHA-256 of the token in the link
-    user_id = me.StringField(required=True)
-    tenant = me.StringField(required=True)
+    user_id = me.StringField()  # None: asked for an address nobody has; stored all the same, it opens nothing
+    tenant = me.StringField()
     created_at = me.DateTimeField(required=True, default=now)
     expires_at = me.DateTimeField(required=True)
     used_at = me.DateTimeField()
