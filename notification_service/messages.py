@@ -63,6 +63,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         _("Your organisation's access is suspended"),
         _("The platform administrators suspended your organisation's access: nobody of %(tenant)s can sign in "
           "until it is reactivated. Reason given: %(reason)s")),
+    "password_reset": (
+        _("Reset your RSO Platform password"),
+        _("Someone asked to reset the password of your account. To choose a new password, open the link below "
+          "within 30 minutes; it works once. If it was not you, ignore this message: your password stays as it "
+          "is.")),
 }
 
 
