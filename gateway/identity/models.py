@@ -81,7 +81,7 @@ class User(TenantOwnedDocument):
 class OAuthClient(TenantOwnedDocument, ClientMixin):
     """A registered OAuth 2.0 client; confidential clients authenticate with a hashed secret."""
 
-    meta = {"collection": "oauth_clients", "indexes": [{"fields": ["client_id"], "unique": True}, "allowed_origins"]}
+    meta = {"collection": "oauth_clients", "indexes": [{"fields": ["client_id"], "unique": True}]}
 
     client_id = me.StringField(required=True, max_length=100)
     client_secret_hash = me.StringField()
