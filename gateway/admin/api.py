@@ -31,15 +31,7 @@ from chassis.problems import Conflict, Forbidden, InvalidTransition, NotFound, V
 from chassis.vocabulary import PLATFORM_TENANT
 from gateway.admin import schemas
 from gateway.identity import audit, denials, passwords, sessions, token_families
-from gateway.identity.models import (
-    AuditEntry,
-    OAuthClient,
-    PasswordPolicy,
-    RefreshToken,
-    Tenant,
-    User,
-    hash_secret,
-)
+from gateway.identity.models import AuditEntry, OAuthClient, PasswordPolicy, RefreshToken, Tenant, User, hash_secret
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin", description="Tenant administration")
 ADMINS = ("platform_admin", "tenant_admin")

@@ -297,10 +297,11 @@ def test_an_administrator_reactivates_a_deactivated_person_with_the_keyboard(vis
 def test_an_administrator_edits_a_machine_client_and_a_bad_origin_is_shown_beside_its_field(visit, organisation):
     tha = organisation()
     tha.admin.post(f"/admin/tenants/{tha.code}/clients", json={
-        "client_id": "tha-cases", "name": "Cases", "grant_types": ["client_credentials"], "roles": ["trainee"]})
+        "client_id": f"{tha.code.lower()}-cases", "name": "Cases", "grant_types": ["client_credentials"],
+        "roles": ["trainee"]})
     visitor = visit(width=360)
     visitor.sign_in(tha.admin_email, tha.admin_password)
-    page = visitor.open(f"/organisations/{tha.code}/clients/tha-cases")
+    page = visitor.open(f"/organisations/{tha.code}/clients/{tha.code.lower()}-cases")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
     page.get_by_label("Name", exact=True).fill("Case system")
@@ -311,12 +312,12 @@ def test_an_administrator_edits_a_machine_client_and_a_bad_origin_is_shown_besid
     expect(page.locator(".govuk-error-summary a[href='#allowed_origins']")).to_be_visible()
     expect(page.locator("#allowed_origins-error")).to_be_visible()
     assert page.get_by_label("Name", exact=True).input_value() == "Case system"  # what was typed is kept
-    assert tha.admin.get(f"/admin/tenants/{tha.code}/clients/tha-cases").json()["name"] == "Cases"
+    assert tha.admin.get(f"/admin/tenants/{tha.code}/clients/{tha.code.lower()}-cases").json()["name"] == "Cases"
 
     page.get_by_label("Allowed browser origins").fill("https://cases.police.go.th\nhttp://127.0.0.1:3000")
     page.get_by_role("button", name="Save changes").click()
     expect(visitor.check().locator(".govuk-notification-banner")).to_contain_text("The changes are saved.")
-    client = tha.admin.get(f"/admin/tenants/{tha.code}/clients/tha-cases").json()
+    client = tha.admin.get(f"/admin/tenants/{tha.code}/clients/{tha.code.lower()}-cases").json()
     assert (client["name"], client["roles"], client["allowed_origins"]) == (
         "Case system", ["trainee", "case_officer"], ["https://cases.police.go.th", "http://127.0.0.1:3000"])
 
@@ -326,14 +327,14 @@ def test_an_administrator_edits_a_machine_client_and_a_bad_origin_is_shown_besid
 def test_the_client_and_reactivation_pages_speak_thai_and_indonesian(visit, organisation, directory, locale, legend):
     tha = organisation()
     tha.admin.post(f"/admin/tenants/{tha.code}/clients", json={
-        "client_id": "tha-cases", "name": "Cases", "grant_types": ["client_credentials"]})
+        "client_id": f"{tha.code.lower()}-cases", "name": "Cases", "grant_types": ["client_credentials"]})
     directory.person(tha.code, "dao@example.org", "trainee")
     dao = people_of(tha)["dao@example.org"]["id"]
     tha.admin.post(f"/admin/tenants/{tha.code}/users/{dao}/deactivate")
     visitor = visit(locale=locale)
     visitor.sign_in(tha.admin_email, tha.admin_password)
 
-    page = visitor.open(f"/organisations/{tha.code}/clients/tha-cases")
+    page = visitor.open(f"/organisations/{tha.code}/clients/{tha.code.lower()}-cases")
     assert page.locator("html").get_attribute("lang") == locale
     expect(page.locator("label[for=allowed_origins]")).to_have_text(legend)
     page = visitor.open(f"/organisations/{tha.code}/people/{dao}")
