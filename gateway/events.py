@@ -15,6 +15,7 @@ TENANT_REACTIVATED = "identity.tenant.reactivated"
 USER_CREATED = "identity.user.created"
 USER_UPDATED = "identity.user.updated"
 USER_DEACTIVATED = "identity.user.deactivated"
+PASSWORD_RESET_REQUESTED = "identity.password_reset.requested"
 
 Str = ma.fields.String
 
@@ -47,6 +48,17 @@ class PersonDeactivated(ma.Schema):
     user_id = Str(required=True)
 
 
+class PasswordResetRequested(ma.Schema):
+    """Only ever about an existing, active person; the link is the whole message (docs/adr/0012)."""
+
+    tenant = Str(required=True)
+    user_id = Str(required=True)
+    email = Str(required=True, metadata=PERSONAL)
+    language = Str(required=True, allow_none=True)
+    reset_link = ma.fields.Url(required=True, require_tld=False, metadata=PERSONAL)
+    expires_at = ma.fields.DateTime(required=True)
+
+
 PERSON_EXAMPLE = {"tenant": "IDN", "user_id": "6650f0c2a1b2c3d4e5f60901", "email": "ayu.lestari@example.org",
                   "display_name": "Ayu Lestari", "roles": ["expert"], "preferred_language": "id", "status": "active"}
 CONTRACTS = [
@@ -59,6 +71,11 @@ CONTRACTS = [
     EventContract(USER_CREATED, PersonChanged, summary="A person was given an account.", example=PERSON_EXAMPLE),
     EventContract(USER_UPDATED, PersonChanged, summary="A person's name, roles, language or address changed.",
                   example=PERSON_EXAMPLE),
+    EventContract(PASSWORD_RESET_REQUESTED, PasswordResetRequested,
+                  summary="A person asked for a link to set a new password (sent by e-mail, once, short-lived).",
+                  example={"tenant": "IDN", "user_id": "6650f0c2a1b2c3d4e5f60901", "email": "ayu.lestari@example.org",
+                           "language": "id", "expires_at": "2026-11-29T09:30:00+00:00",
+                           "reset_link": "https://rso.example.org/oauth/password-reset/new?token=abc&ui_locales=id"}),
     EventContract(USER_DEACTIVATED, PersonDeactivated, summary="A person's account was deactivated.",
                   example={"tenant": "IDN", "user_id": "6650f0c2a1b2c3d4e5f60901"}),
 ]

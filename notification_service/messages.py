@@ -75,6 +75,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         _("Expert deployed: %(function)s in %(country)s"),
         _("An expert of the roster is deployed on a joint-action case led by %(lead_tenant)s, as %(function)s in "
           "%(country)s from %(start_date)s to %(end_date)s.")),
+    "password_reset": (
+        _("Reset your RSO Platform password"),
+        _("Someone asked to reset the password of your account. To choose a new password, open the link below "
+          "within 30 minutes; it works once. If it was not you, ignore this message: your password stays as it "
+          "is.")),
 }
 
 # kind -> what a person chooses to receive by e-mail or not (the preference page).

@@ -83,6 +83,12 @@ class ExpertDeployedRead(Reads):
     function, country, start_date, end_date = optional(), optional(), optional(), optional()
 
 
+class PasswordResetRead(Reads):
+    tenant = Str(required=True)
+    reset_link = Str(required=True)
+    user_id, email, language = optional(), optional(), optional()
+
+
 class TenantSuspendedRead(Reads):
     tenant = Str(required=True)
     reason = optional()
@@ -118,4 +124,5 @@ RULE_READS: dict[str, type[Reads]] = {
     "joint_action.item.released": ItemReleasedRead,
     "joint_action.case.expert_deployed": ExpertDeployedRead,
     "identity.tenant.suspended": TenantSuspendedRead,
+    "identity.password_reset.requested": PasswordResetRead,
 }

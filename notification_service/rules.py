@@ -186,6 +186,18 @@ def tenant_suspended(event: Event) -> list[Notice]:
                    {"tenant": data["tenant"], "reason": str(data.get("reason") or "")}, "/")]
 
 
+def password_reset_requested(event: Event) -> list[Notice]:
+    """The reset link, to the person's own address only and in their language: e-mail alone (no portal notice,
+    which would show the link to whoever holds their session) and quoting nothing but the link."""
+    data = event.data
+    person = person_by_id(data.get("user_id"))
+    email = person.email if person is not None else data.get("email")
+    if not email:
+        return []
+    return [Notice("password_reset", [Recipient(tenant=data["tenant"], email=email, language=data.get("language"))],
+                   {}, data["reset_link"])]
+
+
 RULES: dict[str, Callable[[Event], list[Notice]]] = {
     "roster.deployment.offered": offer_made,
     "roster.deployment.accepted": offer_accepted,
@@ -201,4 +213,5 @@ RULES: dict[str, Callable[[Event], list[Notice]]] = {
     "joint_action.item.released": item_released,
     "joint_action.case.expert_deployed": expert_deployed,
     "identity.tenant.suspended": tenant_suspended,
+    "identity.password_reset.requested": password_reset_requested,
 }

@@ -52,7 +52,7 @@ class Password(MethodView):
                 errors["current_password"] = [passwords.WRONG_CURRENT]
             weaknesses = passwords.weaknesses(user, data["new_password"])
             if weaknesses:
-                errors["new_password"] = weaknesses
+                errors["new_password"] = passwords.english(weaknesses)
             if errors:
                 raise ValidationFailed(errors, location="json")
         passwords.change(principal.sub, data["new_password"], reason="changed by the person",

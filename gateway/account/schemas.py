@@ -8,8 +8,9 @@ import marshmallow as ma
 class PasswordChangeIn(ma.Schema):
     current_password = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(max=200))
     new_password = ma.fields.String(required=True, load_only=True, metadata={
-        "description": "12 to 200 characters, at least 6 different ones, without the e-mail address, "
-                       "not the current password."})
+        "description": "The tenant's password policy: at least 12 characters (or the tenant's minimum), at most "
+                       "200, at least 6 different ones, the character classes the tenant requires, without the "
+                       "e-mail address, not a common password, not the current password."})
 
 
 class SignInOut(ma.Schema):

@@ -9,6 +9,7 @@ same transaction as the change itself, and changes other services must know of g
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import secrets
@@ -30,8 +31,8 @@ from chassis.problems import Conflict, Forbidden, InvalidTransition, NotFound, V
 from chassis.vocabulary import PLATFORM_TENANT
 from gateway import events
 from gateway.admin import schemas
-from gateway.identity import audit, denials, sessions, token_families
-from gateway.identity.models import AuditEntry, OAuthClient, RefreshToken, Tenant, User, hash_secret
+from gateway.identity import audit, denials, passwords, sessions, token_families
+from gateway.identity.models import AuditEntry, OAuthClient, PasswordPolicy, RefreshToken, Tenant, User, hash_secret
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin", description="Tenant administration")
 ADMINS = ("platform_admin", "tenant_admin")
@@ -231,6 +232,10 @@ class Users(MethodView):
         """Create a person; without a password, a one-time password is generated and returned once."""
         with _administering(code):
             _check_grantable(data["roles"], code)
+            if data.get("password"):
+                weaknesses = passwords.weaknesses(User(tenant=code, email=data["email"].lower()), data["password"])
+                if weaknesses:
+                    raise ValidationFailed({"password": passwords.english(weaknesses)}, location="json")
             initial_password = None if data.get("password") else secrets.token_urlsafe(12)
             password = data.pop("password", None) or initial_password
 
@@ -294,7 +299,7 @@ class UserDeactivation(MethodView):
                 user = _user(user_id)
                 if not user.is_active:
                     raise InvalidTransition(current_state="deactivated", requested="deactivated",
-                                            allowed_next_states=[])
+                                            allowed_next_states=["active"])
                 user.status, user.deactivated_at = "deactivated", now()
                 user.save()
                 denials.deny("subject", user_id, "The account is deactivated", until=now() + _token_lifetime())
@@ -305,6 +310,33 @@ class UserDeactivation(MethodView):
                 return user
 
             return db.transaction(deactivate)
+
+
+@blueprint.route("/tenants/<code>/users/<user_id>/reactivate")
+class UserReactivation(MethodView):
+    @require(roles=ADMINS)
+    @blueprint.response(200, schemas.UserOut)
+    def post(self, code, user_id):
+        """Let a deactivated person sign in again. Tokens issued before the reactivation stay refused until they
+        expire; the person signs in anew. Other services hear it as `identity.user.updated` (status active)."""
+        with _administering(code):
+            _user(user_id)
+
+            def reactivate() -> User:
+                user = _user(user_id)
+                if user.is_active:
+                    raise InvalidTransition(current_state="active", requested="active",
+                                            allowed_next_states=["deactivated"])
+                user.status, user.reactivated_at = "active", now()
+                user.save()
+                denials.deny("subject", user_id, "The token was issued before the account was deactivated",
+                             issued_before=user.reactivated_at, until=now() + _token_lifetime())
+                _audit("user.reactivated", user_id, code, deactivated_at=user.deactivated_at.isoformat()
+                       if user.deactivated_at else None)
+                _person_event(events.USER_UPDATED, user)
+                return user
+
+            return db.transaction(reactivate)
 
 
 @blueprint.route("/tenants/<code>/users/<user_id>/end-sign-ins")
@@ -366,6 +398,33 @@ class ClientById(MethodView):
             return _client(client_id)
 
     @require(roles=ADMINS)
+    @blueprint.arguments(schemas.ClientPatch)
+    @blueprint.response(200, schemas.ClientOut)
+    def patch(self, data, code, client_id):
+        """Rename a client, change its redirect URIs, roles or allowed browser origins. New roles take effect with
+        its next token; codes already issued for a redirect URI no longer listed are refused at the exchange."""
+        with _administering(code):
+            current = _client(client_id)
+            if "roles" in data:
+                _check_grantable(data["roles"], code)
+            redirect_uris = data.get("redirect_uris", current.redirect_uris)
+            if "authorization_code" in current.grant_types and not redirect_uris:
+                raise ValidationFailed({"redirect_uris": ["authorization_code needs at least one redirect URI"]},
+                                       location="json")
+
+            def update() -> OAuthClient:
+                client = _client(client_id)
+                before = {field: (list(value) if isinstance(value, list) else value)
+                          for field, value in ((field, getattr(client, field)) for field in data)}
+                for field, value in data.items():
+                    setattr(client, field, value)
+                client.save()
+                _audit("client.updated", client_id, code, before=before, after=data)
+                return client
+
+            return db.transaction(update)
+
+    @require(roles=ADMINS)
     @blueprint.response(204)
     def delete(self, code, client_id):
         """Delete a client: it gets no more tokens and the tokens it holds are refused at once."""
@@ -404,6 +463,32 @@ class ClientSecretRotation(MethodView):
             client = db.transaction(rotate)
         client.client_secret = secret
         return client
+
+
+@blueprint.route("/tenants/<code>/password-policy")
+class TenantPasswordPolicy(MethodView):
+    @require(roles=ADMINS)
+    @blueprint.response(200, schemas.PasswordPolicyOut)
+    def get(self, code):
+        """The tenant's password policy; the platform's own when the tenant set none (`updated_at` empty)."""
+        _tenant_in_reach(code)
+        stored = PasswordPolicy.objects(tenant=code).first()
+        return stored or {"tenant": code, **dataclasses.asdict(passwords.PLATFORM_POLICY), "updated_at": None}
+
+    @require(roles=ADMINS)
+    @blueprint.arguments(schemas.PasswordPolicyIn)
+    @blueprint.response(200, schemas.PasswordPolicyOut)
+    def put(self, data, code):
+        """Set the tenant's password policy. It applies to every password chosen from now on (a change, a reset,
+        a password an administrator sets); with `max_age_days`, older passwords are replaced at the next sign-in."""
+        _tenant_in_reach(code)
+
+        def store() -> PasswordPolicy:
+            policy = PasswordPolicy(tenant=code, **data, updated_at=now(), updated_by=current_principal().sub).save()
+            _audit("password_policy.set", code, code, **data)
+            return policy
+
+        return db.transaction(store)
 
 
 @blueprint.route("/audit")

@@ -10,6 +10,7 @@ from chassis.i18n import SUPPORTED_LOCALES
 from chassis.vocabulary import TENANT_CODE_PATTERN, TenantCode
 from gateway.identity.audit import UNATTRIBUTED_CHAIN
 from gateway.identity.models import ROLES, TENANT_KINDS
+from gateway.identity.passwords import CHARACTER_CLASSES, MAX_LENGTH, MIN_LENGTH
 
 GRANT_TYPES = ("client_credentials", "authorization_code", "refresh_token")
 
@@ -42,8 +43,9 @@ class UserIn(ma.Schema):
     display_name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
     roles = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(ROLES)), required=True,
                            validate=ma.validate.Length(min=1, max=len(ROLES)))
-    password = ma.fields.String(load_only=True, validate=ma.validate.Length(min=12, max=200), metadata={
-        "description": "Omit it to have a one-time password generated and returned once (an invitation)."})
+    password = ma.fields.String(load_only=True, validate=ma.validate.Length(min=MIN_LENGTH, max=MAX_LENGTH), metadata={
+        "description": "Checked against the tenant's password policy. Omit it to have a one-time password generated "
+                       "and returned once (an invitation)."})
     preferred_language = ma.fields.String(allow_none=True, validate=ma.validate.OneOf(SUPPORTED_LOCALES), metadata={
         "description": "The language e-mail reaches this person in (`en`, `id`, `th`); none: English."})
 
@@ -77,6 +79,23 @@ class SecondFactorPolicy(ma.Schema):
                                         validate=ma.validate.Length(max=len(ROLES)), metadata={
             "description": "The roles whose holders must sign in with a second factor; empty: nobody must."})
 
+ORIGIN = ma.validate.Regexp(
+    r"^https?://[a-z0-9.-]+(?::[0-9]{1,5})?$",
+    error="An origin: http(s)://, a lower-case host and an optional port; no path, no trailing /, no wildcard")
+
+
+def _uris(description: str | None = None) -> ma.fields.List:
+    return ma.fields.List(ma.fields.URL(schemes={"https", "http"}, require_tld=False),
+                          validate=ma.validate.Length(max=10), metadata={"description": description} if description
+                          else {})
+
+
+def _origins() -> ma.fields.List:
+    return ma.fields.List(ma.fields.String(validate=[ma.validate.Length(max=300), ORIGIN]),
+                          validate=ma.validate.Length(max=20), metadata={
+        "description": "Browser origins whose pages may call the token, revocation and API paths with this "
+                       "client's tokens (CORS); none: no cross-origin call at all."})
+
 
 class ClientIn(ma.Schema):
     client_id = ma.fields.String(required=True, validate=ma.validate.Regexp(
@@ -85,16 +104,19 @@ class ClientIn(ma.Schema):
     confidential = ma.fields.Boolean(load_default=True)
     grant_types = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(GRANT_TYPES)), required=True,
                                  validate=ma.validate.Length(min=1, max=len(GRANT_TYPES)))
-    redirect_uris = ma.fields.List(ma.fields.URL(schemes={"https", "http"}, require_tld=False),
-                                   load_default=list, validate=ma.validate.Length(max=10))
-    post_logout_redirect_uris = ma.fields.List(
-        ma.fields.URL(schemes={"https", "http"}, require_tld=False), load_default=list,
-        validate=ma.validate.Length(max=10),
-        metadata={"description": "Where /oauth/logout may send the browser back to (RP-initiated logout)."})
+    redirect_uris = _uris()
+    post_logout_redirect_uris = _uris("Where /oauth/logout may send the browser back to (RP-initiated logout).")
+    allowed_origins = _origins()
     scopes = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=100)),
                             load_default=lambda: ["api"], validate=ma.validate.Length(max=20))
     roles = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(ROLES)), load_default=list,
                            metadata={"description": "What a client_credentials token of this client carries."})
+
+    @ma.pre_load
+    def default_lists(self, data, **kwargs):
+        if isinstance(data, dict):
+            data = {"redirect_uris": [], "post_logout_redirect_uris": [], "allowed_origins": [], **data}
+        return data
 
     @ma.validates_schema
     def check_grants_fit_the_client(self, data, **kwargs):
@@ -102,6 +124,22 @@ class ClientIn(ma.Schema):
             raise ma.ValidationError("A public client cannot use client_credentials", "grant_types")
         if "authorization_code" in data["grant_types"] and not data["redirect_uris"]:
             raise ma.ValidationError("authorization_code needs at least one redirect URI", "redirect_uris")
+
+
+class ClientPatch(ma.Schema):
+    """What an administrator may change of a client without deleting it; its id, grants and kind stay."""
+
+    name = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
+    redirect_uris = _uris()
+    post_logout_redirect_uris = _uris("Where /oauth/logout may send the browser back to (RP-initiated logout).")
+    roles = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(ROLES)),
+                           metadata={"description": "What a client_credentials token of this client carries."})
+    allowed_origins = _origins()
+
+    @ma.validates_schema
+    def check_something_changes(self, data, **kwargs):
+        if not data:
+            raise ma.ValidationError("Name at least one field to change", "_schema")
 
 
 class ClientOut(ma.Schema):
@@ -112,11 +150,33 @@ class ClientOut(ma.Schema):
     grant_types = ma.fields.List(ma.fields.String())
     redirect_uris = ma.fields.List(ma.fields.String())
     post_logout_redirect_uris = ma.fields.List(ma.fields.String())
+    allowed_origins = ma.fields.List(ma.fields.String())
     scopes = ma.fields.List(ma.fields.String())
     roles = ma.fields.List(ma.fields.String())
     status = ma.fields.String()
     created_at = ma.fields.DateTime()
     client_secret = ma.fields.String(metadata={"description": "Only on creation and rotation; shown this once."})
+
+
+class PasswordPolicyIn(ma.Schema):
+    """A tenant's additions to the platform's policy (which always refuses the commonest passwords)."""
+
+    min_length = ma.fields.Integer(load_default=MIN_LENGTH, validate=ma.validate.Range(min=MIN_LENGTH, max=64),
+                                   metadata={"description": f"At least the platform's {MIN_LENGTH}."})
+    required_classes = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(CHARACTER_CLASSES)),
+                                      load_default=list, validate=ma.validate.Length(max=len(CHARACTER_CLASSES)),
+                                      metadata={"description": "Character classes every password must contain."})
+    max_age_days = ma.fields.Integer(load_default=None, allow_none=True, validate=ma.validate.Range(min=30, max=730),
+                                     metadata={"description": "After so many days a person chooses a new password "
+                                                              "at sign-in; none: passwords do not expire."})
+
+
+class PasswordPolicyOut(ma.Schema):
+    tenant = ma.fields.String()
+    min_length = ma.fields.Integer()
+    required_classes = ma.fields.List(ma.fields.String())
+    max_age_days = ma.fields.Integer(allow_none=True)
+    updated_at = ma.fields.DateTime(allow_none=True)
 
 
 class AuditQuery(ma.Schema):

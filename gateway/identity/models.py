@@ -77,6 +77,8 @@ class User(TenantOwnedDocument):
     second_factor_enrolled_at = me.DateTimeField(null=True)
     recovery_code_digests = me.ListField(me.StringField())
 
+    reactivated_at = me.DateTimeField()
+
     def get_user_id(self) -> str:
         return str(self.id)
 
@@ -100,6 +102,8 @@ class OAuthClient(TenantOwnedDocument, ClientMixin):
     post_logout_redirect_uris = me.ListField(me.URLField())  # where RP-initiated logout may send the browser
     scopes = me.ListField(me.StringField(max_length=100))
     roles = me.ListField(me.StringField(choices=ROLES))  # what a client_credentials token carries
+    # Browser origins (`https://host[:port]`) whose pages may call the token, revocation and API paths (CORS)
+    allowed_origins = me.ListField(me.StringField(max_length=300))
     status = me.StringField(required=True, choices=("active", "deleted"), default="active")
     created_at = me.DateTimeField(required=True, default=now)
 
@@ -324,3 +328,34 @@ class SignInSession(db.Document):
 
     def is_current(self) -> bool:
         return self.expires_at.replace(tzinfo=dt.UTC) > now()
+
+
+class PasswordPolicy(db.Document):
+    """A tenant's rules for its people's passwords, set by its administrators; without one, the platform's
+    (`gateway.identity.passwords.PLATFORM_POLICY`). A tenant can only ask for more than the platform does."""
+
+    meta = {"collection": "password_policies"}
+
+    tenant = me.StringField(primary_key=True)
+    min_length = me.IntField(required=True)
+    required_classes = me.ListField(me.StringField(choices=("lowercase", "uppercase", "digit", "symbol")))
+    max_age_days = me.IntField(null=True)  # None: a password does not expire
+    updated_at = me.DateTimeField(required=True, default=now)
+    updated_by = me.StringField()
+
+
+class PasswordResetToken(db.Document):
+    """A password-reset link's token (as its SHA-256 digest): single-use, short-lived, removed by its TTL index."""
+
+    meta = {"collection": "password_reset_tokens",
+            "indexes": ["user_id", {"fields": ["expires_at"], "expireAfterSeconds": 0}]}
+
+    id = me.StringField(primary_key=True)  # SHA-256 of the token in the link
+    user_id = me.StringField()  # None: asked for an address nobody has; stored all the same, it opens nothing
+    tenant = me.StringField()
+    created_at = me.DateTimeField(required=True, default=now)
+    expires_at = me.DateTimeField(required=True)
+    used_at = me.DateTimeField()
+
+    def is_usable(self) -> bool:
+        return self.used_at is None and self.expires_at.replace(tzinfo=dt.UTC) > now()

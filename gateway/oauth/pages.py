@@ -20,7 +20,7 @@ from authlib.common.urls import add_params_to_uri
 from authlib.oauth2 import OAuth2Error
 from flask import Blueprint, Response, current_app, g, make_response, redirect, render_template, request
 from flask.views import MethodView
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
@@ -80,8 +80,14 @@ def _sign_in_page(grant=None, *, status: int = 200, error: str | None = None, ca
                  client_name=grant.client.name if grant else None, email=request.form.get("email", ""))
 
 
-def _password_page(*, status: int = 200, errors: dict[str, list[str]] | None = None):
-    return _page("change_password.html", status, errors=errors or {})
+def _password_page(user: User, *, status: int = 200, errors: dict[str, list[str]] | None = None):
+    return _page("change_password.html", status, errors=errors or {},
+                 min_length=passwords.policy_of(user.tenant).min_length, expired=not user.password_change_required)
+
+
+def shown(weaknesses: list[passwords.Weakness]) -> list[str]:
+    """Password weaknesses in the page's language."""
+    return [gettext(weakness.msgid, **dict(weakness.params)) for weakness in weaknesses]
 
 
 def _code_page(*, status: int = 200, error: str | None = None):
@@ -152,7 +158,7 @@ class Authorize(MethodView):
         if session is None or "login" in request.args.get("prompt", "").split():
             return _sign_in_page(grant)
         if session.password_change_pending:
-            return _password_page()
+            return _password_page(sessions.person(session))
         if session.awaiting == "code":
             return _code_page()
         if session.awaiting == "enrolment":
@@ -177,8 +183,8 @@ class Authorize(MethodView):
                                       request.remote_addr)
         except login.LoginRefused as refused:
             return _sign_in_page(grant, status=401, error=str(refused))
-        if user.password_change_required:
-            response = _password_page()
+        if user.password_change_required or passwords.expired(user):
+            response = _password_page(user)
             sessions.start(user, response, amr=PASSWORD_AMR, password_change_pending=True)
             return response
         return _continue_sign_in(grant, user)
@@ -194,12 +200,13 @@ def _change_first_password(grant) -> Response:
     errors = {}
     weaknesses = passwords.weaknesses(user, new_password)
     if weaknesses:
-        errors["new_password"] = weaknesses
+        errors["new_password"] = shown(weaknesses)
     elif request.form.get("confirm_password", "") != new_password:
         errors["confirm_password"] = [passwords.CONFIRMATION_DIFFERS]
     if errors:
-        return _password_page(status=422, errors=errors)
-    passwords.change(user.get_user_id(), new_password, reason="first sign-in")
+        return _password_page(user, status=422, errors=errors)
+    passwords.change(user.get_user_id(), new_password,
+                     reason="first sign-in" if user.password_change_required else "expired")
     return _continue_sign_in(grant, user)
 
 

@@ -93,9 +93,20 @@ def person(tenant, user_id):
 @blueprint.post("/organisations/<tenant>/people/<user_id>/deactivate")
 @administered
 def deactivate_person(tenant, user_id):
+    return _change_status(tenant, user_id, "deactivate")
+
+
+@blueprint.post("/organisations/<tenant>/people/<user_id>/reactivate")
+@administered
+def reactivate_person(tenant, user_id):
+    return _change_status(tenant, user_id, "reactivate")
+
+
+def _change_status(tenant: str, user_id: str, step: str):
+    """Deactivate or reactivate a person; a step the API refuses (409) is shown on the person's page."""
     path = f"/admin/tenants/{_segment(tenant)}/users/{_segment(user_id)}"
     form = Form(())
-    if answered(gateway.post(f"{path}/deactivate"), form):
+    if answered(gateway.post(f"{path}/{step}"), form):
         return redirect(url_for("admin.person", tenant=tenant, user_id=user_id), 303)
     user = expect_ok(gateway.get(path)).json()
     edit = Form(("display_name", "roles"))
@@ -132,11 +143,39 @@ def new_client(tenant):
     return render_template("admin/client_secret.html", tenant=tenant, client=response.json())
 
 
-@blueprint.get("/organisations/<tenant>/clients/<client_id>")
+CLIENT_EDIT_FIELDS = ("name", "roles", "redirect_uris", "allowed_origins")
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+@blueprint.route("/organisations/<tenant>/clients/<client_id>", methods=["GET", "POST"])
 @administered
 def client(tenant, client_id):
-    found = expect_ok(gateway.get(f"/admin/tenants/{_segment(tenant)}/clients/{_segment(client_id)}")).json()
-    return render_template("admin/client.html", tenant=tenant, client=found)
+    """A client and the form that edits it: name, roles, redirect URIs (clients that sign people in) and the
+    browser origins allowed to call with its tokens, one per line."""
+    path = f"/admin/tenants/{_segment(tenant)}/clients/{_segment(client_id)}"
+    found = expect_ok(gateway.get(path)).json()
+    signs_people_in = "authorization_code" in found["grant_types"]
+    if request.method == "POST":
+        form = Form.submitted(*CLIENT_EDIT_FIELDS)
+        changes = {"name": form.value("name").strip(), "roles": form.chosen("roles"),
+                   "allowed_origins": _lines(form.value("allowed_origins"))}
+        if signs_people_in:
+            changes["redirect_uris"] = _lines(form.value("redirect_uris"))
+        if answered(gateway.patch(path, json=changes), form):
+            return redirect(url_for("admin.client", tenant=tenant, client_id=client_id, saved=1), 303)
+    else:
+        form = Form(CLIENT_EDIT_FIELDS)
+        form.values.add("name", found["name"])
+        for role in found["roles"]:
+            form.values.add("roles", role)
+        form.values.add("redirect_uris", "\n".join(found["redirect_uris"]))
+        form.values.add("allowed_origins", "\n".join(found.get("allowed_origins", [])))
+    return render_template("admin/client.html", tenant=tenant, client=found, form=form, roles=grantable_roles(tenant),
+                           signs_people_in=signs_people_in, saved=request.args.get("saved")), \
+        422 if form.has_errors else 200
 
 
 @blueprint.post("/organisations/<tenant>/clients/<client_id>/rotate-secret")

@@ -321,8 +321,78 @@ def test_a_deactivated_person_cannot_be_deactivated_again_and_the_page_says_what
     again = visitor.context.request.post(visitor.url(f"/organisations/{tha.code}/people/{lek}/deactivate"),
                                          form={"csrf_token": token})
     assert again.status == 409
-    assert "Nothing more can be done with it." in again.text()
+    assert "What can be done next: Active" in again.text()
     assert people_of(tha)["lek@example.org"]["status"] == "deactivated"
+
+
+def test_an_administrator_reactivates_a_deactivated_person_with_the_keyboard(visit, organisation, directory):
+    tha = organisation()
+    email = f"dao.{tha.code.lower()}@example.org"  # an address is unique on the whole platform
+    directory.person(tha.code, email, "trainee")
+    dao, name = people_of(tha)[email]["id"], people_of(tha)[email]["display_name"]
+    tha.admin.post(f"/admin/tenants/{tha.code}/users/{dao}/deactivate")
+    visitor = visit()
+    visitor.sign_in(tha.admin_email, tha.admin_password)
+    page = visitor.open(f"/organisations/{tha.code}/people/{dao}")
+    expect(page.locator("main dl")).to_contain_text("Deactivated")
+
+    button = page.get_by_role("button", name=f"Reactivate {name}")
+    button.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    expect(visitor.check().locator("main dl")).to_contain_text("Active")
+    assert people_of(tha)[email]["status"] == "active"
+    expect(visitor.page.get_by_role("button", name=f"Deactivate {name}")).to_be_visible()
+    assert directory.signed_in(email)  # and they sign in again
+
+
+def test_an_administrator_edits_a_machine_client_and_a_bad_origin_is_shown_beside_its_field(visit, organisation):
+    tha = organisation()
+    tha.admin.post(f"/admin/tenants/{tha.code}/clients", json={
+        "client_id": f"{tha.code.lower()}-cases", "name": "Cases", "grant_types": ["client_credentials"],
+        "roles": ["trainee"]})
+    visitor = visit(width=360)
+    visitor.sign_in(tha.admin_email, tha.admin_password)
+    page = visitor.open(f"/organisations/{tha.code}/clients/{tha.code.lower()}-cases")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    page.get_by_label("Name", exact=True).fill("Case system")
+    page.get_by_label("Case officer", exact=True).check()
+    page.get_by_label("Allowed browser origins").fill("https://cases.police.go.th/app")
+    page.get_by_role("button", name="Save changes").click()
+    page = visitor.check()
+    expect(page.locator(".govuk-error-summary a[href='#allowed_origins']")).to_be_visible()
+    expect(page.locator("#allowed_origins-error")).to_be_visible()
+    assert page.get_by_label("Name", exact=True).input_value() == "Case system"  # what was typed is kept
+    assert tha.admin.get(f"/admin/tenants/{tha.code}/clients/{tha.code.lower()}-cases").json()["name"] == "Cases"
+
+    page.get_by_label("Allowed browser origins").fill("https://cases.police.go.th\nhttp://127.0.0.1:3000")
+    page.get_by_role("button", name="Save changes").click()
+    expect(visitor.check().locator(".govuk-notification-banner")).to_contain_text("The changes are saved.")
+    client = tha.admin.get(f"/admin/tenants/{tha.code}/clients/{tha.code.lower()}-cases").json()
+    assert (client["name"], client["roles"], client["allowed_origins"]) == (
+        "Case system", ["trainee", "case_officer"], ["https://cases.police.go.th", "http://127.0.0.1:3000"])
+
+
+@pytest.mark.parametrize(("locale", "legend"), [("th", "ต้นทางเบราว์เซอร์ที่อนุญาต"),
+                                                ("id", "Asal peramban yang diizinkan")])
+def test_the_client_and_reactivation_pages_speak_thai_and_indonesian(visit, organisation, directory, locale, legend):
+    tha = organisation()
+    tha.admin.post(f"/admin/tenants/{tha.code}/clients", json={
+        "client_id": f"{tha.code.lower()}-cases", "name": "Cases", "grant_types": ["client_credentials"]})
+    email = f"dao.{tha.code.lower()}@example.org"
+    directory.person(tha.code, email, "trainee")
+    dao = people_of(tha)[email]["id"]
+    tha.admin.post(f"/admin/tenants/{tha.code}/users/{dao}/deactivate")
+    visitor = visit(locale=locale)
+    visitor.sign_in(tha.admin_email, tha.admin_password)
+
+    page = visitor.open(f"/organisations/{tha.code}/clients/{tha.code.lower()}-cases")
+    assert page.locator("html").get_attribute("lang") == locale
+    expect(page.locator("label[for=allowed_origins]")).to_have_text(legend)
+    page = visitor.open(f"/organisations/{tha.code}/people/{dao}")
+    assert "Reactivate" not in page.locator("main").inner_text()
 
 
 def test_a_platform_administrator_adds_renames_suspends_and_reactivates_an_organisation(visit, platform, directory):

@@ -8,7 +8,7 @@ import requests
 from chassis import context
 from chassis.testing.events import emitted
 from chassis.testing.infrastructure import free_port
-from gateway.identity.models import AuditEntry, OAuthClient, Tenant, User, hash_secret
+from gateway.identity.models import AuditEntry, OAuthClient, PasswordPolicy, Tenant, User, hash_secret
 
 pytestmark = pytest.mark.integration
 
@@ -166,6 +166,16 @@ def test_a_duplicate_email_is_a_conflict(client, as_):
     ("post", "/admin/tenants/THA/clients", {"client_id": "tha-spa", "name": "SPA", "confidential": False,
                                             "grant_types": ["client_credentials"]}, {"grant_types"}),
     ("post", "/admin/tenants/THA/suspend", {"reason": ""}, {"reason"}),
+    ("patch", "/admin/tenants/THA/clients/tha-case-system",
+     {"name": "", "redirect_uris": ["javascript:alert(1)"], "roles": ["wizard"],
+      "allowed_origins": ["https://*.example.org", "https://app.example.org/", "https://APP.example.org"]},
+     {"name", "redirect_uris.0", "roles.0", "allowed_origins.0", "allowed_origins.1", "allowed_origins.2"}),
+    ("patch", "/admin/tenants/THA/clients/tha-case-system", {"client_id": "renamed", "grant_types": ["x"]},
+     {"client_id", "grant_types"}),
+    ("patch", "/admin/tenants/THA/clients/tha-case-system", {}, {"_schema"}),
+    ("put", "/admin/tenants/THA/password-policy", {"min_length": 8, "required_classes": ["emoji"],
+                                                   "max_age_days": 0}, {"min_length", "required_classes.0",
+                                                                        "max_age_days"}),
     ("patch", "/admin/tenants/THA", {"name": 42, "extra": True}, {"name", "extra"}),
 ])
 def test_bad_input_is_a_422_naming_the_fields_and_writes_nothing(client, as_, world, method, path, body, fields):
@@ -197,6 +207,48 @@ def test_the_audit_log_is_readable_per_tenant_and_cannot_be_changed(client, as_,
     assert AuditEntry.objects.count() == 2
 
 
+def test_a_tenant_admin_reactivates_a_deactivated_person_and_the_read_models_hear_it(client, as_, world):
+    admin, user_id = as_("THA_admin"), str(world["THA_officer"].id)
+    too_early = client.post(f"/admin/tenants/THA/users/{user_id}/reactivate", headers=admin)
+    client.post(f"/admin/tenants/THA/users/{user_id}/deactivate", headers=admin)
+
+    reactivated = client.post(f"/admin/tenants/THA/users/{user_id}/reactivate", headers=admin)
+    again = client.post(f"/admin/tenants/THA/users/{user_id}/deactivate", headers=admin)
+
+    assert too_early.status_code == 409 and too_early.get_json()["allowed_next_states"] == ["deactivated"]
+    assert reactivated.status_code == 200 and reactivated.get_json()["status"] == "active"
+    assert again.status_code == 200  # and deactivated once more
+    # `identity.user.updated` is what the notification service's read model of people follows (docs/events.md)
+    assert [event["data"]["status"] for event in emitted("identity.user.updated")] == ["active"]
+    assert [event["type"] for event in emitted() if event["type"].startswith("identity.user.")] == [
+        "identity.user.deactivated", "identity.user.updated", "identity.user.deactivated"]
+    assert [entry.action for entry in AuditEntry.objects(target=user_id).order_by("seq")] == [
+        "user.deactivated", "user.reactivated", "user.deactivated"]
+
+
+def test_a_tenant_admin_edits_a_client_without_deleting_it(client, as_):
+    admin = as_("THA_admin")
+    client.post("/admin/tenants/THA/clients", headers=admin, json={
+        "client_id": "tha-web", "name": "Web", "grant_types": ["authorization_code", "refresh_token"],
+        "confidential": False, "redirect_uris": ["https://web.police.go.th/callback"]})
+
+    edited = client.patch("/admin/tenants/THA/clients/tha-web", headers=admin, json={
+        "name": "Case web", "redirect_uris": ["https://cases.police.go.th/callback"],
+        "allowed_origins": ["https://cases.police.go.th", "http://127.0.0.1:3000"]})
+    emptied = client.patch("/admin/tenants/THA/clients/tha-web", headers=admin, json={"redirect_uris": []})
+    granted = client.patch("/admin/tenants/THA/clients/tha-case-system", headers=admin,
+                           json={"roles": ["platform_admin"]})
+
+    assert edited.status_code == 200, edited.get_json()
+    assert {key: edited.get_json()[key] for key in ("name", "redirect_uris", "allowed_origins", "status")} == {
+        "name": "Case web", "redirect_uris": ["https://cases.police.go.th/callback"],
+        "allowed_origins": ["https://cases.police.go.th", "http://127.0.0.1:3000"], "status": "active"}
+    assert emptied.status_code == 422 and emptied.get_json()["errors"][0]["field"] == "redirect_uris"
+    assert granted.status_code == 422 and granted.get_json()["errors"][0]["field"] == "roles"
+    entry = AuditEntry.objects.get(action="client.updated", target="tha-web")
+    assert entry.details["before"]["name"] == "Web" and entry.details["after"]["name"] == "Case web"
+
+
 # Every admin endpoint, as (method, path on tenant IDN's records, body).
 def _admin_endpoints(world):
     user_id, client_id = str(world["IDN_officer"].id), "idn-case-system"
@@ -211,10 +263,15 @@ def _admin_endpoints(world):
         ("get", f"/admin/tenants/IDN/users/{user_id}", None),
         ("patch", f"/admin/tenants/IDN/users/{user_id}", {"roles": ["tenant_admin"]}),
         ("post", f"/admin/tenants/IDN/users/{user_id}/deactivate", None),
+        ("post", f"/admin/tenants/IDN/users/{user_id}/reactivate", None),
         ("get", "/admin/tenants/IDN/clients", None),
         ("post", "/admin/tenants/IDN/clients", {"client_id": "idn-x", "name": "X",
                                                 "grant_types": ["client_credentials"]}),
         ("get", f"/admin/tenants/IDN/clients/{client_id}", None),
+        ("patch", f"/admin/tenants/IDN/clients/{client_id}", {"name": "Renamed", "roles": ["requesting_officer"],
+                                                             "allowed_origins": ["https://cases.polri.go.id"]}),
+        ("get", "/admin/tenants/IDN/password-policy", None),
+        ("put", "/admin/tenants/IDN/password-policy", {"min_length": 16, "required_classes": ["digit"]}),
         ("post", f"/admin/tenants/IDN/clients/{client_id}/rotate-secret", None),
         ("delete", f"/admin/tenants/IDN/clients/{client_id}", None),
     ]
@@ -222,7 +279,8 @@ def _admin_endpoints(world):
 
 def _snapshot():
     return (list(Tenant.objects.as_pymongo()), list(User.across_tenants("test").as_pymongo()),
-            list(OAuthClient.across_tenants("test").as_pymongo()), AuditEntry.objects(outcome__ne="denied").count())
+            list(OAuthClient.across_tenants("test").as_pymongo()), list(PasswordPolicy.objects.as_pymongo()),
+            AuditEntry.objects(outcome__ne="denied").count())
 
 
 def test_isolation_matrix_other_tenant_admin_non_admin_and_anonymous(client, as_, world):
@@ -359,3 +417,21 @@ def test_deleting_a_client_and_rotating_a_secret(live_gateway, world, auth_heade
     assert deleted.status_code == 204
     assert _through_edge(live_gateway, token) == 401
     assert _client_token(live_gateway, "tha-immigration", rotated["client_secret"]).status_code == 401
+
+
+def test_a_reactivated_person_signs_in_again_but_their_old_tokens_stay_refused(live_gateway, world, auth_headers,
+                                                                                sign_in, register_app):
+    register_app("tha-portal", tenant="THA")
+    old = sign_in("tha-portal", "officer@tha.example.org")
+    admin_headers = auth_headers(tenant="THA", roles=["tenant_admin"], sub=str(world["THA_admin"].id),
+                                 iss=live_gateway.url)
+    for step in ("deactivate", "reactivate"):
+        answer = requests.post(f"{live_gateway.url}/admin/tenants/THA/users/{world['THA_officer'].id}/{step}",
+                               headers=admin_headers, timeout=10)
+        assert answer.status_code == 200, answer.text
+    time.sleep(1.0)  # the deny list is re-read at most every half second; new tokens carry a later `iat`
+
+    new = sign_in("tha-portal", "officer@tha.example.org")
+
+    assert _through_edge(live_gateway, old["access_token"]) == 401
+    assert _through_edge(live_gateway, new["access_token"]) == 503  # let through; no roster listens in this test

@@ -10,13 +10,14 @@ from babel.messages.pofile import read_po
 from chassis.i18n import SUPPORTED_LOCALES, compile_catalogues
 from gateway import TRANSLATIONS
 from gateway.identity import login, passwords, second_factor
-from gateway.oauth import pages
+from gateway.oauth import pages, reset_pages
 
 TEMPLATES = Path(TRANSLATIONS).parent / "templates"
 SHOWN_MESSAGES = {
     login.GENERIC_REFUSAL, pages.CSRF_REFUSAL, pages.NOT_AVAILABLE, pages.SESSION_EXPIRED, passwords.TOO_SHORT,
     passwords.TOO_LONG, passwords.TOO_SIMPLE, passwords.CONTAINS_EMAIL, passwords.SAME_AS_BEFORE,
-    passwords.CONFIRMATION_DIFFERS, second_factor.WRONG_CODE,
+    passwords.CONFIRMATION_DIFFERS, second_factor.WRONG_CODE, passwords.TOO_COMMON, *passwords.MISSING_CLASS.values(),
+    reset_pages.TOO_MANY,
 }
 
 

@@ -60,3 +60,30 @@ def test_an_smtp_server_down_for_a_while_delays_the_mail_and_loses_none(settings
     received = mailbox(expert["data"]["email"])
     assert len(received) == 1 and received[0]["Content-Language"] == "th"
     assert received[0]["Subject"].startswith("ข้อเสนอการปฏิบัติงาน")
+
+
+def test_a_password_reset_link_reaches_the_person_once_in_their_language_and_nowhere_else(settings, smtp_server,
+                                                                                          mailbox):
+    from chassis.testing.events import envelope
+    from notification_service.notifications.models import Notification
+
+    someone = person(tenant="THA", language="en", name="Somchai Kittisak")
+    link = "https://rso.example.org/oauth/password-reset/new?token=abc123&ui_locales=th"
+    reset = envelope("identity.password_reset.requested", {
+        "tenant": "THA", "user_id": someone["data"]["user_id"], "email": someone["data"]["email"], "language": "th",
+        "reset_link": link, "expires_at": "2026-11-29T10:00:00+00:00"}, tenant="THA")
+    with running(Worker(settings, subscriptions)), running(Mailer(settings)):
+        publish(settings, someone)
+        publish(settings, reset)
+        publish(settings, reset)  # redelivered: sent once
+        wait_until(lambda: mailbox(someone["data"]["email"]), message="the reset mail")
+        wait_until(lambda: PendingMail.objects(to=someone["data"]["email"], sent_at__ne=None).first(),
+                   message="the mail to be marked sent")
+
+    [message] = mailbox(someone["data"]["email"])
+    assert message["Content-Language"] == "th"  # the language the event names
+    assert message["Subject"] == "ตั้งรหัสผ่านแพลตฟอร์ม RSO ของคุณใหม่"
+    assert link in _text(message) and f'href="{link.replace("&", "&amp;")}"' in message.get_body(
+        ("html",)).get_content()
+    assert "Somchai" not in message.as_string()  # nothing quoted but the link
+    assert Notification.across_tenants("test").count() == 0  # the link is never shown in the portal
