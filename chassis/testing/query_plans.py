@@ -130,8 +130,8 @@ def plans(queries: list[Query], client: MongoClient) -> list[QueryPlan]:
 
 
 def _leading(query: Query, indexes: dict[str, list[str]]) -> tuple[str, ...]:
-    """The indexes MongoDB's planner could serve the query from: for each `$or` branch (or the whole filter) one
-    whose leading field is selected on; with no filter, one that starts with the sort's fields."""
+    """The indexes MongoDB's planner could serve the query from: for each `$or` branch (or the whole filter) the
+    one with the most leading fields selected on; with no filter, one that starts with the sort's fields."""
     kind = next(iter(query.command))
     if kind == "aggregate":
         stages = query.command["pipeline"]
@@ -144,11 +144,19 @@ def _leading(query: Query, indexes: dict[str, list[str]]) -> tuple[str, ...]:
     branches = filter_["$or"] if list(filter_) == ["$or"] else [filter_]
     found: list[str] = []
     for branch in branches:
-        served = [name for name, fields in indexes.items() if _selects_on(branch, fields[0])]
-        if not served:
+        prefixes = {name: _selected_prefix(branch, fields) for name, fields in indexes.items()}
+        if not any(prefixes.values()):
             return ()
-        found.append(min(served, key=lambda name: len(indexes[name])))
+        found.append(max(prefixes, key=lambda name: (prefixes[name], -len(indexes[name]))))
     return tuple(dict.fromkeys(found))
+
+
+def _selected_prefix(filter_: dict[str, Any], fields: list[str]) -> int:
+    """How many of an index's leading fields the filter selects on (MongoDB seeks on those)."""
+    count = 0
+    while count < len(fields) and _selects_on(filter_, fields[count]):
+        count += 1
+    return count
 
 
 def _selects_on(filter_: dict[str, Any], field: str) -> bool:
