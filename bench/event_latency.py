@@ -42,13 +42,13 @@ def at_a_steady_rate(action, rate: float, seconds: float) -> None:
         thread.join()
 
 
-def ask_at_a_steady_rate(officer: Api, case_id: str, rate: float, seconds: float) -> dict[str, float]:
+def ask_at_a_steady_rate(officer: Api, case_id: str, rate: float, seconds: float, label: str) -> dict[str, float]:
     """Returns each request's justification and the wall-clock time its (successful) response arrived."""
     answered: dict[str, float] = {}
     start = dt.date.today() + dt.timedelta(days=30)
 
     def ask(number: int) -> None:
-        justification = f"bench {number}"
+        justification = f"{label} {number}"
         body = {"function": "interpretation_translation", "country": "THA", "start_date": start.isoformat(),
                 "end_date": (start + dt.timedelta(days=5)).isoformat(), "justification": justification}
         officer.post(f"/api/joint-action/cases/{case_id}/expert-requests", json=body)
@@ -103,14 +103,19 @@ def main() -> None:
         officer = directory.signed_in(OFFICER)
         case_id = officer.post("/api/joint-action/cases",
                                json={"case_type": "people_smuggling", "title": "Latency"}).json()["id"]
-        anchor = broker_round_trips(platform.env["AMQP_URL"], args.rate, args.seconds)
-        sent = ask_at_a_steady_rate(officer, case_id, args.rate, args.seconds)
-
         roster = pymongo.MongoClient(platform.env["MONGODB_URI"], tz_aware=True)[
             f"{platform.env['DATABASE_PREFIX']}roster"]["deployment_requests"]
-        deadline = time.monotonic() + 120
-        while roster.count_documents({"case_id": case_id}) < len(sent) and time.monotonic() < deadline:
-            time.sleep(0.5)
+
+        def wait_for(count: int) -> None:
+            deadline = time.monotonic() + 120
+            while roster.count_documents({"case_id": case_id}) < count and time.monotonic() < deadline:
+                time.sleep(0.5)
+
+        warm_up = ask_at_a_steady_rate(officer, case_id, args.rate, 2, "warm-up")  # first connections, caches
+        wait_for(len(warm_up))
+        anchor = broker_round_trips(platform.env["AMQP_URL"], args.rate, args.seconds)
+        sent = ask_at_a_steady_rate(officer, case_id, args.rate, args.seconds, "bench")
+        wait_for(len(warm_up) + len(sent))
         arrived = {doc["justification"]: doc["created_at"].timestamp()
                    for doc in roster.find({"case_id": case_id}, {"justification": 1, "created_at": 1})}
         latencies = [arrived[key] - sent_at for key, sent_at in sent.items() if key in arrived]
