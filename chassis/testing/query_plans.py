@@ -130,8 +130,8 @@ def plans(queries: list[Query], client: MongoClient) -> list[QueryPlan]:
 
 
 def _leading(query: Query, indexes: dict[str, list[str]]) -> tuple[str, ...]:
-    """The indexes MongoDB's planner could serve the query from: for each `$or` branch (or the whole filter) the
-    one with the most leading fields selected on; with no filter, one that starts with the sort's fields."""
+    """The indexes MongoDB's planner could serve the query from (`_serving`); with no filter, one that starts with
+    the sort's fields."""
     kind = next(iter(query.command))
     if kind == "aggregate":
         stages = query.command["pipeline"]
@@ -141,14 +141,20 @@ def _leading(query: Query, indexes: dict[str, list[str]]) -> tuple[str, ...]:
     if not filter_:
         sort = list(query.command.get("sort") or {})
         return tuple(name for name, fields in indexes.items() if sort and fields[:len(sort)] == sort)
-    branches = filter_["$or"] if list(filter_) == ["$or"] else [filter_]
-    found: list[str] = []
-    for branch in branches:
-        prefixes = {name: _selected_prefix(branch, fields) for name, fields in indexes.items()}
-        if not any(prefixes.values()):
-            return ()
-        found.append(max(prefixes, key=lambda name: (prefixes[name], -len(indexes[name]))))
-    return tuple(dict.fromkeys(found))
+    return _serving(filter_, indexes)
+
+
+def _serving(filter_: dict[str, Any], indexes: dict[str, list[str]]) -> tuple[str, ...]:
+    """The index with the most leading fields the filter selects on; failing that, for a `$or` of the filter (or
+    of its `$and`), one such index per branch (MongoDB's OR plan)."""
+    prefixes = {name: _selected_prefix(filter_, fields) for name, fields in indexes.items()}
+    if any(prefixes.values()):
+        return (max(prefixes, key=lambda name: (prefixes[name], -len(indexes[name]))),)
+    for clause in [filter_, *filter_.get("$and", [])]:
+        branches = [_serving(branch, indexes) for branch in clause.get("$or", [])]
+        if branches and all(branches):
+            return tuple(dict.fromkeys(name for served in branches for name in served))
+    return ()
 
 
 def _selected_prefix(filter_: dict[str, Any], fields: list[str]) -> int:
