@@ -25,9 +25,10 @@ from typing import Any
 from pymongo import MongoClient, monitoring
 
 READ_COMMANDS = ("find", "count", "distinct", "aggregate")
-# What a command carries besides the query itself (session, transaction, cluster time, cursor options).
+# What a command carries besides the query itself (session, transaction, cluster time, batches); an aggregate's
+# `cursor` stays, MongoDB requires it.
 _NOT_THE_QUERY = {"lsid", "$db", "$clusterTime", "txnNumber", "startTransaction", "autocommit", "readConcern",
-                  "$readPreference", "writeConcern", "cursor", "batchSize", "singleBatch", "maxTimeMS"}
+                  "$readPreference", "writeConcern", "batchSize", "singleBatch", "maxTimeMS"}
 
 
 @dataclasses.dataclass(frozen=True)
