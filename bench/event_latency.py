@@ -117,7 +117,8 @@ def main() -> None:
         sent = ask_at_a_steady_rate(officer, case_id, args.rate, args.seconds, "bench")
         wait_for(len(warm_up) + len(sent))
         arrived = {doc["justification"]: doc["created_at"].timestamp()
-                   for doc in roster.find({"case_id": case_id}, {"justification": 1, "created_at": 1})}
+                   for doc in roster.find({"case_id": case_id}, {"justification": 1, "created_at": 1})
+                   if doc["justification"] in sent}
         latencies = [arrived[key] - sent_at for key, sent_at in sent.items() if key in arrived]
         figures = {"rate_per_second": args.rate, "seconds": args.seconds, "sent": len(sent),
                    "arrived": len(arrived), "lost": len(sent) - len(arrived), **latency_figures(latencies),
