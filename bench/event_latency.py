@@ -7,7 +7,8 @@ emits `joint_action.case.expert_requested` (outbox, relay, RabbitMQ, roster work
 roster deployment request. Latency = the roster request's `created_at` minus the moment the HTTP response
 arrived (one clock: same machine; it can be below zero when the event overtakes the response on its way back
 through the gateway). The anchor, in the same run and vhost at the same rate: a persistent message published
-with pika (publisher confirms, as the relay does) until a pika consumer receives it. Prints p50/p95/p99 of
+with pika (publisher confirms, as the relay does) until a pika consumer receives it. Two seconds of requests
+warm the platform up first and are not counted. Prints p50/p95/p99 of
 both and their ratio, and writes bench/results/event_latency.json.
 """
 
