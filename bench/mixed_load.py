@@ -117,9 +117,13 @@ def helper_cpu_seconds() -> dict[str, float]:
     seconds = {"load generator (this process)": _own_cpu_seconds()}
     for stat in Path("/proc").glob("[0-9]*/cmdline"):
         with contextlib.suppress(OSError):
-            if b"secantusd" in stat.read_bytes():
+            if b"secantusd" in stat.read_bytes() and _parent(stat.parent) == os.getpid():  # ours, not another run's
                 seconds["database (SecantusDB)"] = cpu_seconds(int(stat.parent.name))
     return seconds
+
+
+def _parent(process: Path) -> int:
+    return int((process / "stat").read_text().rpartition(")")[2].split()[1])
 
 
 def _own_cpu_seconds() -> float:
@@ -168,6 +172,10 @@ def main() -> None:
         for profiler in profilers:
             profiler.join()
         figures["cpu_seconds_by_process"] = dict(sorted(cpu.items(), key=lambda item: -item[1]))
+        database = cpu.get("database (SecantusDB)")
+        if database is not None:  # absent when a MongoDB of its own answered at MONGODB_URI
+            figures["database_share_of_cpu"] = round(database / max(sum(cpu.values()), 1e-9), 2)
+            figures["database_cores"] = round(database / args.seconds, 2)
         if args.profile:
             figures["profile"] = {name: hot_spots(RESULTS / f"mixed_load_{name}.stacks")
                                   for name in ("gateway-web", "roster-web")}

@@ -48,7 +48,9 @@ class ServiceSettings:
     # Declare every handler queue (main, retry, dead) as a quorum queue, replicated over a RabbitMQ cluster's
     # nodes (docs/adr/0077). A queue's type is fixed when it is created: see the ADR before switching.
     consumer_quorum_queues: bool = False
-    relay_poll_seconds: float = 0.2
+    # The relay publishes an event as soon as its transaction commits (a change stream on the outbox wakes it);
+    # it polls the outbox this often besides, in case a wake-up was missed (docs/adr/0092).
+    relay_poll_seconds: float = 1.0
     relay_batch_size: int = 100
     # How long sent outbox events and inbox records are kept (they may carry personal data): docs/adr/0066
     outbox_retention_days: int = 30

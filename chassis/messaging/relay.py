@@ -2,8 +2,10 @@
 
 Delivery is at-least-once: a crash between the broker's confirm and the mark republishes the event,
 which the consumers' inbox makes harmless. When the broker or the database does not answer, the relay
-waits (at most `RECONNECT_MAX_BACKOFF_SECONDS`) and retries; events simply wait in the outbox. While idle it
-keeps its broker connection alive (heartbeats), so the next event goes out on it at once.
+waits (at most `RECONNECT_MAX_BACKOFF_SECONDS`) and retries; events simply wait in the outbox. It is woken as
+soon as an event is stored (a change stream on the outbox, `chassis.messaging.wakeups`), and polls every
+`RELAY_POLL_SECONDS` besides. While idle it keeps its broker connection alive (heartbeats), so the next event
+goes out on it at once.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from chassis.backoff import DependencyRetry
 from chassis.messaging import outbox
 from chassis.messaging.connection import CONNECTION_ERRORS, ConfirmingPublisher
 from chassis.messaging.retention import apply_retention
+from chassis.messaging.wakeups import OutboxWakeups
 from chassis.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -28,6 +31,7 @@ class OutboxRelay:
     def __init__(self, settings: ServiceSettings):
         self.settings = settings
         self.publisher = ConfirmingPublisher(settings.amqp_url, settings.events_exchange)
+        self.wakeups = OutboxWakeups(settings.relay_poll_seconds)
 
     def report_metrics(self) -> None:
         """Let this process's scrapes show the outbox's pending events and the oldest one's age."""
@@ -62,6 +66,7 @@ class OutboxRelay:
                 if not retention_applied:
                     apply_retention(self.settings)
                     retention_applied = True
+                self.wakeups.open()
                 published = self.publish_pending()
             except (*CONNECTION_ERRORS, PyMongoError) as error:
                 retry.failed(error, stop)
@@ -71,5 +76,6 @@ class OutboxRelay:
                 log.info("relayed events", extra={"count": published})
                 continue
             self.publisher.keep_alive()
-            stop.wait(self.settings.relay_poll_seconds)
+            self.wakeups.wait(stop, idle=self.publisher.keep_alive)
+        self.wakeups.close()
         self.publisher.close()

@@ -20,7 +20,8 @@ class DeploymentRequest(TenantOwnedDocument):
 
     meta = {
         "collection": "deployment_requests",
-        "indexes": ["status", {"fields": ["expert_request_id"], "unique": True, "sparse": True}],
+        "indexes": ["status", {"fields": ["expert_request_id"], "unique": True, "sparse": True},
+                    ("created_at", "_id")],
     }
 
     function = me.StringField(required=True)
@@ -73,7 +74,7 @@ class Deployment(TenantOwnedDocument):
 
     meta = {
         "collection": "deployments",
-        "indexes": ["request_id", "expert.expert_id", "expert.nominating_tenant", "status", "start_date"],
+        "indexes": ["request_id", "expert.expert_id", "expert.nominating_tenant", "status", ("start_date", "_id")],
     }
 
     request_id = me.StringField(required=True)

@@ -84,7 +84,7 @@ class Expert(TenantOwnedDocument):
         "collection": "experts",
         "indexes": [
             "tenant", "user_id", "email", "certifications.certificate_id",
-            {"fields": ["functions.code", "status"]}, "spoken_levels",
+            {"fields": ["functions.code", "status"]}, "spoken_levels", ("status", "tenant"), ("full_name", "_id"),
         ],
     }
 

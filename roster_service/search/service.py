@@ -77,6 +77,19 @@ class RankedMatches(Sequence):
         return iter(self[:])
 
 
+# The equalities the experts' (functions.code, status) index seeks on. SecantusDB's planner uses an index only
+# for a filter all of whose fields the index holds, so they go first in a $match of their own and the rest of the
+# search filters what they found; MongoDB merges the two stages and plans them as one (docs/indexes.md).
+SEEK_FIELDS = ("functions.code", "status")
+
+
+def matching(experts, query: dict, projection: dict):
+    """The raw documents of `experts` (a queryset) matching `query`, with the fields of `projection`."""
+    seek = {field: query[field] for field in SEEK_FIELDS if field in query}
+    rest = {field: value for field, value in query.items() if field not in seek}
+    return experts.aggregate([{"$match": seek}, {"$match": rest}, {"$project": projection}])
+
+
 def search(criteria: SearchCriteria, *, today: dt.date | None = None) -> RankedMatches:
     """Every expert meeting `criteria`, best first."""
     today = today or dt.date.today()
@@ -87,11 +100,11 @@ def search(criteria: SearchCriteria, *, today: dt.date | None = None) -> RankedM
     certified = None  # every match holds a qualifying certificate when readiness `ready` is asked for
     if criteria.min_readiness != "ready":
         ready = dataclasses.replace(criteria, min_readiness="ready")
-        certified = {str(expert_id) for expert_id in experts.filter(__raw__=mongo_filter(
-            build_criteria(ready, suspended_tenants=suspended, today=today))).scalar("id")}
+        certified = {str(raw["_id"]) for raw in matching(experts, mongo_filter(
+            build_criteria(ready, suspended_tenants=suspended, today=today)), {"_id": 1})}
     ranked = []
     ranker = Ranker(criteria)
-    for raw in experts.filter(__raw__=query).only("id", "functions", "languages").as_pymongo():
+    for raw in matching(experts, query, {"functions": 1, "languages": 1}):
         expert_id = str(raw["_id"])
         experience = next((item for item in raw.get("functions", []) if item["code"] == criteria.function), None)
         levels = {item["code"]: item["level"] for item in raw.get("languages", [])}

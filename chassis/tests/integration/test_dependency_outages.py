@@ -148,6 +148,42 @@ def test_a_worker_keeps_an_event_while_the_database_is_away_and_applies_it_once_
     assert [r.getMessage() for r in logs.records if r.levelno >= logging.WARNING] == [failed_attempts(logs)[0]]
 
 
+def test_a_relay_woken_by_the_outbox_watches_it_again_after_the_database_was_away(
+        client, auth_headers, settings, make_settings):
+    """The relay polls only every hour here: an event stored after the outage goes out because the relay opened
+    its change stream again, not because it polled."""
+    with TcpProxy(parse_uri(settings.mongodb_uri)["nodelist"][0]) as database:
+        proxied = make_settings(sample_service.SERVICE, mongodb_uri=f"mongodb://127.0.0.1:{database.port}/"
+                                "?directConnection=true", mongodb_timeout_ms=300,
+                                reconnect_max_backoff_seconds=MAX_BACKOFF, relay_poll_seconds=3600.0)
+        db.connect(proxied)
+        try:
+            relay = OutboxRelay(proxied)
+            with running(Worker(settings, sample_service.subscriptions)), running(relay):
+                create_note(client, auth_headers, "TON")
+                wait_until(lambda: direct_tally(settings, "TON") == 1, message="the event before the outage")
+                database.cut()
+                accepted = database.accepted
+                wait_until(lambda: database.accepted > accepted + 2, timeout=60,
+                           message="the relay to try the database again while it is away")
+                database.restore()
+                wait_until(lambda: answers(db.ping) and relay.wakeups.watching, timeout=30,
+                           message="the database back and the relay watching the outbox again")
+                create_note(client, auth_headers, "TON")
+                wait_until(lambda: direct_tally(settings, "TON") == 2, timeout=30,
+                           message="the event stored after the outage, without a poll")
+        finally:
+            db.connect(settings)
+
+
+def answers(ping) -> bool:
+    try:
+        ping()
+        return True
+    except pymongo.errors.PyMongoError:
+        return False
+
+
 def direct_tally(settings, tenant: str) -> int:
     """The tally read past the proxy (the test's own connection goes through it)."""
     with pymongo.MongoClient(settings.mongodb_uri) as client:

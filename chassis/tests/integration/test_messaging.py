@@ -75,6 +75,38 @@ def test_broker_down_request_succeeds_event_waits_then_is_delivered(client, auth
         wait_until(lambda: OutboxMessage.objects(published_at=None).count() == 0, message="outbox drained")
 
 
+HOUR = 3600.0  # a relay poll interval far beyond every wait of these tests: only its wake-up can be in time
+
+
+def test_an_event_is_published_when_its_transaction_commits_although_the_relay_polls_every_hour(
+        client, auth_headers, make_settings):
+    slow_poll = make_settings(sample_service.SERVICE, relay_poll_seconds=HOUR)
+    with running(Worker(slow_poll, sample_service.subscriptions)), running(OutboxRelay(slow_poll)):
+        assert create_note(client, auth_headers, tenant="KHM").status_code == 201
+        wait_until(lambda: tally("KHM") == 1, message="the first event")
+        for count in (2, 3):  # the relay now waits for a wake-up: each event must bring one
+            assert create_note(client, auth_headers, tenant="KHM").status_code == 201
+            wait_until(lambda count=count: tally("KHM") == count, message=f"event {count} without a poll")
+    assert OutboxMessage.objects(published_at=None).count() == 0
+
+
+def test_events_stored_while_no_relay_runs_go_out_when_one_starts(
+        client, auth_headers, make_settings):
+    slow_poll = make_settings(sample_service.SERVICE, relay_poll_seconds=HOUR)
+    with running(Worker(slow_poll, sample_service.subscriptions)):
+        with running(OutboxRelay(slow_poll)):
+            assert create_note(client, auth_headers, tenant="LAO").status_code == 201
+            wait_until(lambda: tally("LAO") == 1, message="the first event")
+        for _ in range(2):  # the relay is gone (killed): nothing wakes, the events wait in the outbox
+            assert create_note(client, auth_headers, tenant="LAO").status_code == 201
+        assert OutboxMessage.objects(published_at=None).count() == 2
+        with running(OutboxRelay(slow_poll)):
+            wait_until(lambda: tally("LAO") == 3, message="the events stored while no relay ran")
+            assert create_note(client, auth_headers, tenant="LAO").status_code == 201
+            wait_until(lambda: tally("LAO") == 4, message="an event after the new relay started")
+    assert tally("LAO") == 4
+
+
 def test_a_redelivered_event_changes_state_once(settings, app):
     event = envelope("sample.note.created", {"note_id": "n1"}, tenant="IDN")
     sentinel = envelope("sample.note.created", {"note_id": "last"}, tenant="SENTINEL")
