@@ -8,6 +8,7 @@ and the portal are, the rate limit, the body limit, the timeouts) and runs nginx
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import shutil
@@ -117,14 +118,25 @@ def from_environment(environ=os.environ) -> dict:
             "workers": int(environ.get("EDGE_WORKERS", "1")), "replicas": int(environ.get("EDGE_REPLICAS", "1"))}
 
 
-def main() -> None:
-    """Render the configuration into `EDGE_STATE_DIR` (default var/edge/<port>) and become nginx."""
+COMMANDS = {"run": "render the configuration into EDGE_STATE_DIR (default var/edge/<port>) and become nginx",
+            "render": "print the configuration the environment gives"}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="rso-edge", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, description in COMMANDS.items():
+        commands.add_parser(name, help=description)
+    args = parser.parse_args(argv)
+    arguments = from_environment()
+    state = Path(os.environ.get("EDGE_STATE_DIR") or ROOT / "var" / "edge" / arguments["listen"].replace(":", "_"))
+    if args.command == "render":
+        print(render(state=state.resolve(), **arguments), end="")
+        return
     try:
         nginx = ensure_nginx()
     except EdgeError as error:
         sys.exit(f"rso-edge: {error}")
-    arguments = from_environment()
-    state = Path(os.environ.get("EDGE_STATE_DIR") or ROOT / "var" / "edge" / arguments["listen"].replace(":", "_"))
     config = write_config(state.resolve(), **arguments)
     os.execv(nginx, [nginx, "-e", "stderr", "-p", str(state.resolve()), "-c", str(config)])
 
