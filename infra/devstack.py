@@ -294,7 +294,7 @@ def ensure_indexes(env: dict[str, str]) -> None:
     index first built while another process's transaction is open misses that transaction's documents
     (docs/adr/0065), so no index may be first built once the platform runs."""
     scripts = dict.fromkeys(word for command in procfile_commands().values() for word in command.split()
-                            if word.startswith("rso-"))
+                            if word.startswith("rso-") and word != "rso-edge")  # nginx keeps no database
     for script in scripts:
         result = subprocess.run([str(VENV_BIN / script), "ensure-indexes"], cwd=ROOT, env=env,
                                 stdin=subprocess.DEVNULL, capture_output=True, text=True)

@@ -143,24 +143,32 @@ def main(argv: list[str] | None = None) -> None:
 
 @contextlib.contextmanager
 def running(state: Path, **arguments) -> Iterator[str]:
-    """nginx with this configuration, for tests and benchmarks: yields its URL, stops it on exit."""
+    """The edge with this configuration (`render`'s arguments), for tests: yields its URL, stops it on exit."""
+    with running_nginx(write_config(state, **arguments), state, arguments["listen"]) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def running_nginx(config: Path, state: Path, listen: str) -> Iterator[str]:
+    """nginx with the configuration file `config` (prefix `state`), listening on `listen` (host:port): yields its
+    URL once it accepts connections, stops it on exit. Tests and benchmarks use it."""
     nginx = ensure_nginx()
-    config = write_config(state, **arguments)
-    log = open(state / "nginx.log", "ab")  # noqa: SIM115 - closed below, after nginx
-    process = subprocess.Popen([nginx, "-e", "stderr", "-p", str(state), "-c", str(config)], stdin=subprocess.DEVNULL,
-                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    host, _, port = arguments["listen"].rpartition(":")
-    try:
-        deadline = time.monotonic() + 15
-        while not _accepts(host or "127.0.0.1", int(port)):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise EdgeError(f"nginx did not start: {(state / 'nginx.log').read_text(errors='replace')}")
-            time.sleep(0.05)
-        yield f"http://{host or '127.0.0.1'}:{port}"
-    finally:
-        process.terminate()
-        process.wait(10)
-        log.close()
+    host, _, port = listen.rpartition(":")
+    host = host or "127.0.0.1"
+    with open(state / "nginx.log", "ab") as log:
+        process = subprocess.Popen([nginx, "-e", "stderr", "-p", str(state), "-c", str(config)],
+                                   stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+        try:
+            deadline = time.monotonic() + 15
+            while not _accepts(host, int(port)):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise EdgeError(f"nginx did not start: {(state / 'nginx.log').read_text(errors='replace')}")
+                time.sleep(0.05)
+            yield f"http://{host}:{port}"
+        finally:
+            process.terminate()
+            process.wait(10)
 
 
 def _accepts(host: str, port: int) -> bool:
