@@ -17,6 +17,7 @@ from chassis.tests.integration.test_metrics import value
 from gateway import create_app
 from gateway.edge import EDGE_PATHS, GATEWAY_PATHS
 from gateway.identity import denials
+from gateway.identity.models import AuditEntry
 from gateway.settings import GatewaySettings
 from infra import edge
 
@@ -172,6 +173,17 @@ def test_client_sent_identity_headers_never_reach_the_service(url, roster, auth_
     assert forwarded["x-forwarded-host"] != "evil.example"
     assert forwarded["x-request-id"] != "chosen-by-the-client"
     assert forwarded["x-harmless"] == "kept"
+
+
+def test_a_client_cannot_choose_the_address_the_gateway_records(make_edge, register_client):
+    """The gateway trusts one proxy hop, the edge, which replaces whatever X-Forwarded-For a client sent."""
+    url = make_edge(upstream_read_timeout_seconds=30)  # a client secret's hash takes its time
+    client_id, secret = register_client(tenant="PHL")
+    issued = requests.post(f"{url}/oauth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret),
+                           headers={"X-Forwarded-For": "203.0.113.7"}, timeout=10)
+
+    assert issued.status_code == 200, issued.text
+    assert AuditEntry.objects(action="token.issued").get().source_address == "127.0.0.1"
 
 
 def test_missing_and_invalid_tokens_are_refused_with_the_gateways_problem(url, roster, token_issuer, auth_headers):
