@@ -2,6 +2,7 @@
 replicas (the decision) and real HTTP servers standing in for a service and the portal."""
 
 import json
+import re
 import socket
 import threading
 import time
@@ -147,7 +148,7 @@ def test_forwards_method_path_query_and_body_with_the_token(url, roster, auth_he
     forwarded = roster.last_headers()
     assert forwarded["authorization"] == headers["Authorization"]
     assert forwarded["x-forwarded-prefix"] == "/api/roster"
-    assert forwarded["x-request-id"] == response.headers.get("X-Request-ID", forwarded["x-request-id"])
+    assert re.fullmatch(r"[0-9a-f]{32}", forwarded["x-request-id"])  # the edge's own
 
 
 @pytest.mark.parametrize("method", ALL_METHODS)
