@@ -56,7 +56,7 @@ http {{
 """
 
 
-def wrk(url: str, token: str, *, connections: int, seconds: float, threads: int) -> dict:
+def wrk(url: str, token: str, *, connections: int, seconds: int, threads: int) -> dict:
     """One wrk run: requests/s, p50 and p99 in ms, and the non-2xx/3xx answers and socket errors."""
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-H",
                f"Authorization: {token}", url]
@@ -93,7 +93,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     devstack.ensure_wrk()
