@@ -62,7 +62,6 @@ log = logging.getLogger(__name__)
 access_log = logging.getLogger("rso.access")
 
 REQUEST_ID_HEADER = "X-Request-ID"
-MEDIA_TYPE_EXEMPT_ENDPOINTS = "rso.media_type_exempt_endpoints"  # endpoints that pass any body through
 SWAGGER_UI_ASSETS = "swagger-ui"  # served from the swagger-ui-bundle package under /docs/
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
@@ -257,7 +256,6 @@ def create_service_app(
     app.extensions["rso.api"] = api
     app.add_url_rule(f"/docs/{SWAGGER_UI_ASSETS}/<path:filename>", "swagger_ui_assets",
                      lambda filename: send_from_directory(swagger_ui_path, filename, max_age=86400))
-    app.extensions[MEDIA_TYPE_EXEMPT_ENDPOINTS] = set()
 
     app.wsgi_app = DrainUnreadBody(app.wsgi_app, drain_limit(settings))  # type: ignore[method-assign]
     # First, so that its timer starts even when a later hook refuses the request (415)
@@ -326,8 +324,6 @@ def _install_input_rules(app: Flask, contract: ContractPlugin) -> None:
 
     @app.before_request
     def reject_unstorable_input():
-        if request.endpoint in app.extensions[MEDIA_TYPE_EXEMPT_ENDPOINTS]:
-            return  # passed on as it is (the gateway's edge): the service behind checks it
         errors: dict[str, dict] = {}
         for location, values in (("path", request.view_args or {}), ("query", request.args.to_dict(flat=False)),
                                  ("json", _json_body()), ("form", _form_body())):
@@ -378,9 +374,7 @@ def _install_request_hooks(app: Flask, accepted_media_types: frozenset[str]) -> 
 
     @app.before_request
     def reject_unsupported_body():
-        if request.method not in _BODY_METHODS or request.endpoint in app.extensions[MEDIA_TYPE_EXEMPT_ENDPOINTS]:
-            return None
-        if request.endpoint is None:  # no route of this app: its 404, or the gateway's forwarding to the portal
+        if request.method not in _BODY_METHODS or request.endpoint is None:  # no route of this app: its 404
             return None
         has_body = bool(request.content_length) or "chunked" in request.headers.get("Transfer-Encoding", "")
         if has_body and request.mimetype not in accepted_media_types:

@@ -1,6 +1,7 @@
 """Environment variables into one frozen dataclass per service.
 
-Defaults match the local runner (`infra/run`): SecantusDB on 27017, RabbitMQ on 5672, the gateway on 8000.
+Defaults match the local runner (`infra/run`): SecantusDB on 27017, RabbitMQ on 5672, the edge on 8000 (where
+people and clients come in; infra/edge) and the gateway behind it on 8006.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import dataclasses
 import os
 from collections.abc import Mapping
 
-DEFAULT_PORTS = {"gateway": 8000, "roster": 8001, "training": 8002, "joint_action": 8003, "portal": 8004,
+DEFAULT_PORTS = {"gateway": 8006, "roster": 8001, "training": 8002, "joint_action": 8003, "portal": 8004,
                  "notification": 8005}
 DEFAULT_MONGODB_URI = "mongodb://127.0.0.1:27017"
 DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"

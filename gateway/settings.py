@@ -1,4 +1,6 @@
-"""The gateway's settings: the service settings plus upstreams, token lifetimes and edge limits."""
+"""The gateway's settings: the service settings plus upstreams, token lifetimes and edge limits.
+
+The edge (infra/edge, nginx) reads the upstreams, timeouts and limits from here too, from the same environment."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ class GatewaySettings(ServiceSettings):
     roster_url: str = "http://127.0.0.1:8001"
     training_url: str = "http://127.0.0.1:8002"
     joint_action_url: str = "http://127.0.0.1:8003"
-    portal_url: str = "http://127.0.0.1:8004"  # every path the gateway does not own is the portal's
+    portal_url: str = "http://127.0.0.1:8004"  # every path the edge does not send to the gateway is the portal's
     notification_url: str = "http://127.0.0.1:8005"
     upstream_connect_timeout_seconds: float = 2.0
     upstream_read_timeout_seconds: float = 30.0
@@ -21,7 +23,6 @@ class GatewaySettings(ServiceSettings):
     access_token_lifetime_seconds: int = 900
     refresh_token_lifetime_seconds: int = 1_209_600
     sign_in_session_lifetime_seconds: int = 28_800  # the gateway's own sign-in session (8 hours)
-    trusted_proxy_hops: int = 0  # the gateway is the edge; behind a load balancer, set TRUSTED_PROXY_HOPS=1
 
     def upstreams(self) -> dict[str, str]:
         """Path segment under /api/ -> base URL of the service behind it."""

@@ -27,6 +27,7 @@ from pymongo.uri_parser import parse_uri
 from chassis.db import server_answers as mongo_answers
 from chassis.index_check import IndexCheck, check_indexes
 from chassis.settings import DEFAULT_AMQP_URL, DEFAULT_MONGODB_URI, DEFAULT_PORTS, ServiceSettings
+from infra import edge
 from infra.supervisor import Supervisor
 from notification_service.mail.server import messages_to
 from notification_service.settings import NotificationSettings
@@ -42,6 +43,7 @@ DEMO_STOP_SECONDS = 5  # how long run() waits, once its processes stopped, for t
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 SERVICES = DEFAULT_PORTS
+EDGE_PORT = 8000  # the platform's one public address: nginx (infra/edge) in front of the gateway and the rest
 
 
 class DevstackError(Exception):
@@ -140,6 +142,23 @@ def _apt_install(package: str, *options: str) -> None:
             raise DevstackError(f"`{' '.join(command)}` failed; install {package} yourself and retry")
 
 
+def ensure_edge() -> None:
+    """Debian's nginx and its headers-more module, for the edge (infra/edge)."""
+    try:
+        edge.ensure_nginx()
+    except edge.EdgeError as error:
+        raise DevstackError(str(error)) from error
+
+
+def ensure_wrk() -> None:
+    """Debian's `wrk`, the load generator of bench/gateway_overhead.py."""
+    if shutil.which("wrk"):
+        return
+    if os.geteuid() != 0:
+        raise DevstackError("wrk is not installed. Install it with:\n  sudo apt-get install -y wrk")
+    _apt_install("wrk")
+
+
 PROMETHEUS_COMMANDS = ("prometheus", "promtool")
 
 
@@ -220,22 +239,23 @@ def ensure_pdf_libraries() -> None:
 
 
 def _ports(environ) -> dict[str, int]:
-    return {name: int(environ.get(f"{name.upper()}_PORT", default)) for name, default in SERVICES.items()}
+    return {name: int(environ.get(f"{name.upper()}_PORT", default))
+            for name, default in {"edge": EDGE_PORT, **SERVICES}.items()}
 
 
 def process_environment(ports: dict[str, int], environ=os.environ) -> dict[str, str]:
-    """The environment of every process: ports, and URLs that follow the gateway's port unless set already."""
+    """The environment of every process: ports, and URLs that follow the edge's port unless set already."""
     env = dict(environ)
     env["PATH"] = os.pathsep.join([str(VENV_BIN), env.get("PATH", "")])
     env.setdefault("PYTHONUNBUFFERED", "1")
-    gateway = f"http://127.0.0.1:{ports['gateway']}"
-    env.setdefault("OAUTH_ISSUER", gateway)
-    env.setdefault("JWKS_URL", f"{gateway}/.well-known/jwks.json")
-    env.setdefault("PUBLIC_URL", gateway)  # where people open the platform: the links in notifications
-    env.setdefault("GATEWAY_URL", gateway)
+    public = f"http://127.0.0.1:{ports['edge']}"  # the edge: tokens name it, the portal calls the APIs through it
+    env.setdefault("OAUTH_ISSUER", public)
+    env.setdefault("JWKS_URL", f"http://127.0.0.1:{ports['gateway']}/.well-known/jwks.json")
+    env.setdefault("PUBLIC_URL", public)  # where people open the platform: the links in notifications
+    env.setdefault("GATEWAY_URL", public)
     for name, port in ports.items():
         env[f"{name.upper()}_PORT"] = str(port)
-        if name != "gateway":
+        if name not in ("gateway", "edge"):
             env.setdefault(f"{name.upper()}_URL", f"http://127.0.0.1:{port}")
     return env
 
@@ -278,7 +298,7 @@ def ensure_indexes(env: dict[str, str]) -> None:
     index first built while another process's transaction is open misses that transaction's documents
     (docs/adr/0065), so no index may be first built once the platform runs."""
     scripts = dict.fromkeys(word for command in procfile_commands().values() for word in command.split()
-                            if word.startswith("rso-"))
+                            if word.startswith("rso-") and word != "rso-edge")  # nginx keeps no database
     for script in scripts:
         result = subprocess.run([str(VENV_BIN / script), "ensure-indexes"], cwd=ROOT, env=env,
                                 stdin=subprocess.DEVNULL, capture_output=True, text=True)
@@ -302,11 +322,11 @@ def _print_credentials(credentials: dict[str, str]) -> None:
 
 
 def _print_urls(ports: dict[str, int]) -> None:
-    print(f"rso-dev: the portal, for people: http://127.0.0.1:{ports['gateway']}/  (the gateway serves it)")
-    print(f"rso-dev: the API through the gateway: http://127.0.0.1:{ports['gateway']}/api")
+    print(f"rso-dev: the portal, for people: http://127.0.0.1:{ports['edge']}/  (the edge serves it)")
+    print(f"rso-dev: the API through the edge: http://127.0.0.1:{ports['edge']}/api")
     for name, port in ports.items():
         base = f"http://127.0.0.1:{port}"
-        if name != "portal":  # its pages are at the gateway's address
+        if name not in ("portal", "edge"):  # the portal's pages are at the edge's address
             print(f"  {name:<13} {base}  docs {base}/docs  openapi {base}/openapi.json")
     mail = NotificationSettings.from_env("notification")
     print(f"rso-dev: e-mail goes to the loopback SMTP server on {mail.smtp_host}:{mail.smtp_port} (process `mail`), "
@@ -339,6 +359,7 @@ def run(mongodb_uri: str, amqp_url: str, *, load_demo: bool = True) -> int:
 
     ensure_mongo(mongodb_uri)
     ensure_broker(amqp_url)
+    ensure_edge()
     ports = _ports(os.environ)
     env = process_environment(ports)
     credentials = demo_credentials()
@@ -350,7 +371,7 @@ def run(mongodb_uri: str, amqp_url: str, *, load_demo: bool = True) -> int:
     _print_credentials(credentials)
     stop_demo = threading.Event()
     demo_thread = threading.Thread(target=demo.load_when_live, name="demo", daemon=True, kwargs={
-        "gateway": f"http://127.0.0.1:{ports['gateway']}", "credentials": credentials, "stop": stop_demo,
+        "gateway": f"http://127.0.0.1:{ports['edge']}", "credentials": credentials, "stop": stop_demo,
         "load": load_demo, "republish_tenants": lambda: publish_tenants(env)})
     demo_thread.start()
     try:
@@ -365,7 +386,7 @@ def person_token(email: str, password: str | None = None) -> str:
     from chassis.testing.oauth import sign_in
     from infra.platform import PORTAL, portal_redirect_uri
 
-    gateway = f"http://127.0.0.1:{_ports(os.environ)['gateway']}"
+    gateway = f"http://127.0.0.1:{_ports(os.environ)['edge']}"
     credentials = demo_credentials()
     portal_secret = os.environ.get("PORTAL_CLIENT_SECRET") or credentials[PORTAL_SECRET_KEY]
     try:
@@ -407,6 +428,8 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("ensure-mongo", help="start SecantusDB in var/ unless a MongoDB answers at MONGODB_URI")
     commands.add_parser("ensure-broker", help="start (or install) RabbitMQ unless one answers at AMQP_URL")
+    commands.add_parser("ensure-edge", help="install Debian's nginx (the edge, infra/edge) unless present")
+    commands.add_parser("ensure-wrk", help="install Debian's wrk (bench/gateway_overhead.py) unless present")
     commands.add_parser("ensure-prometheus", help="install the Prometheus server and promtool (Debian's prometheus "
                                                   "package) unless present")
     commands.add_parser("ensure-browser", help="install Debian's chromium for the browser tests when missing")
@@ -432,6 +455,10 @@ def main(argv: list[str] | None = None) -> int:
             ensure_mongo(mongodb_uri)
         elif args.command == "ensure-broker":
             ensure_broker(amqp_url)
+        elif args.command == "ensure-edge":
+            ensure_edge()
+        elif args.command == "ensure-wrk":
+            ensure_wrk()
         elif args.command == "ensure-prometheus":
             ensure_prometheus()
         elif args.command == "ensure-browser":

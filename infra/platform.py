@@ -25,7 +25,7 @@ from chassis.testing.infrastructure import rabbitmqctl
 from infra import devstack
 
 ROOT = Path(__file__).resolve().parents[1]
-WEB_SERVICES = ("gateway", "roster", "training", "joint_action", "portal", "notification")
+WEB_SERVICES = ("edge", "gateway", "roster", "training", "joint_action", "portal", "notification")
 
 
 def free_ports(count: int) -> list[int]:
@@ -60,13 +60,15 @@ class Platform:
         # Every process serves its metrics on a port of its own, its web workers' values in a directory of its own
         self.metrics_ports = dict(zip(self.commands, free_ports(len(self.commands)), strict=True))
         self.env.setdefault("METRICS_DIR", str(log_dir / "metrics"))
+        self.env.setdefault("EDGE_STATE_DIR", str(log_dir / "edge"))  # its configuration, cache and pid file
         for name, port in self.metrics_ports.items():
             self.env[metrics_port_variable(name)] = str(port)
         self.passwords: dict[str, str] = {}  # of the people a Directory made: every Directory of it shares them
 
     @property
     def gateway(self) -> str:
-        return f"http://127.0.0.1:{self.ports['gateway']}"
+        """The platform's public address: the edge (infra/edge) in front of the gateway, services and portal."""
+        return f"http://127.0.0.1:{self.ports['edge']}"
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
@@ -95,6 +97,7 @@ class Platform:
             process.wait(5)
 
     def start_all(self) -> None:
+        devstack.ensure_edge()
         devstack.ensure_indexes(self.env)
         devstack.bootstrap_gateway(self.env, self.credentials)
         for name in self.commands:

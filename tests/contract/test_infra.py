@@ -12,6 +12,7 @@ import gateway.commands
 import joint_action_service.commands
 import notification_service.commands
 import training_service.commands
+from infra import edge
 
 ROOT = Path(__file__).resolve().parents[2]
 INFRASTRUCTURE = {"mongo", "rabbitmq"}
@@ -56,7 +57,7 @@ def test_procfile_commands_are_declared_console_scripts_with_a_known_subcommand(
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
     service_commands = {"rso-gateway": gateway.commands.COMMANDS, "rso-training": training_service.commands.COMMANDS,
                         "rso-joint-action": joint_action_service.commands.COMMANDS,
-                        "rso-notification": notification_service.commands.COMMANDS}
+                        "rso-notification": notification_service.commands.COMMANDS, "rso-edge": edge.COMMANDS}
     for name, command in procfile().items():
         assert command[0] in scripts, name
         assert command[1] in SUBCOMMANDS | set(service_commands.get(command[0], ())), name

@@ -15,7 +15,7 @@ from tests.contract.test_infra import procfile
 
 K8S = Path(__file__).resolve().parents[2] / "infra" / "k8s"
 KUBERNETES_VERSION = "1.30.0"  # the oldest release the manifests are written for
-PUBLIC_PROCESS = "gateway-web"
+PUBLIC_PROCESS = "edge"  # nginx in front of everything (docs/adr/0090)
 LOCAL_ONLY = {"mail"}  # the loopback SMTP server of local runs; a cluster sends through the organisation's relay
 
 
@@ -78,9 +78,9 @@ def ingress_rules_for(manifests, labels: dict[str, str]) -> list[dict]:
     return [rule for policy in policies for rule in policy["spec"].get("ingress", [])]
 
 
-def test_network_policies_cover_every_process_and_only_the_gateway_reaches_the_services(manifests):
+def test_network_policies_cover_every_process_and_only_the_edge_reaches_the_web_processes(manifests):
     deployments = of_kind(manifests, "Deployment")
-    gateway_labels = pod_labels(deployments[PUBLIC_PROCESS])
+    edge_labels = pod_labels(deployments[PUBLIC_PROCESS])
     for name, deployment in deployments.items():
         http_rules = [rule for rule in ingress_rules_for(manifests, pod_labels(deployment))
                       if any(port["port"] == "http" for port in rule["ports"])]
@@ -88,7 +88,7 @@ def test_network_policies_cover_every_process_and_only_the_gateway_reaches_the_s
             assert http_rules and all("from" not in rule for rule in http_rules)  # the public entry
         elif cluster_processes()[name][1] == "web":
             sources = [peer for rule in http_rules for peer in rule.get("from", [None])]
-            assert sources and all(peer and selects(peer["podSelector"], gateway_labels) for peer in sources), name
+            assert sources and all(peer and selects(peer["podSelector"], edge_labels) for peer in sources), name
         else:
             assert http_rules == [], name
         # nothing but the metrics port is open to other namespaces (Prometheus)

@@ -117,14 +117,14 @@ def test_a_connection_serves_the_next_request_after_an_early_error(platform, tok
                                                                       expected):
     body = json.dumps({"title": "x" * size}).encode()
     headers = {"Authorization": tokens["roster"]} if with_token else {}
-    for port, prefix in ((platform.ports["roster"], ""), (platform.ports["gateway"], "/api/roster")):
+    for port, prefix in ((platform.ports["roster"], ""), (platform.ports["edge"], "/api/roster")):
         statuses = [_two_requests_on_one_connection(port, prefix, path, body, headers) for _ in range(5)]
         assert statuses == [(expected, 200)] * 5, (prefix, statuses)
 
 
 def test_a_request_the_web_server_cannot_parse_is_answered_with_a_problem(platform):
     """gunicorn's own answer (a control character in a header), on a service and on the gateway."""
-    for port in (platform.ports["roster"], platform.ports["gateway"]):
+    for port in (platform.ports["roster"], platform.ports["edge"]):
         with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
             connection.sendall(b"GET /health/live HTTP/1.1\r\nHost: rso\r\nX-Note: a\x01b\r\n\r\n")
             answer = b""

@@ -183,7 +183,7 @@ def test_infra_run_twice_ctrl_c_stops_a_demo_load_halfway_and_the_next_run_finis
     runner = Runner(env, tmp_path / "interrupted.log")
     try:
         wait_until_live(runner, ports)
-        assert {"PHL", "RSO"} <= administer_with_the_printed_credential(runner, ports["gateway"])
+        assert {"PHL", "RSO"} <= administer_with_the_printed_credential(runner, ports["edge"])
         wait_for_output(runner, "loading the demo data", 30)
         time.sleep(2)
         stop_like_ctrl_c(runner, ports)
@@ -200,11 +200,11 @@ def test_infra_run_twice_ctrl_c_stops_a_demo_load_halfway_and_the_next_run_finis
         password = devstack.demo_credentials()[devstack.DEMO_PASSWORD_KEY]
         assert "rso-dev: demo: warning" not in output and "warnings)" not in output, runner.output_tail()
         assert "nothing new" not in output, "the second run finishes what the first began"
-        assert f"the platform is live: sign in at http://127.0.0.1:{ports['gateway']}/ as" in output
+        assert f"the platform is live: sign in at http://127.0.0.1:{ports['edge']}/ as" in output
         assert output.index("rso-dev: the portal, for people") < output.index("rso-dev: platform admin"), output
         assert re.search(r"UNHCR\s+admin@unhcr\.example\.org\s+tenant_admin", output), runner.output_tail()
         assert f"password of every demo person: {password}" in output
-        assert a_demo_persons_token_works(env, ports["gateway"])
+        assert a_demo_persons_token_works(env, ports["edge"])
         stop_like_ctrl_c(runner, ports)
     finally:
         runner.kill_everything()

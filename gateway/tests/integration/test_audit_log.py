@@ -49,12 +49,12 @@ def test_a_404_on_another_tenants_admin_path_is_audited_where_that_tenant_sees_i
 def test_a_suspended_tenants_token_refused_at_the_edge_is_audited(client, as_, people):
     denials.deny("tenant", "THA", "Tenant THA is suspended")
 
-    refused = client.get("/api/roster/experts", headers=as_("tha_admin"))
+    refused = client.get("/edge/decision", headers=as_("tha_admin"))
 
     assert refused.status_code == 401
     [entry] = AuditEntry.objects(action="token.refused")
     assert (entry.outcome, entry.actor_tenant, entry.target, entry.details["reason"]) == (
-        "denied", "THA", "/api/roster/experts", "Tenant THA is suspended")
+        "denied", "THA", "/edge/decision", "Tenant THA is suspended")
 
 
 def test_failed_client_authentication_is_kept_with_the_clients_tenant(live_gateway, client, as_, people):

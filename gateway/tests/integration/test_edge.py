@@ -1,40 +1,50 @@
-"""The edge: `/api/<service>/...` forwarded to real upstream HTTP servers, checked and limited at the gateway."""
+"""The edge (docs/adr/0090): real nginx, configured as `rso-edge` configures it, in front of real gateway
+replicas (the decision) and real HTTP servers standing in for a service and the portal."""
 
-import http.server
-import io
 import json
+import re
+import socket
 import threading
 import time
 
 import pytest
-from flask import Flask, Response, request
+import requests
+from flask import Flask, Response, request, stream_with_context
 from prometheus_client import REGISTRY, generate_latest
 from werkzeug.serving import make_server
 
 from chassis.testing.infrastructure import free_port
 from chassis.tests.integration.test_metrics import value
 from gateway import create_app
+from gateway.edge import EDGE_PATHS, GATEWAY_PATHS
 from gateway.identity import denials
+from gateway.identity.models import AuditEntry
 from gateway.settings import GatewaySettings
+from infra import edge
 
 pytestmark = pytest.mark.integration
 
 READ_TIMEOUT_SECONDS = 0.5
-def test_a_file_uploaded_to_a_portal_page_reaches_the_portal(client, portal_upstream):
-    """The portal decides which bodies its pages take (a CSV file for a bulk enrolment), not the gateway."""
-    posted = client.post("/training/sessions/1/bulk", data={"file": (io.BytesIO(b"email,name\n"), "people.csv")},
-                         content_type="multipart/form-data")
-
-    assert posted.status_code == 200
-    [seen] = portal_upstream.received
-    assert seen["headers"]["Content-Type"].startswith("multipart/form-data") and "email,name" in seen["body"]
-
-
+LARGE_BYTES = 24 * 1024 * 1024
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 
-class EchoUpstream:
-    """A real HTTP server standing in for a service: it records every request and answers with what it saw."""
+class Served:
+    """A WSGI app on a real port, threaded."""
+
+    def __init__(self, app):
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class EchoUpstream(Served):
+    """Stands in for a service or the portal: records every request and answers with what it saw."""
 
     def __init__(self):
         self.received: list[dict] = []
@@ -45,446 +55,323 @@ class EchoUpstream:
             time.sleep(READ_TIMEOUT_SECONDS * 4)
             return {"too": "late"}
 
-        @app.post("/created")
-        def created():
-            return {"id": "42"}, 201, {"X-Upstream-Custom": "yes", "Location": "/experts/42"}
+        @app.get("/large")
+        def large():
+            chunk = b"x" * 65536
+            return Response(stream_with_context(chunk for _ in range(LARGE_BYTES // len(chunk))),
+                            headers={"Content-Length": str(LARGE_BYTES)})
 
-        @app.get("/sign-in")
-        def sets_a_cookie():
-            response = Response("signed in")
-            response.set_cookie("rso_portal_session", "secret-of-one-person", httponly=True)
-            return response
+        @app.post("/count")
+        def count():
+            received = 0
+            while block := request.stream.read(65536):
+                received += len(block)
+            return {"received": received}
 
         @app.route("/", defaults={"path": ""}, methods=ALL_METHODS)
         @app.route("/<path:path>", methods=ALL_METHODS)
         def echo(path):
-            seen = {
-                "method": request.method,
-                "path": request.path,
-                "query": request.query_string.decode(),
-                "body": request.get_data(as_text=True),
-                "headers": dict(request.headers),
-            }
+            seen = {"method": request.method, "path": request.path, "query": request.query_string.decode(),
+                    "body": request.get_data(as_text=True), "headers": dict(request.headers)}
             self.received.append(seen)
             return seen
 
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_port}"
+        super().__init__(app)
 
     def last_headers(self) -> dict[str, str]:
         return {name.lower(): value for name, value in self.received[-1]["headers"].items()}
 
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
-
-class ClientPortHandler(http.server.BaseHTTPRequestHandler):
-    """Answers with the caller's TCP port over HTTP/1.1 keep-alive (werkzeug's server closes every connection)."""
-
-    protocol_version = "HTTP/1.1"
-
-    def do_GET(self):
-        body = json.dumps({"client_port": self.client_address[1]}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
-class ClosesReusedConnectionsHandler(http.server.BaseHTTPRequestHandler):
-    """Answers the first request of a keep-alive connection, then closes it when the next one arrives, as a
-    service does that drops an idle connection at the moment the gateway reuses it."""
-
-    protocol_version = "HTTP/1.1"
-    answered = 0
-
-    def do_GET(self):
-        self._answer_first_only()
-
-    def do_POST(self):
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self._answer_first_only()
-
-    def _answer_first_only(self):
-        if self.answered:
-            self.close_connection = True
-            return
-        self.answered += 1
-        self.send_response(200)
-        self.send_header("Content-Length", "2")
-        self.end_headers()
-        self.wfile.write(b"{}")
-
-    def log_message(self, *args):
-        pass
+@pytest.fixture(scope="module")
+def roster():
+    upstream = EchoUpstream()
+    yield upstream
+    upstream.close()
 
 
 @pytest.fixture(scope="module")
-def closing_upstream():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ClosesReusedConnectionsHandler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def keep_alive_upstream():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ClientPortHandler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def echo_upstream():
+def portal():
     upstream = EchoUpstream()
     yield upstream
     upstream.close()
 
 
 @pytest.fixture
-def upstream(echo_upstream):
-    echo_upstream.received.clear()
-    return echo_upstream
+def make_edge(make_app, roster, portal, tmp_path):
+    """The edge in front of `replicas` gateways (each its own app, as separate processes would be): roster is an
+    echo server, nothing listens for training."""
+    started = []
 
+    def make(*, replicas: int = 1, **overrides) -> str:
+        values = {"roster_url": roster.url, "portal_url": portal.url,
+                  "training_url": f"http://127.0.0.1:{free_port()}",
+                  "upstream_read_timeout_seconds": READ_TIMEOUT_SECONDS, **overrides}
+        gateways = [Served(make_app(create_app, "gateway", GatewaySettings, **values)) for _ in range(replicas)]
+        started.extend(gateways)
+        running = edge.running(tmp_path / f"edge-{len(started)}", listen=f"127.0.0.1:{free_port()}",
+                               gateway_urls=[gateway.url for gateway in gateways],
+                               settings=GatewaySettings(service_name="gateway", **values))
+        started.append(running)
+        return running.__enter__()
 
-@pytest.fixture(scope="module")
-def portal_echo():
-    portal = EchoUpstream()
-    yield portal
-    portal.close()
-
-
-@pytest.fixture
-def portal_upstream(portal_echo):
-    portal_echo.received.clear()
-    return portal_echo
-
-
-@pytest.fixture
-def make_gateway(make_app, upstream, keep_alive_upstream, portal_echo):
-    """The real gateway: roster is the echo upstream, nothing listens for training, the portal is an echo too."""
-
-    def make(**overrides) -> Flask:
-        values = {
-            "roster_url": upstream.url,
-            "portal_url": portal_echo.url,
-            "training_url": f"http://127.0.0.1:{free_port()}",
-            "joint_action_url": keep_alive_upstream,
-            "upstream_read_timeout_seconds": READ_TIMEOUT_SECONDS,
-            **overrides,
-        }
-        return make_app(create_app, "gateway", GatewaySettings, **values)
-
-    return make
+    roster.received.clear()
+    portal.received.clear()
+    yield make
+    for thing in reversed(started):
+        if isinstance(thing, Served):
+            thing.close()
+        else:
+            thing.__exit__(None, None, None)
 
 
 @pytest.fixture
-def client(make_gateway):
-    return make_gateway().test_client()
+def url(make_edge):
+    return make_edge()
 
 
 def assert_problem(response, status: int, slug: str) -> dict:
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/problem+json"
-    body = response.get_json()
-    assert body["type"] == f"urn:rso:problem:{slug}"
+    assert response.status_code == status, response.text
+    assert response.headers["Content-Type"].startswith("application/problem+json")
+    body = response.json()
+    assert (body["type"], body["status"]) == (f"urn:rso:problem:{slug}", status)
     return body
 
 
-def test_forwards_method_path_query_and_body(client, upstream, auth_headers):
-    response = client.post("/api/roster/experts/search?function=legal&q=a%20b", json={"name": "Ana"},
-                           headers=auth_headers())
-
-    assert response.status_code == 200
-    seen = response.get_json()
-    assert seen["method"] == "POST"
-    assert seen["path"] == "/experts/search"
-    assert seen["query"] == "function=legal&q=a%20b"
-    assert seen["body"] == '{"name": "Ana"}'
-    assert upstream.last_headers()["content-type"] == "application/json"
-
-
-@pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE", "OPTIONS"])
-def test_forwards_every_method(client, upstream, auth_headers, method):
-    response = client.open("/api/roster/experts/42", method=method, headers=auth_headers())
-
-    assert response.status_code == 200
-    assert upstream.received[-1]["method"] == method
-
-
-def test_head_answers_the_upstream_headers_without_a_body(client, upstream, auth_headers):
-    response = client.head("/api/roster/experts/42", headers=auth_headers())
-
-    assert response.status_code == 200
-    assert response.data == b""
-    assert int(response.headers["Content-Length"]) > 0
-    assert upstream.received[-1]["method"] == "HEAD"
-
-
-def test_csv_upload_reaches_the_service_unchanged(client, upstream, auth_headers):
-    csv = "name,country\nAna,THA\n"
-
-    client.post("/api/roster/experts/import", data=csv, content_type="text/csv", headers=auth_headers())
-
-    assert upstream.received[-1]["body"] == csv
-    assert upstream.last_headers()["content-type"] == "text/csv"
-
-
-def test_connections_to_a_service_are_reused(client, auth_headers):
-    answers = [client.get("/api/joint-action/cases", headers=auth_headers()) for _ in range(3)]
-
-    assert [answer.status_code for answer in answers] == [200, 200, 200]
-    assert len({answer.get_json()["client_port"] for answer in answers}) == 1
-
-
-def test_answers_the_upstream_status_headers_and_body(client, auth_headers):
-    response = client.post("/api/roster/created", json={}, headers=auth_headers())
-
-    assert response.status_code == 201
-    assert response.headers["X-Upstream-Custom"] == "yes"
-    assert response.headers["Location"] == "/experts/42"
-    assert response.get_json() == {"id": "42"}
-
-
-def test_forwards_the_token_and_the_gateway_request_id(client, upstream, auth_headers):
+def test_forwards_method_path_query_and_body_with_the_token(url, roster, auth_headers):
     headers = auth_headers()
-
-    response = client.get("/api/roster/experts", headers={**headers, "X-Request-ID": "trace-123"})
-
-    assert response.headers["X-Request-ID"] == "trace-123"
-    assert upstream.last_headers()["authorization"] == headers["Authorization"]
-    assert upstream.last_headers()["x-request-id"] == "trace-123"
-
-
-def test_upstream_sees_the_request_id_the_gateway_generated(client, upstream, auth_headers):
-    response = client.get("/api/roster/experts", headers={**auth_headers(), "X-Request-ID": "not safe!"})
-
-    assert response.headers["X-Request-ID"] != "not safe!"
-    assert upstream.last_headers()["x-request-id"] == response.headers["X-Request-ID"]
-
-
-def test_client_sent_identity_headers_never_reach_the_service(client, upstream, auth_headers):
-    client.get("/api/roster/experts", headers={
-        **auth_headers(tenant="THA"),
-        "X-Tenant": "AUS", "X-User-Id": "admin", "X-RSO-Roles": "platform_admin", "X-Roles": "platform_admin",
-        "X-Forwarded-Prefix": "/evil", "Forwarded": "for=10.0.0.1", "X-Real-IP": "10.0.0.1",
-    })
-
-    seen = upstream.last_headers()
-    assert not {"x-tenant", "x-user-id", "x-rso-roles", "x-roles", "forwarded", "x-real-ip"} & seen.keys()
-    assert seen["x-forwarded-prefix"] == "/api/roster"
-    assert seen["x-forwarded-proto"] == "http"
-    assert seen["x-forwarded-host"] == "localhost"
-    assert seen["x-forwarded-for"] == "127.0.0.1"
-
-
-def test_missing_token_is_refused_at_the_edge(client, upstream):
-    response = client.get("/api/roster/experts")
-
-    assert_problem(response, 401, "unauthorized")
-    assert response.headers["WWW-Authenticate"].startswith("Bearer")
-    assert upstream.received == []
-
-
-@pytest.mark.parametrize("make_token", [
-    lambda issuer: "not-a-jwt",
-    lambda issuer: issuer.mint(expires_in=-3600),
-    lambda issuer: issuer.mint(aud="another-platform"),
-], ids=["malformed", "expired", "wrong-audience"])
-def test_invalid_token_is_refused_at_the_edge(client, upstream, token_issuer, make_token):
-    response = client.get("/api/roster/experts", headers={"Authorization": f"Bearer {make_token(token_issuer)}"})
-
-    assert_problem(response, 401, "unauthorized")
-    assert upstream.received == []
-
-
-def test_denied_token_is_refused_with_the_reason_and_its_kind(client, upstream, auth_headers):
-    """The problem type says why, so a client (the portal) can tell a suspended organisation or a deactivated
-    account from a token that merely has to be renewed."""
-    denials.deny("tenant", "THA", "Tenant is suspended")
-    denials.deny("subject", "user-9", "The account is deactivated")
-
-    refused = client.get("/api/roster/experts", headers=auth_headers(tenant="THA"))
-    deactivated = client.get("/api/roster/experts", headers=auth_headers(tenant="AUS", sub="user-9"))
-    allowed = client.get("/api/roster/experts", headers=auth_headers(tenant="AUS"))
-
-    assert assert_problem(refused, 401, "tenant-suspended")["detail"] == "Tenant is suspended"
-    assert assert_problem(deactivated, 401, "account-deactivated")["detail"] == "The account is deactivated"
-    assert allowed.status_code == 200
-    assert len(upstream.received) == 1
-
-
-def test_every_path_the_gateway_does_not_own_is_the_portals(client, portal_upstream):
-    """The portal is served at the gateway's origin: its pages and their cookies pass through, untouched."""
-    client.set_cookie("rso_portal_session", "abc")
-    page = client.get("/organisations/THA/people?x=1")
-    posted = client.post("/sign-out", data={"csrf_token": "t"})
-
-    assert page.status_code == 200 and posted.status_code == 200
-    first, second = portal_upstream.received
-    assert (first["method"], first["path"], first["query"]) == ("GET", "/organisations/THA/people", "x=1")
-    assert "rso_portal_session=abc" in first["headers"]["Cookie"]
-    assert "X-Forwarded-Prefix" not in first["headers"] and first["headers"]["X-Forwarded-Host"]
-    assert (second["method"], second["body"]) == ("POST", "csrf_token=t")
-    assert client.get("/").status_code == 200 and len(portal_upstream.received) == 3
-
-
-def test_a_cookie_the_portal_sets_for_one_browser_is_never_sent_with_anothers_request(make_gateway,
-                                                                                     portal_upstream):
-    gateway = make_gateway()
-    signed_in = gateway.test_client().get("/sign-in")
-    someone_else = gateway.test_client().get("/organisations")
-
-    assert "secret-of-one-person" in signed_in.headers["Set-Cookie"]
-    assert someone_else.status_code == 200
-    assert "Cookie" not in portal_upstream.received[-1]["headers"]
-
-
-@pytest.mark.parametrize("path", ["/admin/nothing", "/oauth/nothing", "/account/nothing", "/.well-known/nothing",
-                                  "/health/nothing", "/docs/nothing", "/api"])
-def test_the_gateways_own_paths_never_reach_the_portal(client, portal_upstream, path):
-    response = client.get(path)
-    assert response.status_code in (200, 404) and response.mimetype in ("application/json", "application/problem+json")
-    assert portal_upstream.received == []
-
-
-@pytest.mark.parametrize("path", ["openapi.json", "docs", "health/live", "public/certificates/abc"])
-def test_public_paths_are_forwarded_without_a_token(client, upstream, path):
-    response = client.get(f"/api/roster/{path}")
+    response = requests.post(f"{url}/api/roster/experts/7?q=a%20b", data="name,x\n", headers={
+        **headers, "Content-Type": "text/csv"}, timeout=10)
 
     assert response.status_code == 200
-    assert upstream.received[-1]["path"] == f"/{path}"
+    seen = roster.received[-1]
+    assert (seen["method"], seen["path"], seen["query"], seen["body"]) == ("POST", "/experts/7", "q=a%20b", "name,x\n")
+    forwarded = roster.last_headers()
+    assert forwarded["authorization"] == headers["Authorization"]
+    assert forwarded["x-forwarded-prefix"] == "/api/roster"
+    assert re.fullmatch(r"[0-9a-f]{32}", forwarded["x-request-id"])  # the edge's own
 
 
-def test_dot_segments_do_not_make_a_path_public(client, upstream):
-    response = client.get("/api/roster/health/%2E%2E/experts")
+@pytest.mark.parametrize("method", ALL_METHODS)
+def test_forwards_every_method(url, roster, auth_headers, method):
+    response = requests.request(method, f"{url}/api/roster/things", headers=auth_headers(), timeout=10)
 
-    assert_problem(response, 401, "unauthorized")
-    assert upstream.received == []
-
-
-def test_upstream_timeout_answers_504(client, auth_headers):
-    """The slow upstream answers long after the gateway's read timeout, so only the timeout can answer 504."""
-    response = client.get("/api/roster/slow", headers=auth_headers())
-
-    body = assert_problem(response, 504, "upstream-timeout")
-    assert body["service"] == "roster"
+    assert response.status_code == 200
+    assert roster.received[-1]["method"] == method
 
 
-def test_unreachable_upstream_answers_503_naming_the_service(client, auth_headers):
-    response = client.get("/api/training/courses", headers=auth_headers())
+def test_client_sent_identity_headers_never_reach_the_service(url, roster, auth_headers):
+    sent = {"X-Tenant": "IDN", "X-Tenant-Id": "IDN", "X-User-Id": "root", "X-Roles": "platform_admin",
+            "X-RSO-Caller": "RSO:admin", "X-Auth-Request-User": "root", "X-Forwarded-For": "10.9.9.9",
+            "X-Forwarded-Host": "evil.example", "X-Forwarded-Prefix": "/evil", "X-Real-IP": "10.9.9.9",
+            "Forwarded": "for=10.9.9.9", "X-Request-ID": "chosen-by-the-client", "X-Harmless": "kept"}
 
-    body = assert_problem(response, 503, "upstream-unavailable")
-    assert body["service"] == "training"
-    assert "training" in body["detail"]
+    assert requests.get(f"{url}/api/roster/experts", headers={**auth_headers(), **sent}, timeout=10).ok
+
+    forwarded = roster.last_headers()
+    assert not {name for name in forwarded if name.startswith(("x-tenant", "x-user", "x-roles", "x-rso-", "x-auth",
+                                                               "x-real-ip", "forwarded"))}
+    assert (forwarded["x-forwarded-for"], forwarded["x-forwarded-prefix"]) == ("127.0.0.1", "/api/roster")
+    assert forwarded["x-forwarded-host"] != "evil.example"
+    assert forwarded["x-request-id"] != "chosen-by-the-client"
+    assert forwarded["x-harmless"] == "kept"
 
 
-def test_unknown_service_answers_404(client, auth_headers):
-    response = client.get("/api/payroll/salaries", headers=auth_headers())
+def test_a_client_cannot_choose_the_address_the_gateway_records(make_edge, register_client):
+    """The gateway trusts one proxy hop, the edge, which replaces whatever X-Forwarded-For a client sent."""
+    url = make_edge(upstream_read_timeout_seconds=30)  # a client secret's hash takes its time
+    client_id, secret = register_client(tenant="PHL")
+    issued = requests.post(f"{url}/oauth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret),
+                           headers={"X-Forwarded-For": "203.0.113.7"}, timeout=10)
 
-    body = assert_problem(response, 404, "not-found")
-    assert body["services"] == ["joint-action", "notification", "roster", "training"]
+    assert issued.status_code == 200, issued.text
+    assert AuditEntry.objects(action="token.issued").get().source_address == "127.0.0.1"
 
 
-def test_rate_limit_is_per_caller(make_gateway, upstream, auth_headers):
-    client = make_gateway(rate_limit_burst=3, rate_limit_per_second=0.01).test_client()
+def test_missing_and_invalid_tokens_are_refused_with_the_gateways_problem(url, roster, token_issuer, auth_headers):
+    auth_headers()  # the gateway has its signing key, as a running one always has
+    missing = requests.get(f"{url}/api/roster/experts", timeout=10)
+    forged = requests.get(f"{url}/api/roster/experts", headers={"Authorization": f"Bearer {token_issuer.mint()}"},
+                          timeout=10)
 
-    answers = [client.get("/api/roster/experts", headers=auth_headers(sub="alice")).status_code for _ in range(4)]
-    limited = client.get("/api/roster/experts", headers=auth_headers(sub="alice"))
-    other_caller = client.get("/api/roster/experts", headers=auth_headers(sub="bob"))
+    assert_problem(missing, 401, "unauthorized")
+    assert missing.headers["WWW-Authenticate"].startswith("Bearer")
+    assert_problem(forged, 401, "unauthorized")
+    assert roster.received == []
 
-    assert answers == [200, 200, 200, 429]
-    assert_problem(limited, 429, "rate-limited")
-    assert int(limited.headers["Retry-After"]) >= 1
+
+def test_a_denied_token_is_refused_with_the_reason_within_a_second(url, roster, auth_headers):
+    """The decision is cached for the half-second it was made in, from a deny list at most 0.5 s old."""
+    headers = auth_headers(tenant="THA")
+    assert requests.get(f"{url}/api/roster/experts", headers=headers, timeout=10).status_code == 200
+
+    denials.deny("tenant", "THA", "Tenant THA is suspended")
+    time.sleep(1.0)
+    refused = requests.get(f"{url}/api/roster/experts", headers=headers, timeout=10)
+
+    assert assert_problem(refused, 401, "tenant-suspended")["detail"] == "Tenant THA is suspended"
+    assert len(roster.received) == 1
+
+
+def test_the_rate_limit_is_per_caller_and_one_across_gateway_replicas(make_edge, roster, auth_headers):
+    """Each request carries a token of its own (so each decision may come from either replica): one bucket."""
+    url = make_edge(replicas=2, rate_limit_burst=3, rate_limit_per_second=0.02)
+    before = generate_latest(REGISTRY).decode()
+
+    answers = [requests.get(f"{url}/api/roster/experts", headers=auth_headers(sub="alice"), timeout=10)
+               for _ in range(5)]
+    other_caller = requests.get(f"{url}/api/roster/experts", headers=auth_headers(sub="bob"), timeout=10)
+    after = generate_latest(REGISTRY).decode()
+
+    assert [answer.status_code for answer in answers] == [200, 200, 200, 200, 429]
+    limited = assert_problem(answers[-1], 429, "rate-limited")
+    assert int(answers[-1].headers["Retry-After"]) == limited["retry_after_seconds"] >= 1
     assert other_caller.status_code == 200
-    assert len(upstream.received) == 4
-
-
-def test_people_signed_in_through_one_app_do_not_share_its_rate_limit(make_gateway, auth_headers):
-    client = make_gateway(rate_limit_burst=2, rate_limit_per_second=0.01).test_client()
-
-    def call(user):
-        return client.get("/api/roster/experts", headers=auth_headers(sub=user, client_id="rso-portal")).status_code
-
-    assert [call("alice"), call("alice"), call("alice")] == [200, 200, 429]
-    assert [call("bob"), call("carol")] == [200, 200]
-
-
-def test_a_read_is_sent_again_when_the_service_closed_the_reused_connection_a_write_is_not(
-        make_gateway, closing_upstream, auth_headers):
-    client = make_gateway(roster_url=closing_upstream).test_client()
-    headers = auth_headers()
-
-    first = client.get("/api/roster/experts", headers=headers)
-    on_a_dropped_connection = client.get("/api/roster/experts", headers=headers)
-    write_on_a_dropped_connection = client.post("/api/roster/experts", json={}, headers=headers)
-
-    assert (first.status_code, on_a_dropped_connection.status_code) == (200, 200)
-    assert_problem(write_on_a_dropped_connection, 503, "upstream-unavailable")
-
-
-def test_index_lists_every_service_openapi_document(client):
-    response = client.get("/api")
-
-    assert response.status_code == 200
-    assert response.get_json() == {
-        "services": [
-            {"name": "roster", "openapi": "/api/roster/openapi.json", "docs": "/api/roster/docs"},
-            {"name": "training", "openapi": "/api/training/openapi.json", "docs": "/api/training/docs"},
-            {"name": "joint-action", "openapi": "/api/joint-action/openapi.json", "docs": "/api/joint-action/docs"},
-            {"name": "notification", "openapi": "/api/notification/openapi.json", "docs": "/api/notification/docs"},
-        ],
-        "gateway": {"openapi": "/openapi.json", "docs": "/docs"},
-    }
-
-
-def test_proxied_paths_stay_out_of_the_gateway_openapi_document(client):
-    paths = client.get("/openapi.json").get_json()["paths"]
-
-    assert not [path for path in paths if path.startswith("/api")]
-
-
-# Metrics (docs/adr/0075): refusals are counted, and no `/metrics` is public through the gateway.
-def scrape() -> str:
-    """The gateway process's metrics, as its `METRICS_PORT` serves them."""
-    return generate_latest(REGISTRY).decode()
-
-
-def test_services_metrics_are_not_forwarded_and_the_gateways_own_are_not_on_its_public_port(
-        make_gateway, upstream, auth_headers):
-    client = make_gateway().test_client()
-    for path in ("/api/roster/metrics", "/api/roster/metrics/", "/api/roster/docs/../metrics", "/metrics"):
-        assert_problem(client.get(path, headers=auth_headers()), 404, "not-found")
-        assert_problem(client.get(path), 404, "not-found")
-    assert upstream.received == []
-
-
-def test_rate_limit_and_token_refusals_are_counted(make_gateway, upstream, auth_headers):
-    client = make_gateway(rate_limit_burst=1, rate_limit_per_second=0.01).test_client()
-    before = scrape()
-    statuses = [client.get("/api/roster/experts", headers=auth_headers(sub="carol")).status_code for _ in range(2)]
-    assert client.get("/api/roster/experts").status_code == 401
-    after = scrape()
-
-    assert statuses == [200, 429]
+    assert len(roster.received) == 5
     assert value(after, "rso_gateway_rate_limited_total", kind="caller") - value(
         before, "rso_gateway_rate_limited_total", kind="caller") == 1
+
+
+def test_an_unreachable_service_answers_503_and_a_slow_one_504_naming_it(url, auth_headers):
+    unreachable = requests.get(f"{url}/api/training/courses", headers=auth_headers(), timeout=10)
+    slow = requests.get(f"{url}/api/roster/slow", headers=auth_headers(), timeout=10)
+
+    assert assert_problem(unreachable, 503, "upstream-unavailable")["service"] == "training"
+    assert assert_problem(slow, 504, "upstream-timeout")["service"] == "roster"
+    assert int(unreachable.headers["Retry-After"]) >= 1 and int(slow.headers["Retry-After"]) >= 1
+
+
+def test_no_gateway_to_decide_answers_503(roster, auth_headers, tmp_path):
+    with edge.running(tmp_path, listen=f"127.0.0.1:{free_port()}", gateway_urls=[f"http://127.0.0.1:{free_port()}"],
+                      settings=GatewaySettings(service_name="gateway", roster_url=roster.url)) as url:
+        response = requests.get(f"{url}/api/roster/experts", headers=auth_headers(), timeout=10)
+
+    assert_problem(response, 503, "upstream-unavailable")
+    assert int(response.headers["Retry-After"]) >= 1
+    assert roster.received == []
+
+
+def test_large_bodies_stream_through_both_ways(make_edge, auth_headers, tmp_path):
+    url = make_edge(max_request_bytes=2 * LARGE_BYTES)
+
+    def chunks():
+        for _ in range(LARGE_BYTES // 65536):
+            yield b"y" * 65536
+
+    uploaded = requests.post(f"{url}/api/roster/count", data=chunks(), headers=auth_headers(), timeout=60)
+    downloaded = requests.get(f"{url}/api/roster/large", headers=auth_headers(), timeout=60, stream=True)
+    received = sum(len(block) for block in downloaded.iter_content(65536))
+
+    assert uploaded.json() == {"received": LARGE_BYTES}
+    assert (downloaded.status_code, received) == (200, LARGE_BYTES)
+    spilled = [path for directory in ("client-body", "proxy") for path in tmp_path.glob(f"*/{directory}/**/*")
+               if path.is_file()]
+    assert spilled == []  # nothing went to nginx's temporary files
+
+
+def test_a_413_leaves_the_connection_usable(make_edge, auth_headers):
+    url = make_edge(max_request_bytes=1024)
+    with requests.Session() as session:
+        too_large = session.post(f"{url}/api/roster/experts", data=b"z" * 4096, headers=auth_headers(), timeout=10)
+        then = session.get(f"{url}/api/roster/experts", headers=auth_headers(), timeout=10)
+
+    assert_problem(too_large, 413, "payload-too-large")
+    assert then.status_code == 200
+
+
+def test_a_413_on_a_kept_alive_connection_then_the_next_request_is_answered(make_edge, auth_headers):
+    """On one socket: the oversized request is answered, and either the connection stays usable or the
+    answer said it closes (so no client sends the next request into a broken connection)."""
+    url = make_edge(max_request_bytes=1024)
+    port = int(url.rsplit(":", 1)[1])
+    token = auth_headers()["Authorization"]
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(f"POST /api/roster/experts HTTP/1.1\r\nHost: x\r\nAuthorization: {token}\r\n"
+                     f"Content-Length: 4096\r\n\r\n".encode() + b"z" * 4096)
+        first = _read_response(sock)
+        assert first.startswith(b"HTTP/1.1 413")
+        if b"connection: close" not in first.lower():
+            sock.sendall(f"GET /api/roster/experts HTTP/1.1\r\nHost: x\r\nAuthorization: {token}\r\n\r\n".encode())
+            assert _read_response(sock).startswith(b"HTTP/1.1 200")
+
+
+def _read_response(sock) -> bytes:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(65536)
+    head, _, body = data.partition(b"\r\n\r\n")
+    lengths = [line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")]
+    length = int(lengths[0])
+    while len(body) < length:
+        body += sock.recv(65536)
+    return head
+
+
+def test_every_path_the_gateway_does_not_own_is_the_portals(url, portal, roster):
+    page = requests.get(f"{url}/roster/experts?page=2", cookies={"rso_portal_session": "abc"}, timeout=10)
+    edge_question = requests.get(f"{url}/edge/decision", timeout=10)
+
+    assert page.status_code == 200 and page.json()["path"] == "/roster/experts"
+    assert portal.received[0]["headers"]["Cookie"] == "rso_portal_session=abc"
+    assert edge_question.json()["path"] == "/edge/decision"  # the portal's (a 404 page there), never the gateway's
+    assert roster.received == []
+
+
+@pytest.mark.parametrize("path", ["/.well-known/jwks.json", "/oauth/authorize", "/admin/tenants", "/health/live",
+                                  "/openapi.json", "/api"])
+def test_the_gateways_own_paths_never_reach_the_portal(url, portal, path):
+    requests.get(f"{url}{path}", timeout=10, allow_redirects=False)
+
+    assert portal.received == []
+
+
+def test_every_gateway_route_is_on_a_path_the_edge_sends_to_the_gateway(app):
+    first_segments = {rule.rule.lstrip("/").split("/", 1)[0] for rule in app.url_map.iter_rules()}
+
+    assert first_segments - {""} <= GATEWAY_PATHS | EDGE_PATHS | {"static"}
+
+
+@pytest.mark.parametrize("path", ["openapi.json", "docs", "docs/oauth2-redirect", "health/ready", "public/x"])
+def test_public_paths_need_no_token(url, roster, path):
+    assert requests.get(f"{url}/api/roster/{path}", timeout=10).status_code == 200
+    assert roster.received[-1]["path"] == f"/{path}"
+
+
+def test_dot_segments_do_not_make_a_path_public(url, roster):
+    response = requests.get(f"{url}/api/roster/health/%2e%2e/experts", timeout=10)
+
+    assert response.status_code == 401
+    assert roster.received == []
+
+
+def test_unknown_services_and_every_metrics_path_answer_404(url, roster, auth_headers):
+    unknown = requests.get(f"{url}/api/nothing/here", headers=auth_headers(), timeout=10)
+    assert assert_problem(unknown, 404, "not-found")["services"] == ["roster", "training", "joint-action",
+                                                                     "notification"]
+    for path in ("/api/roster/metrics", "/api/roster/metrics/", "/api/roster/docs/../metrics", "/metrics"):
+        assert_problem(requests.get(f"{url}{path}", headers=auth_headers(), timeout=10), 404, "not-found")
+    assert roster.received == []
+
+
+def test_index_lists_every_service_openapi_document(app):
+    assert app.test_client().get("/api").get_json()["services"][0] == {
+        "name": "roster", "openapi": "/api/roster/openapi.json", "docs": "/api/roster/docs"}
+
+
+def test_the_edges_questions_stay_out_of_the_gateway_openapi_document(app):
+    paths = app.test_client().get("/openapi.json").get_json()["paths"]
+
+    assert not [path for path in paths if path.startswith(("/api", "/edge"))]
+
+
+def test_the_decision_names_the_caller_and_counts_refusals(app, auth_headers):
+    client = app.test_client()
+    before = generate_latest(REGISTRY).decode()
+    allowed = client.get("/edge/decision", headers=auth_headers(tenant="THA", sub="alice"))
+    refused = client.get("/edge/decision")
+    after = generate_latest(REGISTRY).decode()
+
+    assert (allowed.status_code, allowed.headers["X-RSO-Caller"]) == (200, "THA:alice")
+    assert refused.status_code == 401
+    assert json.loads(refused.headers["X-RSO-Problem"]) == json.loads(refused.get_data())
     assert value(after, "rso_token_refusals_total", service="gateway", reason="missing_token") - value(
         before, "rso_token_refusals_total", service="gateway", reason="missing_token") == 1
-    assert value(after, "rso_http_requests_total", service="gateway", method="GET",
-                 route="/api/<service>/<path:rest>", status="429") - value(
-        before, "rso_http_requests_total", service="gateway", method="GET", route="/api/<service>/<path:rest>",
-        status="429") == 1

@@ -168,8 +168,8 @@ def test_introspection_needs_an_authenticated_confidential_client(live_gateway, 
 def test_a_revoked_access_token_is_refused_at_the_edge_within_a_second(live_gateway, portal, resource_server):
     tokens = sign_in_tokens(live_gateway, portal)
     bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
-    roster = f"{live_gateway.url}/api/roster/experts"
-    assert requests.get(roster, headers=bearer, timeout=10).status_code == 503  # let through; nobody listens
+    roster = f"{live_gateway.url}/edge/decision"  # what the edge asks (docs/adr/0090)
+    assert requests.get(roster, headers=bearer, timeout=10).status_code == 200
 
     revoked = requests.post(f"{live_gateway.url}/oauth/revoke", timeout=10,
                             data={"token": tokens["access_token"], "client_id": "tha-portal"})
