@@ -13,8 +13,10 @@ listed anywhere, no response carries a CORS header.
   that a browser app can see the 401 that tells it to refresh its token.
 - Never `Access-Control-Allow-Credentials`: these calls carry bearer tokens, never the browser's cookies.
 
-The rules are plain functions of (path, origin, client) so that whatever serves the edge can apply them; the
-gateway's Flask hooks (`install_cors`) are the only glue. Clients' origins are read from a snapshot reloaded at
+The rules are plain functions of (path, origin, client) so that whatever serves the edge can apply them: the
+gateway's Flask hooks (`install_cors`) apply them to its own paths, and for the API paths, which nginx forwards
+to the services (docs/adr/0090), the edge's decision names the origin it may answer and `/edge/preflight`
+answers the preflight. Clients' origins are read from a snapshot reloaded at
 most every `REFRESH_SECONDS`, so a change applies within that time.
 """
 
@@ -85,15 +87,26 @@ def install_cors(app: Flask) -> None:
     app.after_request(_allow_origin)
 
 
-def _answer_preflight() -> Response | None:
-    methods = methods_for(request.path)
+def allowed_origin(client_id: str | None) -> str | None:
+    """The request's `Origin` when the client it concerns lists it (any client, when none is known), else None."""
     origin = request.headers.get("Origin")
-    if request.method != "OPTIONS" or methods is None or not origin \
-            or "Access-Control-Request-Method" not in request.headers:
-        return None
-    if current_app.extensions[EXTENSION].allows(origin, None):
+    return origin if origin and current_app.extensions[EXTENSION].allows(origin, client_id) else None
+
+
+def preflight(methods: str) -> Response:
+    """The answer to a preflight: 204 with the CORS headers for a listed origin, else 403 without them."""
+    origin = allowed_origin(None)
+    if origin is not None:
         return Response(status=204, headers=preflight_headers(methods, origin))
     return Response(status=403, headers={"Vary": "Origin"})
+
+
+def _answer_preflight() -> Response | None:
+    methods = methods_for(request.path)
+    if request.method != "OPTIONS" or methods is None or not request.headers.get("Origin") \
+            or "Access-Control-Request-Method" not in request.headers:
+        return None
+    return preflight(methods)
 
 
 def _calling_client() -> str | None:
@@ -106,10 +119,9 @@ def _calling_client() -> str | None:
 
 
 def _allow_origin(response: Response) -> Response:
-    origin = request.headers.get("Origin")
-    if not origin or methods_for(request.path) is None or request.method == "OPTIONS":
+    if not request.headers.get("Origin") or methods_for(request.path) is None or request.method == "OPTIONS":
         return response
     response.vary.add("Origin")
-    if current_app.extensions[EXTENSION].allows(origin, _calling_client()):
+    if (origin := allowed_origin(_calling_client())) is not None:
         response.headers.update(response_headers(origin))
     return response

@@ -22,11 +22,13 @@ from chassis import metrics
 from chassis.app import problem_response
 from chassis.auth import authenticate
 from chassis.problems import Problem, Unauthorized
+from gateway import cors
 from gateway.settings import GatewaySettings
 
 EDGE = "gateway.edge"
 CALLER_HEADER = "X-RSO-Caller"  # the decision's answer: whose bucket the request takes (`tenant:subject`)
 PROBLEM_HEADER = "X-RSO-Problem"  # a refusal's problem document, for nginx to answer with
+CORS_ORIGIN_HEADER = "X-RSO-CORS-Origin"  # the browser origin the answer may name (gateway.cors), if any
 # First path segments that are the gateway's own, even where it has no route: the edge sends them to the gateway,
 # never to the portal. `metrics`: no process's metrics are public, the portal's neither (docs/adr/0075).
 GATEWAY_PATHS = frozenset({"api", "oauth", "admin", "account", ".well-known", "health", "openapi.json", "docs",
@@ -71,8 +73,22 @@ def decision() -> Response:
     except Unauthorized as refusal:
         response = problem_response(refusal)
         response.headers[PROBLEM_HEADER] = json.dumps(json.loads(response.get_data()), separators=(",", ":"))
+        _name_origin(response, None)  # a browser app must see the 401 that tells it to refresh its token
         return response
-    return Response(status=200, headers={CALLER_HEADER: f"{principal.tenant}:{principal.sub}"})
+    return _name_origin(Response(status=200, headers={CALLER_HEADER: f"{principal.tenant}:{principal.sub}"}),
+                        principal.client_id)
+
+
+def _name_origin(response: Response, client_id: str | None) -> Response:
+    if (origin := cors.allowed_origin(client_id)) is not None:
+        response.headers[CORS_ORIGIN_HEADER] = origin
+    return response
+
+
+@blueprint.route("/edge/preflight", methods=["OPTIONS"], provide_automatic_options=False)
+def api_preflight() -> Response:
+    """A browser's preflight of a call to a service's API path, which nginx hands over here without a token."""
+    return cors.preflight(cors.API_METHODS)
 
 
 @blueprint.get("/edge/rate-limited")

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import jinja2
 
+from gateway.cors import EXPOSED_RESPONSE_HEADERS
 from gateway.edge import GATEWAY_PATHS
 from gateway.settings import GatewaySettings
 
@@ -95,6 +96,7 @@ def render(*, listen: str, state: Path, gateway_urls: list[str], settings: Gatew
         read_timeout=_seconds(settings.upstream_read_timeout_seconds),
         retry_after=RETRY_AFTER_SECONDS,
         decision_timeout=_seconds(DECISION_TIMEOUT_SECONDS),
+        cors_exposed_headers=EXPOSED_RESPONSE_HEADERS,
     )
 
 

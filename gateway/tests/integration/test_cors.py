@@ -1,6 +1,10 @@
-"""Browser origins per client (CORS) on the token, revocation and API paths; nothing where none is listed."""
+"""Browser origins per client (CORS) on the token, revocation and API paths; nothing where none is listed.
+
+The API paths are served by the edge (nginx, docs/adr/0090), so their tests run through a real one in front of
+the gateway."""
 
 import time
+from types import SimpleNamespace
 
 import pytest
 import requests
@@ -10,6 +14,8 @@ from chassis.testing import oauth
 from chassis.testing.infrastructure import free_port
 from gateway import cors
 from gateway.identity.models import OAuthClient
+from gateway.settings import GatewaySettings
+from infra import edge
 
 pytestmark = pytest.mark.integration
 
@@ -20,6 +26,15 @@ OTHER_ORIGIN = "https://evil.example.org"
 @pytest.fixture
 def gateway_overrides():
     return {"roster_url": f"http://127.0.0.1:{free_port()}"}  # nothing listens: a let-through request gets 503
+
+
+@pytest.fixture
+def through_edge(live_gateway, gateway_overrides, tmp_path):
+    """The edge in front of `live_gateway`, as browsers reach the platform."""
+    settings = GatewaySettings(service_name="gateway", **gateway_overrides)
+    with edge.running(tmp_path / "edge", listen=f"127.0.0.1:{free_port()}", gateway_urls=[live_gateway.url],
+                      settings=settings) as url:
+        yield SimpleNamespace(url=url)
 
 
 @pytest.fixture
@@ -40,8 +55,8 @@ def _preflight(gateway, path, origin, method="POST"):
 
 @pytest.mark.parametrize(("path", "method"), [("/oauth/token", "POST"), ("/oauth/revoke", "POST"),
                                               ("/api/roster/experts", "GET")])
-def test_a_preflight_from_a_listed_origin_is_answered_without_a_token(live_gateway, clients, path, method):
-    answer = _preflight(live_gateway, path, APP_ORIGIN, method)
+def test_a_preflight_from_a_listed_origin_is_answered_without_a_token(through_edge, clients, path, method):
+    answer = _preflight(through_edge, path, APP_ORIGIN, method)
 
     assert answer.status_code == 204
     assert answer.headers["Access-Control-Allow-Origin"] == APP_ORIGIN
@@ -51,8 +66,8 @@ def test_a_preflight_from_a_listed_origin_is_answered_without_a_token(live_gatew
 
 
 @pytest.mark.parametrize("path", ["/oauth/token", "/oauth/revoke", "/api/roster/experts"])
-def test_a_preflight_from_any_other_origin_gets_no_cors_headers(live_gateway, clients, path):
-    answer = _preflight(live_gateway, path, OTHER_ORIGIN)
+def test_a_preflight_from_any_other_origin_gets_no_cors_headers(through_edge, clients, path):
+    answer = _preflight(through_edge, path, OTHER_ORIGIN)
 
     assert answer.status_code == 403
     assert not [name for name in answer.headers if name.lower().startswith("access-control-")]
@@ -78,16 +93,16 @@ def test_the_token_endpoint_answers_the_origin_its_client_lists(live_gateway, cl
     assert other_client.status_code == 200 and "Access-Control-Allow-Origin" not in other_client.headers
 
 
-def test_the_api_paths_answer_the_origin_the_tokens_client_lists(live_gateway, clients):
+def test_the_api_paths_answer_the_origin_the_tokens_client_lists(live_gateway, through_edge, clients):
     tha_token = oauth.client_token(live_gateway.url, *clients["THA"])
     idn_token = oauth.client_token(live_gateway.url, *clients["IDN"])
 
     def call(token, origin):
-        return requests.get(f"{live_gateway.url}/api/roster/experts", timeout=10,
+        return requests.get(f"{through_edge.url}/api/roster/experts", timeout=10,
                             headers={"Authorization": f"Bearer {token}", "Origin": origin})
 
     listed, other_client, no_token = call(tha_token, APP_ORIGIN), call(idn_token, APP_ORIGIN), requests.get(
-        f"{live_gateway.url}/api/roster/experts", headers={"Origin": APP_ORIGIN}, timeout=10)
+        f"{through_edge.url}/api/roster/experts", headers={"Origin": APP_ORIGIN}, timeout=10)
 
     assert listed.status_code == 503 and listed.headers["Access-Control-Allow-Origin"] == APP_ORIGIN
     assert "X-Request-ID" in listed.headers["Access-Control-Expose-Headers"]
