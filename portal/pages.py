@@ -85,7 +85,9 @@ def _home():
     if person.has_any("tenant_admin", "platform_admin"):
         shortcuts += [(url_for("admin.people", tenant=person.tenant), _("Manage your organisation's people")),
                       (url_for("admin.clients", tenant=person.tenant), _("Manage your organisation's machine clients")),
-                      (url_for("webhooks.subscriptions"), _("Manage your organisation's webhooks"))]
+                      (url_for("webhooks.subscriptions"), _("Manage your organisation's webhooks")),
+                      (url_for("admin.sign_in_security", tenant=person.tenant),
+                       _("Manage your organisation's sign-in security"))]
     if person.tenant == PLATFORM_TENANT and "platform_admin" in person.roles:
         shortcuts.append((url_for("admin.tenants"), _("Manage the organisations")))
     return render_template("home.html", attention=home.attention(person), shortcuts=shortcuts,

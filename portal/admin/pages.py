@@ -9,6 +9,7 @@ import json
 from urllib.parse import quote
 
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 
 from chassis.vocabulary import PLATFORM_TENANT, ROLES, TENANT_KINDS
 from portal import gateway
@@ -108,13 +109,54 @@ def _change_status(tenant: str, user_id: str, step: str):
     form = Form(())
     if answered(gateway.post(f"{path}/{step}"), form):
         return redirect(url_for("admin.person", tenant=tenant, user_id=user_id), 303)
+    return _person_refused(tenant, path, form)
+
+
+@blueprint.post("/organisations/<tenant>/people/<user_id>/reset-second-factor")
+@administered
+def reset_second_factor(tenant, user_id):
+    """A lost phone: the gateway forgets the person's authenticator app and recovery codes. A person with none
+    (someone else reset it meanwhile) is the gateway's 409, shown as a sentence rather than as a workflow."""
+    path = f"/admin/tenants/{_segment(tenant)}/users/{_segment(user_id)}"
+    response = gateway.post(f"{path}/reset-second-factor")
+    if response.status_code == 409:
+        form = Form(())
+        form.general_errors.append(_("This person has no second factor to reset."))
+        return _person_refused(tenant, path, form)
+    expect_ok(response)
+    return redirect(url_for("admin.person", tenant=tenant, user_id=user_id, saved="second_factor_reset"), 303)
+
+
+def _person_refused(tenant: str, path: str, action_form: Form):
+    """The person's page again, with what the gateway said about an action on it (a 409)."""
     user = expect_ok(gateway.get(path)).json()
     edit = Form(("display_name", "roles"))
     edit.values.add("display_name", user["display_name"])
     for role in user["roles"]:
         edit.values.add("roles", role)
-    return render_template("admin/person.html", tenant=tenant, user=user, form=edit, action_form=form,
+    return render_template("admin/person.html", tenant=tenant, user=user, form=edit, action_form=action_form,
                            roles=grantable_roles(tenant)), 409
+
+
+# - sign-in security
+
+
+@blueprint.route("/organisations/<tenant>/sign-in-security", methods=["GET", "POST"])
+@administered
+def sign_in_security(tenant):
+    """The tenant's second-factor policy: the roles whose holders must sign in with an authenticator app."""
+    path = f"/admin/tenants/{_segment(tenant)}/second-factor-policy"
+    policy = expect_ok(gateway.get(path)).json()
+    form = Form(("required_for_roles",))
+    if request.method == "POST":
+        form = Form.submitted("required_for_roles")
+        if answered(gateway.put(path, json={"required_for_roles": form.chosen("required_for_roles")}), form):
+            return redirect(url_for("admin.sign_in_security", tenant=tenant, saved=1), 303)
+    else:
+        for role in policy["required_for_roles"]:
+            form.values.add("required_for_roles", role)
+    return render_template("admin/sign_in_security.html", tenant=tenant, form=form, roles=grantable_roles(tenant),
+                           saved=request.args.get("saved")), 422 if form.has_errors else 200
 
 
 # - machine clients
