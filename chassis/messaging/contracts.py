@@ -82,7 +82,8 @@ class Reads(ma.Schema):
         unknown = ma.EXCLUDE
 
 
-def _nested_schema(field: ma.fields.Field) -> ma.Schema | None:
+def nested_schema(field: ma.fields.Field) -> ma.Schema | None:
+    """The schema a field nests (itself or as the items of a list), if any."""
     if isinstance(field, ma.fields.Nested):
         return field.schema
     if isinstance(field, ma.fields.List) and isinstance(field.inner, ma.fields.Nested):
@@ -96,7 +97,7 @@ def _paths(schema: ma.Schema, wanted, prefix: str = "") -> list[str]:
         path = f"{prefix}{field.data_key or name}"
         if wanted(field):
             found.append(path)
-        if (inner := _nested_schema(field)) is not None:
+        if (inner := nested_schema(field)) is not None:
             found.extend(_paths(inner, wanted, f"{path}."))
     return found
 
@@ -131,7 +132,7 @@ def _transform(schema: ma.Schema, data, *, null_all: bool = False, drop_optional
             continue
         if null_all and field.allow_none:
             result[key] = None
-        elif (inner := _nested_schema(field)) is not None and data[key] is not None:
+        elif (inner := nested_schema(field)) is not None and data[key] is not None:
             result[key] = _transform(inner, data[key], null_all=null_all, drop_optional=drop_optional)
         else:
             result[key] = copy.deepcopy(data[key])

@@ -85,6 +85,15 @@ def _password_page(user: User, *, status: int = 200, errors: dict[str, list[str]
                  min_length=passwords.policy_of(user.tenant).min_length, expired=not user.password_change_required)
 
 
+def new_password_errors(user: User, new_password: str) -> dict[str, list[str]]:
+    """What is wrong with the new password the form gives and its confirmation, by field, in the page's language."""
+    if weaknesses := passwords.weaknesses(user, new_password):
+        return {"new_password": shown(weaknesses)}
+    if request.form.get("confirm_password", "") != new_password:
+        return {"confirm_password": [passwords.CONFIRMATION_DIFFERS]}
+    return {}
+
+
 def shown(weaknesses: list[passwords.Weakness]) -> list[str]:
     """Password weaknesses in the page's language."""
     return [gettext(weakness.msgid, **dict(weakness.params)) for weakness in weaknesses]
@@ -197,13 +206,7 @@ def _change_first_password(grant) -> Response:
         return _sign_in_page(grant, status=401, error=SESSION_EXPIRED)
     user = sessions.person(session)
     new_password = request.form.get("new_password", "")
-    errors = {}
-    weaknesses = passwords.weaknesses(user, new_password)
-    if weaknesses:
-        errors["new_password"] = shown(weaknesses)
-    elif request.form.get("confirm_password", "") != new_password:
-        errors["confirm_password"] = [passwords.CONFIRMATION_DIFFERS]
-    if errors:
+    if errors := new_password_errors(user, new_password):
         return _password_page(user, status=422, errors=errors)
     passwords.change(user.get_user_id(), new_password,
                      reason="first sign-in" if user.password_change_required else "expired")

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, current_app, request
 from flask_babel import get_locale
 
 from gateway.identity import password_reset, passwords
-from gateway.oauth.pages import CSRF_REFUSAL, _csrf_matches, _page, shown
+from gateway.oauth.pages import CSRF_REFUSAL, _csrf_matches, _page, new_password_errors
 
 blueprint = Blueprint("password_reset", __name__)
 
@@ -56,13 +56,7 @@ def choose_a_new_password() -> Response:
     if not _csrf_matches():
         return _reset_page("reset_password.html", 400, token=token, min_length=min_length, error=CSRF_REFUSAL)
     new_password = request.form.get("new_password", "")
-    errors = {}
-    weaknesses = passwords.weaknesses(user, new_password)
-    if weaknesses:
-        errors["new_password"] = shown(weaknesses)
-    elif request.form.get("confirm_password", "") != new_password:
-        errors["confirm_password"] = [passwords.CONFIRMATION_DIFFERS]
-    if errors:
+    if errors := new_password_errors(user, new_password):
         return _reset_page("reset_password.html", 422, token=token, errors=errors, min_length=min_length)
     if not password_reset.reset(token, user, new_password):
         return _reset_page("reset_password.html", 410, broken=True)

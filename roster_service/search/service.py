@@ -78,16 +78,20 @@ class RankedMatches(Sequence):
 
 
 # The equalities the experts' (functions.code, status) index seeks on. SecantusDB's planner uses an index only
-# for a filter all of whose fields the index holds, so they go first in a $match of their own and the rest of the
-# search filters what they found; MongoDB merges the two stages and plans them as one (docs/indexes.md).
+# for a filter all of whose fields the index holds, so they go first in a $match of their own, and the rest of the
+# search and the access rules filter what they found; MongoDB merges the stages and plans them as one
+# (docs/indexes.md).
 SEEK_FIELDS = ("functions.code", "status")
 
 
 def matching(experts, query: dict, projection: dict):
-    """The raw documents of `experts` (a queryset) matching `query`, with the fields of `projection`."""
+    """The raw documents of `experts` (a queryset of what the caller sees) matching `query`, with the fields of
+    `projection`. Not `experts.aggregate`: mongoengine puts the queryset's own filter first, before the seek."""
     seek = {field: query[field] for field in SEEK_FIELDS if field in query}
     rest = {field: value for field, value in query.items() if field not in seek}
-    return experts.aggregate([{"$match": seek}, {"$match": rest}, {"$project": projection}])
+    visible = experts._query  # the access rules (chassis.access), as mongoengine compiled them
+    return experts._collection.aggregate([{"$match": seek}, {"$match": {"$and": [visible, rest]}},
+                                          {"$project": projection}])
 
 
 def search(criteria: SearchCriteria, *, today: dt.date | None = None) -> RankedMatches:

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from chassis import context
-from chassis.messaging.contracts import EventContract, Reads
+from chassis.messaging.contracts import EventContract, Reads, nested_schema
 from chassis.testing.events import deliver, envelope
 from infra.asyncapi import DOCUMENT, platform_contracts, platform_subscriptions, render
 
@@ -29,14 +29,6 @@ def reading_handlers():
                 yield subscriptions.service, handler.name, event_type, handler.reads[event_type]
 
 
-def _inner(field: ma.fields.Field) -> ma.Schema | None:
-    if isinstance(field, ma.fields.Nested):
-        return field.schema
-    if isinstance(field, ma.fields.List) and isinstance(field.inner, ma.fields.Nested):
-        return field.inner.schema
-    return None
-
-
 def fields_not_produced(reads: ma.Schema, produced: ma.Schema, prefix: str = "") -> list[str]:
     """Paths a consumer reads that the producer's contract does not declare, at any depth."""
     missing = []
@@ -46,8 +38,8 @@ def fields_not_produced(reads: ma.Schema, produced: ma.Schema, prefix: str = "")
                             if (candidate.data_key or candidate_name) == key), None)
         if counterpart is None:
             missing.append(prefix + key)
-        elif (inner := _inner(field)) is not None:
-            produced_inner = _inner(counterpart)
+        elif (inner := nested_schema(field)) is not None:
+            produced_inner = nested_schema(counterpart)
             missing.extend([prefix + key] if produced_inner is None
                            else fields_not_produced(inner, produced_inner, f"{prefix}{key}."))
     return missing
