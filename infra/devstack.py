@@ -293,13 +293,17 @@ def bootstrap_gateway(env: dict[str, str], credentials: dict[str, str]) -> None:
         raise DevstackError(f"gateway bootstrap failed:\n{result.stdout}{result.stderr}")
 
 
+def database_scripts() -> list[str]:
+    """The Procfile's service scripts that keep a database: every `rso-*` but the edge's (nginx keeps none)."""
+    return list(dict.fromkeys(word for command in procfile_commands().values() for word in command.split()
+                              if word.startswith("rso-") and word != "rso-edge"))
+
+
 def ensure_indexes(env: dict[str, str]) -> None:
     """Every service's indexes, before any of its processes starts (`<script> ensure-indexes`): on SecantusDB an
     index first built while another process's transaction is open misses that transaction's documents
     (docs/adr/0065), so no index may be first built once the platform runs."""
-    scripts = dict.fromkeys(word for command in procfile_commands().values() for word in command.split()
-                            if word.startswith("rso-") and word != "rso-edge")  # nginx keeps no database
-    for script in scripts:
+    for script in database_scripts():
         result = subprocess.run([str(VENV_BIN / script), "ensure-indexes"], cwd=ROOT, env=env,
                                 stdin=subprocess.DEVNULL, capture_output=True, text=True)
         if result.returncode != 0:

@@ -10,6 +10,7 @@ from pathlib import Path
 import kubernetes_validate
 import pytest
 
+from infra import devstack
 from tests.contract import kustomize
 from tests.contract.test_infra import procfile
 
@@ -114,7 +115,7 @@ def test_the_migration_job_builds_every_services_indexes_before_the_bootstrap(ma
     script = init["command"][-1]
     assert script.startswith("set -e;") and '"$script" ensure-indexes' in script
     listed = script.partition(" in ")[2].partition(";")[0].split()
-    assert listed == list(dict.fromkeys(command[0] for command in cluster_processes().values()))
+    assert listed == devstack.database_scripts()
     assert {"secretRef": {"name": "rso-credentials"}} in init["envFrom"]
 
 
