@@ -126,7 +126,7 @@ def test_a_request_the_web_server_cannot_parse_is_answered_with_a_problem(platfo
     """gunicorn's own answer (a control character in a header), on a service and on the gateway."""
     for port in (platform.ports["roster"], platform.ports["edge"]):
         with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
-            connection.sendall(b"GET /health/live HTTP/1.1\r\nHost: rso\r\nX-Note: a\x01b\r\n\r\n")
+            connection.sendall(b"GET /health/live HTTP/1.1\r\nHost: rso\r\nConnection: close\r\nX-Note: a\x01b\r\n\r\n")
             answer = b""
             while chunk := connection.recv(4096):
                 answer += chunk
