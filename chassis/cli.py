@@ -127,8 +127,9 @@ def main(service: str, factory: AppFactory, subscriptions: Subscriptions, argv: 
     dead.add_argument("action", choices=["list", "replay"])
     dead.add_argument("--handler", help="only this handler's dead letters")
     dead.add_argument("--event-id", help="only this event (replay)")
-    commands.add_parser("ensure-indexes", help="create every index of this service's collections; run before its "
-                                               "processes start, so no index is first built while a transaction runs")
+    commands.add_parser("ensure-indexes", help="create every index of this service's collections, and derive the "
+                                               "indexed fields older documents lack; run before its processes start, "
+                                               "so no index is first built while a transaction runs")
     commands.add_parser("check-indexes", help="compare every index of this service's database with a collection "
                                               "scan; list the differences (exit 1)")
     if configure_parser:
@@ -160,6 +161,8 @@ def main(service: str, factory: AppFactory, subscriptions: Subscriptions, argv: 
         factory(settings)  # imports every document class of the service
         for document in db.document_classes(factory.__module__.split(".")[0]):
             document.ensure_indexes()
+            if hasattr(document, "ensure_derived_fields"):  # an indexed field worked out from others
+                document.ensure_derived_fields()
         return 0
     if args.command == "check-indexes":
         result = check_indexes(mongoengine.get_db())

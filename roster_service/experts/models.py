@@ -11,13 +11,19 @@ from roster_service.vocabulary import CLEARANCE_LEVELS, EXPERIENCE_LEVELS
 EXPERT_STATUSES = ("nominated", "vetted", "active", "inactive", "suspended", "anonymised")
 
 
-def spoken_levels(languages) -> list[str]:
-    """`code:level` for every level each language is spoken at or above, e.g. en:basic, en:intermediate.
+def function_language(function: str, language: str, level: str) -> str:
+    """The key of one function offered with one language spoken at one level: `interpretation|th:native`."""
+    return f"{function}|{language}:{level}"
 
-    Several language needs then become one `$all` condition on one indexed field.
+
+def function_languages(functions, languages) -> list[str]:
+    """Every function the expert offers paired with every language spoken at its level.
+
+    One indexed field then answers "offers this function and speaks this language at one of these levels", so a
+    search reads only the experts who could match, not everyone offering the function (docs/indexes.md).
     """
-    return [f"{language.code}:{level}" for language in languages
-            for level in PROFICIENCY_LEVELS[:PROFICIENCY_LEVELS.index(language.level) + 1]]
+    return [function_language(function.code, language.code, language.level)
+            for function in functions for language in languages]
 
 
 class LanguageSkill(me.EmbeddedDocument):
@@ -84,7 +90,8 @@ class Expert(TenantOwnedDocument):
         "collection": "experts",
         "indexes": [
             "tenant", "user_id", "email", "certifications.certificate_id",
-            {"fields": ["functions.code", "status"]}, "spoken_levels", ("status", "tenant"), ("full_name", "_id"),
+            {"fields": ["functions.code", "status"]}, ("status", "function_languages"), ("status", "tenant"),
+            ("full_name", "_id"),
         ],
     }
 
@@ -94,7 +101,7 @@ class Expert(TenantOwnedDocument):
     user_id = me.StringField(max_length=200)
     nationality = me.StringField(required=True, max_length=3)
     languages = me.EmbeddedDocumentListField(LanguageSkill)
-    spoken_levels = me.ListField(me.StringField())  # derived from languages, see clean()
+    function_languages = me.ListField(me.StringField())  # derived from functions and languages, see clean()
     functions = me.EmbeddedDocumentListField(FunctionExperience)
     # Codes of listed functions added after the roster office vetted the profile and not vetted since: they
     # give no readiness and no search finds the expert for them. A flat list, so search asks it cheaply.
@@ -112,8 +119,21 @@ class Expert(TenantOwnedDocument):
     updated_at = me.DateTimeField(required=True, default=now)
 
     def clean(self) -> None:
-        self.spoken_levels = spoken_levels(self.languages)
+        self.function_languages = function_languages(self.functions, self.languages)
         super().clean()
+
+    @classmethod
+    def ensure_derived_fields(cls) -> int:
+        """Derive `function_languages` for profiles stored before it existed (and drop the field it replaced);
+        `ensure-indexes` runs this, since the index on it serves searches only once every profile has it."""
+        collection = cls._get_collection()
+        older = list(collection.find({"function_languages": {"$exists": False}}, {"functions": 1, "languages": 1}))
+        for raw in older:
+            expert = cls._from_son(raw)
+            collection.update_one({"_id": raw["_id"]}, {
+                "$set": {"function_languages": function_languages(expert.functions, expert.languages)},
+                "$unset": {"spoken_levels": ""}})
+        return len(older)
 
     def function_codes(self) -> list[str]:
         return [function.code for function in self.functions]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 
 from roster_service.experts.models import Certification, Expert
 from roster_service.vocabulary import READINESS_LEVELS, rank
@@ -48,9 +49,15 @@ def certificate_counts(certificate: Certification) -> bool:
 def qualifying_certificate(expert: Expert, function: str, through: dt.date,
                            today: dt.date | None = None) -> Certification | None:
     """The qualifying certificate valid longest, if any was issued by `today` and is valid through `through`."""
+    return longest_qualifying(expert.certifications, function, through, today)
+
+
+def longest_qualifying(certificates: Iterable[Certification], function: str, through: dt.date,
+                       today: dt.date | None = None) -> Certification | None:
+    """The one of `certificates` that qualifies for `function` through `through` and is valid longest."""
     today = today or dt.date.today()
     candidates = [
-        certificate for certificate in expert.certifications
+        certificate for certificate in certificates
         if certificate_counts(certificate) and function in certificate.qualifies_for
         and (certificate.issued_on is None or certificate.issued_on <= today)
         and (certificate.expires_on is None or certificate.expires_on >= through)

@@ -42,7 +42,7 @@ from roster_service.experts.models import (
     LanguageSkill,
     Period,
     ProfileEdit,
-    spoken_levels,
+    function_languages,
 )
 from roster_service.experts.readiness import VETTED_STATUSES
 from roster_service.policy import PROFILE_FIELD_WRITERS, policy
@@ -185,8 +185,8 @@ def update_expert(principal: Principal, expert_id: str, changes: dict) -> Expert
                                         new=awaiting))
             expert.functions_awaiting_vetting = awaiting
     changed = {change.field: getattr(expert, change.field) for change in recorded}
-    if "languages" in changed:
-        changed["spoken_levels"] = spoken_levels(expert.languages)
+    if changed.keys() & {"languages", "functions"}:
+        changed["function_languages"] = function_languages(expert.functions, expert.languages)
     if changed.keys() & {"email", "user_id"}:
         attach_known_certificates(expert)
         changed["certifications"] = expert.certifications

@@ -1,8 +1,9 @@
 """Search the whole roster for a need, and explain one expert against it.
 
-Matching happens in the database (one flat filter); ranking reads only each match's functions and
-languages, unconverted; only the experts of the page asked for are loaded whole. Converting
-thousands of full profiles would cost far more than the query itself.
+Matching happens in the database (one flat filter, after an index seek); ranking reads only each match's
+functions and languages (and certificates, when the filter did not ask for one), unconverted; only the experts
+of the page asked for are loaded whole. Converting thousands of full profiles would cost far more than the
+query itself.
 """
 
 from __future__ import annotations
@@ -13,9 +14,15 @@ from collections.abc import Sequence
 
 from chassis.tenant_status import suspended_tenants
 from roster_service.experts.models import Expert
-from roster_service.experts.readiness import Readiness, readiness
+from roster_service.experts.readiness import Readiness, longest_qualifying, readiness
 from roster_service.policy import policy
-from roster_service.search.criteria import SearchCriteria, build_criteria, first_failure, mongo_filter
+from roster_service.search.criteria import (
+    SearchCriteria,
+    build_criteria,
+    first_failure,
+    index_seek,
+    mongo_filter,
+)
 from roster_service.search.ranking import Ranker, ScorePart, score
 
 # What summaries read; contact details are never loaded for a search.
@@ -77,46 +84,60 @@ class RankedMatches(Sequence):
         return iter(self[:])
 
 
-# The equalities the experts' (functions.code, status) index seeks on. SecantusDB's planner uses an index only
-# for a filter all of whose fields the index holds, so they go first in a $match of their own, and the rest of the
-# search and the access rules filter what they found; MongoDB merges the stages and plans them as one
-# (docs/indexes.md).
-SEEK_FIELDS = ("functions.code", "status")
-
-
-def matching(experts, query: dict, projection: dict):
-    """The raw documents of `experts` (a queryset of what the caller sees) matching `query`, with the fields of
-    `projection`. Not `experts.aggregate`: mongoengine puts the queryset's own filter first, before the seek."""
-    seek = {field: query[field] for field in SEEK_FIELDS if field in query}
-    rest = {field: value for field, value in query.items() if field not in seek}
+def matching(experts, seek: dict, query: dict, projection: dict):
+    """The raw documents of `experts` (a queryset of what the caller sees) that `seek` finds through an index and
+    that match `query`, with the fields of `projection`. Not `experts.aggregate`: mongoengine would put the
+    queryset's own filter first, before the seek; MongoDB merges the two `$match` stages and plans them as one."""
     visible = experts._query  # the access rules (chassis.access), as mongoengine compiled them
-    return experts._collection.aggregate([{"$match": seek}, {"$match": {"$and": [visible, rest]}},
+    return experts._collection.aggregate([{"$match": seek}, {"$match": {"$and": [visible, query]}},
                                           {"$project": projection}])
 
 
 def search(criteria: SearchCriteria, *, today: dt.date | None = None) -> RankedMatches:
-    """Every expert meeting `criteria`, best first."""
+    """Every expert meeting `criteria`, best first, from one read of the matching profiles."""
     today = today or dt.date.today()
-    suspended = suspended_tenants()
-    rules = build_criteria(criteria, suspended_tenants=suspended, today=today)
-    query = mongo_filter(rules)
-    experts = policy.public(Expert)
-    certified = None  # every match holds a qualifying certificate when readiness `ready` is asked for
-    if criteria.min_readiness != "ready":
-        ready = dataclasses.replace(criteria, min_readiness="ready")
-        certified = {str(raw["_id"]) for raw in matching(experts, mongo_filter(
-            build_criteria(ready, suspended_tenants=suspended, today=today)), {"_id": 1})}
+    rules = build_criteria(criteria, suspended_tenants=suspended_tenants(), today=today)
+    through = criteria.ready_through(today)
+    every_match_certified = criteria.min_readiness == "ready"  # the filter then asks for a qualifying certificate
+    projection = {"functions": 1, "languages": 1} | ({} if every_match_certified else {"certifications": 1})
     ranked = []
     ranker = Ranker(criteria)
-    for raw in matching(experts, query, {"functions": 1, "languages": 1}):
-        expert_id = str(raw["_id"])
+    for raw in matching(policy.public(Expert), index_seek(criteria), mongo_filter(rules), projection):
         experience = next((item for item in raw.get("functions", []) if item["code"] == criteria.function), None)
         levels = {item["code"]: item["level"] for item in raw.get("languages", [])}
-        points, parts = ranker.rank(experience=experience, levels=levels,
-                                    certified=certified is None or expert_id in certified)
-        ranked.append((points, expert_id, parts))
+        certified = every_match_certified or _holds_qualifying(raw, criteria.function, through, today)
+        points, parts = ranker.rank(experience=experience, levels=levels, certified=certified)
+        ranked.append((points, str(raw["_id"]), parts))
     ranked.sort(key=lambda entry: (-entry[0], entry[1]))
-    return RankedMatches(ranked, criteria, [rule.success for rule in rules], criteria.ready_through(today))
+    return RankedMatches(ranked, criteria, [rule.success for rule in rules], through)
+
+
+def _holds_qualifying(raw: dict, function: str, through: dt.date, today: dt.date) -> bool:
+    """Whether a stored profile holds a certificate qualifying for `function` through `through`. The stored
+    certificates are read as they are, not converted: a broad search checks thousands of them."""
+    listing = [StoredCertificate.of(item) for item in raw.get("certifications", [])
+               if function in item.get("qualifies_for", ())]
+    return longest_qualifying(listing, function, through, today) is not None
+
+
+@dataclasses.dataclass(frozen=True)
+class StoredCertificate:
+    """What the readiness rule reads of a certificate, from its stored form (dates are stored as datetimes)."""
+
+    status: str
+    source: str
+    verified_at: dt.datetime | None
+    qualifies_for: list[str]
+    issued_on: dt.date | None
+    expires_on: dt.date | None
+
+    @classmethod
+    def of(cls, stored: dict) -> StoredCertificate:
+        def day(name: str) -> dt.date | None:
+            return stored[name].date() if stored.get(name) else None
+
+        return cls(stored["status"], stored["source"], stored.get("verified_at"), stored["qualifies_for"],
+                   day("issued_on"), day("expires_on"))
 
 
 def explain(criteria: SearchCriteria, expert: Expert, *, today: dt.date | None = None) -> Explanation:

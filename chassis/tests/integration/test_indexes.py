@@ -42,6 +42,18 @@ class Appended(db.Document):
     writer = me.StringField()
 
 
+class Labelled(db.Document):
+    """A document with an indexed field derived from another, as the roster's experts have."""
+
+    meta = {"collection": "labelled", "indexes": ["label_upper"]}
+    label = me.StringField()
+    label_upper = me.StringField()
+
+    @classmethod
+    def ensure_derived_fields(cls) -> None:
+        cls.objects(label_upper=None).update(set__label_upper="DERIVED")
+
+
 def test_a_document_class_first_used_inside_a_transaction_is_found_by_its_indexes(app):
     """The demo load's lost access-log entry: the class's indexes were created after the transaction's snapshot
     (its collection already existed), and the embedded server left the transaction's document out of them."""
@@ -142,6 +154,7 @@ def test_ensure_indexes_builds_every_index_of_the_service_and_the_chassis_before
     first built while another process's transaction is open (the loss above, across processes)."""
     database = me.get_db()
     database.drop_collection("appended")
+    database["labelled"].insert_one({"label": "stored before label_upper existed"})
     settings: ServiceSettings = app.extensions["rso.settings"]
 
     exit_code = run_command(sample_service.SERVICE, lambda _settings: app, sample_service.subscriptions,
@@ -149,5 +162,6 @@ def test_ensure_indexes_builds_every_index_of_the_service_and_the_chassis_before
 
     assert exit_code == 0
     assert {"chain_1_seq_1", "writer_1"} <= set(me.get_db()["appended"].index_information())  # (reconnected)
+    assert me.get_db()["labelled"].find_one()["label_upper"] == "DERIVED"  # older documents got the derived field
     assert {"chassis.messaging.outbox", "chassis.messaging.consumer"} <= {
         document.__module__ for document in db.document_classes("chassis")}

@@ -11,6 +11,7 @@ from bson import ObjectId
 
 from chassis.vocabulary import PROFICIENCY_LEVELS
 from roster_service.experts.models import Booking, Certification, Expert, LanguageSkill, Period
+from roster_service.experts.readiness import qualifying_certificate
 from roster_service.search.criteria import LanguageNeed, SearchCriteria, build_criteria, first_failure
 from roster_service.search.service import search
 from roster_service.tests.generated_roster import (
@@ -64,6 +65,10 @@ def search_names(client, headers, **query) -> set[str]:
         page += 1
 
 
+def part_points(match, rule: str) -> int:
+    return next(part.points for part in match.score_parts if part.rule == rule)
+
+
 def test_the_query_and_the_rules_agree_on_every_expert_of_a_generated_roster(app):
     generated = generate_roster(2000, seed=20261122, base=BASE)
     stored = list(Expert.across_tenants("test: the whole generated roster"))
@@ -83,10 +88,14 @@ def test_the_query_and_the_rules_agree_on_every_expert_of_a_generated_roster(app
         if bool(criteria.start_date) != bool(criteria.end_date):
             criteria = SearchCriteria(criteria.function, criteria.languages, min_readiness=criteria.min_readiness,
                                       min_clearance=criteria.min_clearance)
-        rules = build_criteria(criteria, suspended_tenants=set(), today=dt.date.today())
+        today = dt.date.today()
+        rules = build_criteria(criteria, suspended_tenants=set(), today=today)
         expected = {str(expert.id) for expert in stored if first_failure(rules, expert) is None}
         matches = search(criteria)
         assert ids_of(match.expert for match in matches) == expected, criteria
+        for match in matches:  # the certificate's points, worked out from the stored profile, follow the rule
+            certified = qualifying_certificate(match.expert, criteria.function, criteria.ready_through(today))
+            assert (part_points(match, "certificate") > 0) == (certified is not None), (criteria, match.expert.id)
         assert [match.score for match in matches] == sorted((match.score for match in matches), reverse=True)
         nonempty += bool(expected)
     assert nonempty >= 20  # the comparison was not vacuous
@@ -214,3 +223,39 @@ def test_explaining_a_matching_expert_lists_every_reason(app, client, auth_heade
     unknown = client.get(f"/search/explanations/{ObjectId()}", query_string={"function": FUNCTION},
                          headers=auth_headers(tenant="THA", roles=["requesting_officer"]))
     assert unknown.status_code == 404
+
+
+def test_a_search_finds_an_expert_by_the_functions_and_languages_of_the_last_edit(roster, client):
+    expert_id = roster.ready_expert("IDN")["expert_id"]
+    headers = roster.requester("THA")
+
+    def found(function: str, language: str | None = None) -> bool:
+        return expert_id in search_names(client, headers, function=function, language=language or [],
+                                         min_readiness="vetted")
+
+    assert found("border_management", "en:professional")
+    edited = client.patch(f"/experts/{expert_id}", headers=roster.nominator("IDN"), json={
+        "languages": [{"code": "th", "level": "native"}],
+        "functions": [{"code": "interpretation_translation", "experience_level": "senior", "years": 8}]})
+    assert edited.status_code == 200, edited.get_json()
+    vetted = client.post(f"/experts/{expert_id}/functions/interpretation_translation/vetting",
+                         json={"comment": "Checked"}, headers=roster.office())
+    assert vetted.status_code == 200, vetted.get_json()
+    assert not found("border_management") and not found("interpretation_translation", "en:basic")
+    assert found("interpretation_translation", "th:professional")
+
+
+def test_a_profile_stored_before_function_languages_existed_is_found_once_indexes_are_ensured(app, client,
+                                                                                               auth_headers):
+    older = planted("older")
+    insert_experts([older])
+    Expert._get_collection().update_one({"_id": older.id}, {"$unset": {"function_languages": ""},
+                                                           "$set": {"spoken_levels": ["en:basic"]}})
+    headers = auth_headers(tenant="THA", roles=["requesting_officer"])
+    assert str(older.id) not in search_names(client, headers, function=FUNCTION, language="en:basic")
+    assert Expert.ensure_derived_fields() == 1
+    assert Expert.ensure_derived_fields() == 0  # safe to run at every release
+    assert str(older.id) in search_names(client, headers, function=FUNCTION, language="en:basic")
+    stored = Expert._get_collection().find_one({"_id": older.id})
+    assert "spoken_levels" not in stored
+    assert stored["function_languages"] == [f"{function.code}|en:professional" for function in older.functions]
