@@ -53,6 +53,9 @@ class ServiceSettings:
     # it polls the outbox this often besides, in case a wake-up was missed (docs/adr/0092).
     relay_poll_seconds: float = 1.0
     relay_batch_size: int = 100
+    # How long a relay holds the batch it publishes before another may take it (it normally takes well under a
+    # second; a relay that stopped mid-batch delays those events this long).
+    relay_claim_seconds: float = 10.0
     # How long sent outbox events and inbox records are kept (they may carry personal data): docs/adr/0066
     outbox_retention_days: int = 30
     inbox_retention_days: int = 60

@@ -7,11 +7,13 @@ the broker and an event is never lost when the broker is down.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 import mongoengine as me
 
 from chassis import context, db, runtime
+from chassis.clock import now
 from chassis.messaging.contracts import contract_for
 from chassis.messaging.envelope import make_envelope
 
@@ -19,7 +21,7 @@ from chassis.messaging.envelope import make_envelope
 class OutboxMessage(db.Document):
     meta = {
         "collection": "outbox",
-        "indexes": [{"fields": ["published_at", "created_at"]}],
+        "indexes": [{"fields": ["published_at", "created_at"]}, {"fields": ["published_at", "claimed_until"]}],
     }
 
     id = me.StringField(primary_key=True)
@@ -27,6 +29,15 @@ class OutboxMessage(db.Document):
     envelope = me.DictField(required=True)
     created_at = me.DateTimeField(required=True)
     published_at = me.DateTimeField(null=True, default=None)
+    # A relay publishing the event holds it until then (`claim`); an event is free from the moment it is stored.
+    claimed_until = me.DateTimeField(required=True, default=now)
+    claimed_by = me.StringField(null=True, default=None)
+
+    @classmethod
+    def ensure_derived_fields(cls) -> None:
+        """Events stored before claims existed are free to claim (`ensure-indexes` runs this)."""
+        cls._get_collection().update_many({"claimed_until": {"$exists": False}},
+                                          [{"$set": {"claimed_until": "$created_at"}}])
 
 
 class OutsideTransaction(RuntimeError):
@@ -54,8 +65,22 @@ def emit(event_type: str, data: dict[str, Any], *, tenant: str | None = None, da
     return envelope
 
 
-def pending(limit: int) -> list[OutboxMessage]:
-    return list(OutboxMessage.objects(published_at=None).order_by("created_at").limit(limit))
+def claim(limit: int, lease: dt.timedelta) -> list[OutboxMessage]:
+    """Up to `limit` unpublished events, oldest first, that no relay holds, now held by the caller for `lease`.
+
+    Every replica of a relay is woken by the same commit: without claims each would publish the same events.
+    A relay that stops mid-batch holds its events only until the lease ends; another then publishes them (a
+    consumer's inbox makes a second copy harmless, so a lease that ends while its relay still publishes loses
+    nothing either).
+    """
+    started = now()
+    free = OutboxMessage.objects(published_at=None, claimed_until__lte=started)
+    ids = [message.id for message in free.order_by("created_at").only("id").limit(limit)]
+    if not ids:
+        return []
+    token = uuid.uuid4().hex
+    free.filter(id__in=ids).update(set__claimed_by=token, set__claimed_until=started + lease)
+    return list(OutboxMessage.objects(id__in=ids, claimed_by=token).order_by("created_at"))
 
 
 def pending_summary() -> tuple[int, dt.datetime | None]:

@@ -5,11 +5,13 @@ which the consumers' inbox makes harmless. When the broker or the database does 
 waits (at most `RECONNECT_MAX_BACKOFF_SECONDS`) and retries; events simply wait in the outbox. It is woken as
 soon as an event is stored (a change stream on the outbox, `chassis.messaging.wakeups`), and polls every
 `RELAY_POLL_SECONDS` besides. While idle it keeps its broker connection alive (heartbeats), so the next event
-goes out on it at once.
+goes out on it at once. Each replica claims the batch it publishes (`outbox.claim`), so replicas woken by the
+same commit publish different events.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import threading
@@ -38,10 +40,10 @@ class OutboxRelay:
         metrics.register_outbox_collector(self.settings.service_name, outbox.pending_summary)
 
     def publish_pending(self) -> int:
-        """Publish every pending event, oldest first; return how many were published."""
+        """Publish every pending event no other relay holds, oldest first; return how many were published."""
         published = 0
-        while True:
-            batch = outbox.pending(self.settings.relay_batch_size)
+        lease = dt.timedelta(seconds=self.settings.relay_claim_seconds)
+        while batch := outbox.claim(self.settings.relay_batch_size, lease):
             for message in batch:
                 with tracing.publishing(message.routing_key, message.envelope) as headers:
                     self.publisher.publish(
@@ -52,8 +54,7 @@ class OutboxRelay:
                     )
                 outbox.mark_published(message)
                 published += 1
-            if len(batch) < self.settings.relay_batch_size:
-                return published
+        return published
 
     def run(self, stop: threading.Event) -> None:
         """Publish until `stop`; first give the outbox and inbox their retention periods (ADR 0066), once the

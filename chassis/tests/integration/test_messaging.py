@@ -1,5 +1,6 @@
 """Events are never lost and never applied twice: outbox + relay, inbox, retries, dead letters, reconnects."""
 
+import datetime as dt
 import json
 import subprocess
 import urllib.parse
@@ -8,9 +9,9 @@ import pika
 import pytest
 
 from chassis import context
-from chassis.messaging.connection import ConfirmingPublisher
+from chassis.messaging.connection import ConfirmingPublisher, declare_exchange
 from chassis.messaging.consumer import Worker, list_dead_letters, replay_dead_letters
-from chassis.messaging.outbox import OutboxMessage, OutsideTransaction, emit
+from chassis.messaging.outbox import OutboxMessage, OutsideTransaction, claim, emit
 from chassis.messaging.relay import OutboxRelay
 from chassis.testing.events import deliver, emitted, envelope, running, wait_until
 from chassis.testing.infrastructure import free_port
@@ -209,3 +210,45 @@ def _purge(settings, queue: str) -> None:
         connection.channel().queue_purge(queue)
     finally:
         connection.close()
+
+
+def _published_ids(settings, queue: str) -> list[str]:
+    """The message ids waiting in `queue`, taken off it."""
+    connection = pika.BlockingConnection(pika.URLParameters(settings.amqp_url))
+    try:
+        channel, ids = connection.channel(), []
+        while (message := channel.basic_get(queue, auto_ack=True))[0] is not None:
+            ids.append(message[1].message_id)
+        return ids
+    finally:
+        connection.close()
+
+
+def test_two_relays_woken_by_the_same_commits_publish_each_event_once(client, auth_headers, settings):
+    """Every replica of a relay is woken by every commit; each claims what it publishes (`outbox.claim`)."""
+    connection = pika.BlockingConnection(pika.URLParameters(settings.amqp_url))
+    channel = connection.channel()
+    declare_exchange(channel, settings.events_exchange)
+    queue = channel.queue_declare(queue="test.two-relays").method.queue
+    channel.queue_bind(queue, settings.events_exchange, routing_key="sample.note.created")
+    connection.close()
+    try:
+        with running(OutboxRelay(settings)), running(OutboxRelay(settings)):
+            for _ in range(40):
+                assert create_note(client, auth_headers, tenant="MNG").status_code == 201
+            wait_until(lambda: OutboxMessage.objects(published_at=None).count() == 0, message="outbox drained")
+        published = _published_ids(settings, queue)
+        assert sorted(published) == sorted(message.id for message in OutboxMessage.objects)
+    finally:
+        connection = pika.BlockingConnection(pika.URLParameters(settings.amqp_url))
+        connection.channel().queue_delete(queue)
+        connection.close()
+
+
+def test_events_a_stopped_relay_claimed_go_out_once_its_claim_ends(client, auth_headers, settings):
+    for _ in range(2):
+        assert create_note(client, auth_headers, tenant="BTN").status_code == 201
+    held = claim(10, dt.timedelta(seconds=1))  # the relay then stops before publishing them
+    assert len(held) == 2 and claim(10, dt.timedelta(hours=1)) == []  # nobody else may take them meanwhile
+    with running(Worker(settings, sample_service.subscriptions)), running(OutboxRelay(settings)):
+        wait_until(lambda: tally("BTN") == 2, message="the claimed events, once the claim ended")
