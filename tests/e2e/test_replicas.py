@@ -66,7 +66,7 @@ def expert_requested(case_id: str, expert_request_id: str, number: int) -> dict:
 
 
 @pytest.mark.timeout(TEST_SECONDS)
-def test_two_replicas_of_every_loop_process_deliver_2000_events_exactly_once_while_a_worker_is_killed(
+def test_two_replicas_of_every_loop_process_deliver_1000_events_exactly_once_while_a_worker_is_killed(
         platform, rso_mongodb_uri):
     Directory(platform).tenant("THA")
     for name in loop_processes(platform):

@@ -20,7 +20,7 @@ from chassis.testing.events import wait_until
 from chassis.testing.infrastructure import rabbitmqctl
 from infra.platform import Api, Directory
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.exclusive]
 OWN_PLATFORM = True  # it kills a worker and stops the broker
 
 OFFICER = "case.officer@police.go.th"
