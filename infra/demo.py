@@ -32,12 +32,12 @@ import requests
 from chassis.testing import oauth
 from chassis.vocabulary import FUNCTION_CODES, PLATFORM_TENANT, STANDARD_FUNCTIONS
 from infra import devstack
-from infra.platform import Api, Directory, wait_until_services_know
+from infra.platform import Api, Directory, try_later, wait_until_services_know
 
 SEED = 7  # the generated experts are the same on every machine and every run
 PASSWORD_KEY = devstack.DEMO_PASSWORD_KEY
 ROSTER_SYSTEM_ROLES = ["roster_manager"]
-RATE_LIMIT_PATIENCE_SECONDS = 60  # how long one call may keep waiting out the gateway's 429s
+RETRY_LATER_PATIENCE_SECONDS = 60  # how long one call may keep waiting out answers to try later
 PAGE_SIZE = 100  # the services' largest page
 TENANT_EVENTS_FIRST_WAIT_SECONDS = 15  # then the tenants are published again
 
@@ -610,10 +610,10 @@ class DemoLoader:
     # - HTTP
 
     def call(self, api: Api, method: str, path: str, expect: tuple[int, ...] = (200, 201), **kwargs):
-        """One request through the gateway, waiting out its rate limit for up to a minute. A reset connection is
-        tried once more: the server closed an idle keep-alive connection as the request went out, so the request
-        never arrived."""
-        deadline = time.monotonic() + RATE_LIMIT_PATIENCE_SECONDS
+        """One request through the gateway, waiting out answers to try later (its rate limit, a service's
+        dependency slow to answer) for up to a minute. A reset connection is tried once more: the server closed an
+        idle keep-alive connection as the request went out, so the request never arrived."""
+        deadline = time.monotonic() + RETRY_LATER_PATIENCE_SECONDS
         retried = False
         while True:
             self._check_stop()
@@ -624,7 +624,7 @@ class DemoLoader:
                     raise
                 retried = True
                 continue
-            if response.status_code != 429 or time.monotonic() > deadline:
+            if not try_later(response) or time.monotonic() > deadline:
                 break
         if response.status_code not in expect:
             raise DemoError(f"{method} {path} answered {response.status_code}: {response.text[:300]}")

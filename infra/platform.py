@@ -145,7 +145,7 @@ def _answers(url: str) -> bool:
         return False
 
 
-RATE_LIMIT_RETRIES = 5
+RETRY_LATER_ATTEMPTS = 5
 SERVICES_FOLLOWING_TENANTS = ("roster", "training", "joint-action")  # their names behind the gateway
 TENANT_EVENT_PATIENCE_SECONDS = 60
 
@@ -166,6 +166,12 @@ def wait_until_services_know(api: Api, codes, seconds: float = TENANT_EVENT_PATI
         time.sleep(0.3)
 
 
+def try_later(response: requests.Response) -> bool:
+    """The gateway's rate limit (429), or a service whose dependency did not answer in time (503 with
+    `Retry-After`: the request changed nothing, chassis/app.py): a well-behaved client waits and sends it again."""
+    return response.status_code == 429 or (response.status_code == 503 and "Retry-After" in response.headers)
+
+
 class Api:
     """Requests through the gateway with one bearer token; the e2e flows never call a service directly."""
 
@@ -175,10 +181,10 @@ class Api:
         self.session.headers["Authorization"] = f"Bearer {token}"
 
     def call(self, method: str, path: str, expect: int | tuple[int, ...] | None = None, **kwargs):
-        """One request; a 429 from the gateway's rate limit is waited out as `Retry-After` says, a few times."""
-        for _ in range(RATE_LIMIT_RETRIES):
+        """One request; an answer to try later (`try_later`) is waited out as `Retry-After` says, a few times."""
+        for _ in range(RETRY_LATER_ATTEMPTS):
             response = self.session.request(method, f"{self.gateway}{path}", timeout=30, **kwargs)
-            if response.status_code != 429:
+            if not try_later(response):
                 break
             time.sleep(float(response.headers.get("Retry-After", "1")))
         if expect is not None:

@@ -8,6 +8,8 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
+import pika
+
 from chassis import context
 from chassis.messaging.consumer import Subscriptions, apply_once
 from chassis.messaging.envelope import Event, make_envelope
@@ -73,3 +75,12 @@ def wait_until(condition: Callable[[], Any], *, timeout: float = 15.0, interval:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {message}")
         time.sleep(interval)
+
+
+def purge_queue(amqp_url: str, queue: str) -> None:
+    """Empty `queue`: a test that dead-letters an event on purpose leaves no dead letter for the tests after it."""
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    try:
+        connection.channel().queue_purge(queue)
+    finally:
+        connection.close()

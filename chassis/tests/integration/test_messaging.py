@@ -13,7 +13,7 @@ from chassis.messaging.connection import ConfirmingPublisher, declare_exchange
 from chassis.messaging.consumer import Worker, list_dead_letters, replay_dead_letters
 from chassis.messaging.outbox import OutboxMessage, OutsideTransaction, claim, emit
 from chassis.messaging.relay import OutboxRelay
-from chassis.testing.events import deliver, emitted, envelope, running, wait_until
+from chassis.testing.events import deliver, emitted, envelope, purge_queue, running, wait_until
 from chassis.testing.infrastructure import free_port
 from chassis.tests import sample_service
 from chassis.tests.sample_service import Note, Tally
@@ -201,15 +201,7 @@ def test_a_malformed_message_is_dead_lettered_without_retries(settings, app):
                               message="the malformed message to be dead-lettered")
     assert letter.attempts == 1
     assert letter.error.startswith("malformed event")
-    _purge(settings, "sample.count_notes.dead")
-
-
-def _purge(settings, queue: str) -> None:
-    connection = pika.BlockingConnection(pika.URLParameters(settings.amqp_url))
-    try:
-        connection.channel().queue_purge(queue)
-    finally:
-        connection.close()
+    purge_queue(settings.amqp_url, "sample.count_notes.dead")
 
 
 def _published_ids(settings, queue: str) -> list[str]:

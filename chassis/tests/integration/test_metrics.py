@@ -12,7 +12,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from chassis import metrics
 from chassis.messaging.consumer import Worker
 from chassis.messaging.relay import OutboxRelay
-from chassis.testing.events import envelope, running, wait_until
+from chassis.testing.events import envelope, purge_queue, running, wait_until
 from chassis.testing.infrastructure import free_port
 from chassis.tests import sample_service
 from chassis.tests.integration.test_messaging import create_note, publish, tally
@@ -109,6 +109,7 @@ def test_a_worker_counts_events_applied_duplicate_retried_and_dead_lettered(sett
     assert grew("rso_events_consumed_total", handler="flag_note", outcome="failed") == settings.consumer_max_attempts
     assert grew("rso_events_retried_total", handler="flag_note") == settings.consumer_max_attempts - 1
     assert grew("rso_events_dead_lettered_total", handler="flag_note") == 1
+    purge_queue(settings.amqp_url, "sample.flag_note.dead")
 
 
 def test_a_relay_reports_its_pending_events_and_the_oldest_ones_age(client, auth_headers, settings, make_settings,
