@@ -19,7 +19,7 @@ from chassis.testing.infrastructure import rabbitmq_vhost
 from infra import devstack
 from infra.platform import WEB_SERVICES, free_ports
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.exclusive]  # a whole platform of its own, the demo load included
 
 ROOT = Path(__file__).resolve().parents[2]
 START_SECONDS = 90
