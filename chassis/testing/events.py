@@ -65,15 +65,17 @@ def running(process: Runnable, stop: threading.Event | None = None) -> Iterator[
 
 
 def wait_until(condition: Callable[[], Any], *, timeout: float = 15.0, interval: float = 0.05,
-               message: str = "condition") -> Any:
-    """Poll until `condition()` is truthy and return it; fail the test after `timeout` seconds."""
+               message: str | Callable[[], str] = "condition") -> Any:
+    """Poll until `condition()` is truthy and return it; fail the test after `timeout` seconds, saying what it
+    waited for (`message`, or what `message()` says then)."""
     deadline = time.monotonic() + timeout
     while True:
         result = condition()
         if result:
             return result
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+            waited_for = message() if callable(message) else message
+            raise AssertionError(f"timed out after {timeout}s waiting for {waited_for}")
         time.sleep(interval)
 
 

@@ -26,7 +26,7 @@ from chassis.testing.events import wait_until
 from chassis.testing.infrastructure import rabbitmqctl
 from infra.platform import Directory, Platform
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.exclusive]  # twice the loop processes, 2,000 events, a kill
 OWN_PLATFORM = True  # it starts replicas and kills a worker
 
 EVENTS = 1000
@@ -72,7 +72,7 @@ def test_two_replicas_of_every_loop_process_deliver_1000_events_exactly_once_whi
     for name in loop_processes(platform):
         platform.start(f"{name}.2")
     wait_until(lambda: set(queue_consumers(platform).values()) == {2}, timeout=120, interval=1,
-               message="two consumers on every handler's queue")
+               message=lambda: f"two consumers on every handler's queue: {queue_consumers(platform)}")
 
     client = pymongo.MongoClient(rso_mongodb_uri)
     databases = {service: client[platform.env["DATABASE_PREFIX"] + service] for service in ("joint_action", "roster")}
