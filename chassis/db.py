@@ -87,6 +87,16 @@ class Document(mongoengine.Document):
         return collection
 
 
+def aggregate_after_seek(queryset, seek: dict, pipeline: list[dict]):
+    """`queryset.aggregate(pipeline)`, but with `seek` (equalities one index holds) in a `$match` of its own first.
+
+    mongoengine puts the queryset's whole filter first, access rules included, and SecantusDB uses an index only for
+    a filter all of whose fields one index holds, so it read the whole collection; MongoDB merges the two `$match`
+    stages and plans them as one (docs/indexes.md). `seek` must only narrow what the queryset selects.
+    """
+    return queryset._collection.aggregate([{"$match": seek}, {"$match": queryset._query}, *pipeline])
+
+
 def document_classes(package: str) -> list[type[Document]]:
     """The stored document classes of `package` (a service) and of the chassis (outbox, inbox, read models)."""
     found, pending = [], list(Document.__subclasses__())

@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
+from chassis.db import aggregate_after_seek
 from chassis.tenant_status import suspended_tenants
 from roster_service.experts.models import Expert
 from roster_service.experts.readiness import Readiness, longest_qualifying, readiness
@@ -84,15 +85,6 @@ class RankedMatches(Sequence):
         return iter(self[:])
 
 
-def matching(experts, seek: dict, query: dict, projection: dict):
-    """The raw documents of `experts` (a queryset of what the caller sees) that `seek` finds through an index and
-    that match `query`, with the fields of `projection`. Not `experts.aggregate`: mongoengine would put the
-    queryset's own filter first, before the seek; MongoDB merges the two `$match` stages and plans them as one."""
-    visible = experts._query  # the access rules (chassis.access), as mongoengine compiled them
-    return experts._collection.aggregate([{"$match": seek}, {"$match": {"$and": [visible, query]}},
-                                          {"$project": projection}])
-
-
 def search(criteria: SearchCriteria, *, today: dt.date | None = None) -> RankedMatches:
     """Every expert meeting `criteria`, best first, from one read of the matching profiles."""
     today = today or dt.date.today()
@@ -102,7 +94,8 @@ def search(criteria: SearchCriteria, *, today: dt.date | None = None) -> RankedM
     projection = {"functions": 1, "languages": 1} | ({} if every_match_certified else {"certifications": 1})
     ranked = []
     ranker = Ranker(criteria)
-    for raw in matching(policy.public(Expert), index_seek(criteria), mongo_filter(rules), projection):
+    matching = policy.public(Expert).filter(__raw__=mongo_filter(rules))
+    for raw in aggregate_after_seek(matching, index_seek(criteria), [{"$project": projection}]):
         experience = next((item for item in raw.get("functions", []) if item["code"] == criteria.function), None)
         levels = {item["code"]: item["level"] for item in raw.get("languages", [])}
         certified = every_match_certified or _holds_qualifying(raw, criteria.function, through, today)

@@ -14,6 +14,7 @@ from collections import defaultdict
 
 from chassis.auth import Principal
 from chassis.clock import today
+from chassis.db import aggregate_after_seek
 from chassis.problems import NotFound
 from training_service.catalogue.models import Course
 from training_service.catalogue.service import get_own_course
@@ -53,11 +54,11 @@ def enrolment_figures(rows: list[dict]) -> dict:
     }
 
 
-def grouped_enrolment_figures(enrolments, group_field: str) -> tuple[dict, dict[object, dict]]:
-    """Figures in total and per value of `group_field` (a tenant, a course id)."""
+def grouped_enrolment_figures(enrolments, group_field: str, seek: dict) -> tuple[dict, dict[object, dict]]:
+    """Figures in total and per value of `group_field` (a tenant, a course id); `seek` finds them by an index."""
     rows = [{"group": row["_id"]["group"], "status": row["_id"]["status"], "count": row["count"],
              "started": row["started"], "passed": row["passed"]}
-            for row in enrolments.aggregate([status_counts(group_field)])]
+            for row in aggregate_after_seek(enrolments, seek, [status_counts(group_field)])]
     groups: dict[object, list[dict]] = defaultdict(list)
     for row in rows:
         groups[row["group"]].append(row)
@@ -74,8 +75,9 @@ def _sum_by_status(rows: list[dict]) -> list[dict]:
     return list(summed.values())
 
 
-def certificate_figures(certificates, on: dt.date) -> dict:
-    """Valid (expiring included), expiring, expired (by status or by date) and revoked, in one pass."""
+def certificate_figures(certificates, on: dt.date, seek: dict) -> dict:
+    """Valid (expiring included), expiring, expired (by status or by date) and revoked, in one pass; `seek` finds
+    the certificates by an index."""
     day = dt.datetime.combine(on, dt.time())
     window_end = day + dt.timedelta(days=EXPIRY_REMINDER_DAYS)
     valid = {"$eq": ["$status", "valid"]}
@@ -85,7 +87,7 @@ def certificate_figures(certificates, on: dt.date) -> dict:
     def count(condition) -> dict:
         return {"$sum": {"$cond": [condition, 1, 0]}}
 
-    [row] = list(certificates.aggregate([{"$group": {
+    [row] = list(aggregate_after_seek(certificates, seek, [{"$group": {
         "_id": None,
         "valid": count({"$and": [valid, {"$not": [past_date]}]}),
         "expiring": count({"$and": [valid, {"$gt": ["$expires_on", day]}, {"$lte": ["$expires_on", window_end]}]}),
@@ -99,13 +101,14 @@ def course_report(course_id: str) -> dict:
     """One of this tenant's courses: figures overall and per trainees' tenant."""
     course = get_own_course(course_id)
     viewer = policy.viewer()
-    enrolments = viewer.sees(Enrolment, report=True).filter(provider_tenant=course.tenant, course_id=course.id)
-    total, per_tenant = grouped_enrolment_figures(enrolments, "tenant")
-    certificates = viewer.sees(Certificate, report=True).filter(provider_tenant=course.tenant, course_id=course.id)
+    of_the_course = {"provider_tenant": course.tenant, "course_id": course.id}
+    enrolments = viewer.sees(Enrolment, report=True).filter(**of_the_course)
+    total, per_tenant = grouped_enrolment_figures(enrolments, "tenant", of_the_course)
+    certificates = viewer.sees(Certificate, report=True).filter(**of_the_course)
     return {
         "course": {"id": course.id, "code": course.code, "version": course.version, "title": course.title},
         "enrolments": total,
-        "certificates": certificate_figures(certificates, today()),
+        "certificates": certificate_figures(certificates, today(), of_the_course),
         "by_tenant": [{"tenant": tenant, "enrolments": figures} for tenant, figures in sorted(per_tenant.items())],
     }
 
@@ -117,14 +120,14 @@ def tenant_report(tenant: str, principal: Principal) -> dict:
     if tenant != principal.tenant and not reads_every_tenants_reports(viewer):
         raise NotFound(f"No report for tenant {tenant}")
     enrolments = viewer.sees(Enrolment, report=True).filter(tenant=tenant)
-    total, per_course = grouped_enrolment_figures(enrolments, "course_id")
+    total, per_course = grouped_enrolment_figures(enrolments, "course_id", {"tenant": tenant})
     courses = {course.id: course for course in viewer.sees(Course, report=True).filter(
         id__in=list(per_course)).only("code", "version", "title", "tenant")}
     certificates = viewer.sees(Certificate, report=True).filter(tenant=tenant)
     return {
         "tenant": tenant,
         "enrolments": total,
-        "certificates": certificate_figures(certificates, today()),
+        "certificates": certificate_figures(certificates, today(), {"tenant": tenant}),
         "by_course": [{"course": {"id": course.id, "code": course.code, "version": course.version,
                                   "title": course.title, "provider": course.tenant},
                        "enrolments": per_course[course.id]}
