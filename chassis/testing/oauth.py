@@ -27,13 +27,14 @@ def submit_sign_in(browser: requests.Session, authorization_url: str, email: str
     """What a person's browser does on the gateway's page: open it, submit e-mail and password with the form's
     CSRF token, and, when asked to replace a one-time password and `new_password` is given, choose it.
     The last response: a redirect carrying the code when signed in (at once, within a gateway session)."""
-    page = browser.get(authorization_url, headers=headers, allow_redirects=False, timeout=SIGN_IN_TIMEOUT_SECONDS)
+    as_a_browser = {"headers": headers, "allow_redirects": False, "timeout": SIGN_IN_TIMEOUT_SECONDS}
+    page = browser.get(authorization_url, **as_a_browser)
     if page.status_code == 302:
         return page
-    submitted = browser.post(authorization_url, headers=headers, allow_redirects=False, timeout=SIGN_IN_TIMEOUT_SECONDS, data={
+    submitted = browser.post(authorization_url, **as_a_browser, data={
         "csrf_token": csrf_token_of(page.text), "email": email, "password": password})
     if new_password is not None and PASSWORD_CHANGE_STEP in submitted.text:
-        submitted = browser.post(authorization_url, headers=headers, allow_redirects=False, timeout=SIGN_IN_TIMEOUT_SECONDS, data={
+        submitted = browser.post(authorization_url, **as_a_browser, data={
             "csrf_token": csrf_token_of(submitted.text), "step": "change_password", "new_password": new_password,
             "confirm_password": new_password})
     return submitted
